@@ -1,0 +1,52 @@
+# oxissl — see README.md.
+#   make        build target/release/libssl.so.3 and include/openssl/ssl.h
+#   make test   cargo tests + differential C tests (system libssl vs oxissl) + valgrind
+#   make demo   a client and a server on oxissl over loopback
+
+CARGO   ?= cargo
+CC      ?= gcc
+OUT     := target/release
+LIB     := $(OUT)/libssl.so.3
+STATIC  := $(OUT)/liboxissl.a
+MAP     := target/oxissl.map
+EXPORTS := data/libssl3-exports.txt
+
+.PHONY: all lib test cargo-test c-test c-test-valgrind header-check demo clean deps
+
+all: lib
+
+$(MAP): $(EXPORTS)
+	@mkdir -p target
+	@{ echo "OPENSSL_3.0.0 {"; echo "  global:"; sed 's/.*/    &;/' $(EXPORTS); echo "  local: *;"; echo "};"; } > $@
+
+# cargo builds the Rust code (and generates include/openssl/ssl.h); the shared object is
+# linked here so that it gets our own version script (OPENSSL_3.0.0) and SONAME.
+lib: $(MAP)
+	$(CARGO) build --release
+	$(CC) -shared -o $(LIB) -Wl,-soname,libssl.so.3 -Wl,--version-script=$(MAP) \
+	  -Wl,--gc-sections -Wl,-z,defs -Wl,-z,now \
+	  -Wl,--whole-archive $(STATIC) -Wl,--no-whole-archive -lcrypto -lpthread -ldl -lm -lgcc_s
+	ln -sf libssl.so.3 $(OUT)/libssl.so
+
+deps:
+	@./tools/install-deps.sh
+
+test: deps lib cargo-test c-test c-test-valgrind header-check
+
+cargo-test:
+	$(CARGO) test --release
+
+c-test: lib
+	./c-tests/run.sh --lib $(OUT)
+
+c-test-valgrind: lib
+	./c-tests/run.sh --lib $(OUT) --valgrind
+
+header-check: lib
+	./tools/check-header.sh
+
+demo: deps lib
+	./examples/demo.sh
+
+clean:
+	$(CARGO) clean

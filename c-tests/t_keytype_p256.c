@@ -1,0 +1,12 @@
+/* Server with a p256 key (certdir/server-p256.pem, signed by the test root):
+ * loading, check_private_key, TLS 1.3 and TLS 1.2 handshakes over a BIO
+ * pair; prints version, cipher, peer key type and signature algorithm
+ * (e.g. RSA-PSS vs PKCS#1 with RSA at TLS 1.2). See keytype_impl.h. */
+#include "keytype_impl.h"
+
+int main(int argc, char **argv)
+{
+    test_init(argc, argv);
+    keytype_run("server-p256.pem", "server-p256.key");
+    return test_end();
+}

@@ -1,0 +1,300 @@
+//! `SSL_ctrl` / `SSL_CTX_ctrl` and the callback variants: the commands behind OpenSSL's
+//! function-like macros (`SSL_set_tlsext_host_name`, `SSL_CTX_set_min_proto_version`, …).
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_long, c_void};
+use std::sync::Arc;
+
+use openssl_sys::X509;
+
+use super::{SSL, SSL_CTX};
+use crate::crypto::x509::X509Cert;
+use crate::ctx::{self, Settings, SslCtx};
+use crate::error;
+
+const SSL_CTRL_EXTRA_CHAIN_CERT: c_int = 14;
+const SSL_CTRL_SESS_NUMBER: c_int = 20;
+const SSL_CTRL_SESS_CONNECT: c_int = 21;
+const SSL_CTRL_SESS_CONNECT_GOOD: c_int = 22;
+const SSL_CTRL_SESS_CONNECT_RENEGOTIATE: c_int = 23;
+const SSL_CTRL_SESS_ACCEPT: c_int = 24;
+const SSL_CTRL_SESS_ACCEPT_GOOD: c_int = 25;
+const SSL_CTRL_SESS_ACCEPT_RENEGOTIATE: c_int = 26;
+const SSL_CTRL_SESS_HIT: c_int = 27;
+const SSL_CTRL_SESS_MISSES: c_int = 29;
+const SSL_CTRL_MODE: c_int = 33;
+const SSL_CTRL_GET_READ_AHEAD: c_int = 40;
+const SSL_CTRL_SET_READ_AHEAD: c_int = 41;
+const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
+const SSL_CTRL_SET_TLSEXT_SERVERNAME_CB: c_int = 53;
+const SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
+const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
+const SSL_CTRL_CLEAR_MODE: c_int = 78;
+const SSL_CTRL_GET_EXTRA_CHAIN_CERTS: c_int = 82;
+const SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
+const SSL_CTRL_CHAIN_CERT: c_int = 89;
+const SSL_CTRL_SET_GROUPS_LIST: c_int = 92;
+const SSL_CTRL_SET_SIGALGS_LIST: c_int = 98;
+const SSL_CTRL_SET_CLIENT_SIGALGS_LIST: c_int = 102;
+const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
+const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+const SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
+const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
+const SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
+const SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
+const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
+const SSL_CTRL_SET_GROUPS: c_int = 91;
+const SSL_CTRL_GET_TMP_KEY: c_int = 133;
+
+const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
+const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
+
+/// The commands that act on settings shared by `SSL` and `SSL_CTX`. None: not one of them.
+fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) -> Option<c_long> {
+    Some(match cmd {
+        SSL_CTRL_MODE => {
+            s.mode |= larg as u32;
+            s.mode as c_long
+        }
+        SSL_CTRL_CLEAR_MODE => {
+            s.mode &= !(larg as u32);
+            s.mode as c_long
+        }
+        SSL_CTRL_GET_READ_AHEAD => s.read_ahead as c_long,
+        SSL_CTRL_SET_READ_AHEAD => {
+            let old = s.read_ahead as c_long;
+            s.read_ahead = larg != 0;
+            old
+        }
+        SSL_CTRL_SET_MAX_SEND_FRAGMENT => {
+            if !(512..=16384).contains(&larg) {
+                return Some(0);
+            }
+            s.max_send_fragment = larg as usize;
+            1
+        }
+        SSL_CTRL_SET_MIN_PROTO_VERSION => set_proto_version(&mut s.min_version, larg) as c_long,
+        SSL_CTRL_SET_MAX_PROTO_VERSION => set_proto_version(&mut s.max_version, larg) as c_long,
+        SSL_CTRL_GET_MIN_PROTO_VERSION => s.min_version as c_long,
+        SSL_CTRL_GET_MAX_PROTO_VERSION => s.max_version as c_long,
+        SSL_CTRL_SET_GROUPS_LIST => {
+            let Some(list) = cstr_arg(parg) else { return Some(0) };
+            match ctx::parse_groups_list(&list.to_string_lossy()) {
+                Some(g) => {
+                    s.groups = g;
+                    1
+                }
+                None => 0,
+            }
+        }
+        SSL_CTRL_SET_GROUPS => {
+            if parg.is_null() || larg <= 0 {
+                return Some(0);
+            }
+            // SAFETY: SSL_CTX_set1_groups passes `larg` ints.
+            let nids = unsafe { std::slice::from_raw_parts(parg as *const c_int, larg as usize) };
+            match ctx::groups_from_nids(nids) {
+                Some(g) => {
+                    s.groups = g;
+                    1
+                }
+                None => 0,
+            }
+        }
+        SSL_CTRL_SET_SIGALGS_LIST | SSL_CTRL_SET_CLIENT_SIGALGS_LIST => {
+            // rustls negotiates signature schemes itself; accept well-formed lists.
+            let Some(list) = cstr_arg(parg) else { return Some(0) };
+            (!list.to_bytes().is_empty()) as c_long
+        }
+        _ => return None,
+    })
+}
+
+fn set_proto_version(slot: &mut u16, larg: c_long) -> bool {
+    match larg {
+        0 | 0x0300..=0x0304 => {
+            *slot = larg as u16;
+            true
+        }
+        _ => {
+            error::raise(error::SSL_R_UNKNOWN_SSL_VERSION);
+            false
+        }
+    }
+}
+
+fn cstr_arg<'a>(parg: *mut c_void) -> Option<&'a CStr> {
+    // SAFETY: for these commands `parg` is NULL or a NUL-terminated string.
+    (!parg.is_null()).then(|| unsafe { CStr::from_ptr(parg as *const c_char) })
+}
+
+/// The commands on the context's session statistics and chain.
+fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Option<c_long> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let stat = |v: &std::sync::atomic::AtomicU64| v.load(Relaxed) as c_long;
+    Some(match cmd {
+        SSL_CTRL_SESS_NUMBER => c.server_sessions.len() as c_long,
+        SSL_CTRL_SESS_CONNECT => stat(&c.stats.connect),
+        SSL_CTRL_SESS_CONNECT_GOOD => stat(&c.stats.connect_good),
+        SSL_CTRL_SESS_ACCEPT => stat(&c.stats.accept),
+        SSL_CTRL_SESS_ACCEPT_GOOD => stat(&c.stats.accept_good),
+        SSL_CTRL_SESS_CONNECT_RENEGOTIATE | SSL_CTRL_SESS_ACCEPT_RENEGOTIATE => 0,
+        SSL_CTRL_SESS_HIT => stat(&c.stats.hits),
+        SSL_CTRL_SESS_MISSES => stat(&c.stats.misses),
+        SSL_CTRL_EXTRA_CHAIN_CERT => {
+            // SAFETY: the context takes over the caller's reference.
+            let Some(cert) = (unsafe { X509Cert::from_owned(parg as *mut X509) }) else { return Some(0) };
+            c.extra_chain_mut().push(cert);
+            1
+        }
+        SSL_CTRL_GET_EXTRA_CHAIN_CERTS => {
+            if parg.is_null() {
+                return Some(0);
+            }
+            let p = c.extra_chain_stack();
+            // SAFETY: `parg` is a STACK_OF(X509)** out-parameter.
+            unsafe { *(parg as *mut *mut c_void) = p as *mut c_void };
+            1
+        }
+        SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS => {
+            c.extra_chain_mut().clear();
+            1
+        }
+        SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
+            c.set_callbacks(|cbs| cbs.servername_arg = ctx::AppPtr(parg));
+            1
+        }
+        _ => {
+            let _ = larg;
+            return None;
+        }
+    })
+}
+
+/// `SSL_CTX_add0/add1_chain_cert` (larg: 1 = add1) on a certificate slot.
+fn chain_cert_ctrl(s: &mut Settings, larg: c_long, parg: *mut c_void) -> c_long {
+    // SAFETY: add0 hands over the caller's reference; add1 has us take a new one.
+    let cert = unsafe {
+        if larg != 0 {
+            X509Cert::from_borrowed(parg as *mut X509)
+        } else {
+            X509Cert::from_owned(parg as *mut X509)
+        }
+    };
+    let Some(cert) = cert else { return 0 };
+    let mut chain = s.cert.chain.clone();
+    chain.push(cert);
+    s.cert = Arc::new(s.cert.with_chain(chain));
+    1
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    ffi_boundary!("SSL_CTX_ctrl", 0, {
+        let c = try_ref!("SSL_CTX_ctrl", ctx, 0);
+        if let Some(r) = settings_ctrl(&mut c.settings_mut(), cmd, larg, parg) {
+            return r;
+        }
+        if cmd == SSL_CTRL_CHAIN_CERT {
+            return chain_cert_ctrl(&mut c.settings_mut(), larg, parg);
+        }
+        if cmd == SSL_CTRL_GET_CHAIN_CERTS {
+            return chain_certs_out(&c.settings(), &c.extra_chain(), parg);
+        }
+        if let Some(r) = ctx_only_ctrl(c, cmd, larg, parg) {
+            return r;
+        }
+        super::unsupported_ctrl("SSL_CTX_ctrl", cmd)
+    })
+}
+
+fn chain_certs_out(s: &Settings, _extra: &[X509Cert], parg: *mut c_void) -> c_long {
+    if parg.is_null() {
+        return 0;
+    }
+    let p = s.cert.chain_stack();
+    // SAFETY: `parg` is a STACK_OF(X509)** out-parameter; the stack stays with the settings.
+    unsafe { *(parg as *mut *mut c_void) = p as *mut c_void };
+    1
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
+    ffi_boundary!("SSL_ctrl", 0, {
+        let ssl = try_ref!("SSL_ctrl", s, 0);
+        if let Some(r) = settings_ctrl(&mut ssl.settings(), cmd, larg, parg) {
+            return r;
+        }
+        match cmd {
+            SSL_CTRL_SET_TLSEXT_HOSTNAME => {
+                if larg != TLSEXT_NAMETYPE_HOST_NAME {
+                    error::raise(error::SSL_R_UNSUPPORTED_SSL_VERSION);
+                    return 0;
+                }
+                let name = cstr_arg(parg);
+                if let Some(n) = name {
+                    if n.to_bytes().len() > TLSEXT_MAXLEN_HOST_NAME || n.to_bytes().is_empty() {
+                        error::raise(error::SSL_R_SSL3_EXT_INVALID_SERVERNAME);
+                        return 0;
+                    }
+                }
+                *ssl.hostname() = name.map(CString::from);
+                1
+            }
+            SSL_CTRL_CHAIN_CERT => chain_cert_ctrl(&mut ssl.settings(), larg, parg),
+            SSL_CTRL_GET_CHAIN_CERTS => {
+                let ctx = ssl.ctx();
+                let extra = ctx.extra_chain();
+                chain_certs_out(&ssl.settings(), &extra, parg)
+            }
+            SSL_CTRL_GET_PEER_TMP_KEY | SSL_CTRL_GET_TMP_KEY => {
+                if parg.is_null() {
+                    return 0;
+                }
+                let Some(group) = ssl.peer().group else { return 0 };
+                match crate::crypto::pkey::EvpPkey::for_group(u16::from(group)) {
+                    Some(k) => {
+                        // SAFETY: `parg` is an EVP_PKEY** out-parameter; the caller owns the key.
+                        unsafe { *(parg as *mut *mut c_void) = k.into_raw() as *mut c_void };
+                        1
+                    }
+                    None => 0,
+                }
+            }
+            SSL_CTRL_GET_NEGOTIATED_GROUP => {
+                ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long)
+            }
+            SSL_CTRL_GET_EXTRA_CHAIN_CERTS | SSL_CTRL_SESS_NUMBER..=SSL_CTRL_SESS_MISSES => {
+                SSL_CTX_ctrl(super::ownership::ArcHandle::as_c(&ssl.ctx()), cmd, larg, parg)
+            }
+            _ => super::unsupported_ctrl("SSL_ctrl", cmd),
+        }
+    })
+}
+
+pub type GenericCb = Option<unsafe extern "C" fn()>;
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: GenericCb) -> c_long {
+    ffi_boundary!("SSL_CTX_callback_ctrl", 0, {
+        let c = try_ref!("SSL_CTX_callback_ctrl", ctx, 0);
+        match cmd {
+            SSL_CTRL_SET_TLSEXT_SERVERNAME_CB => {
+                // SAFETY: for this command OpenSSL's macro passes a servername callback
+                // cast to the generic function type; we cast it back.
+                let cb: ctx::ServernameCb = unsafe { std::mem::transmute::<GenericCb, ctx::ServernameCb>(fp) };
+                c.set_callbacks(|cbs| cbs.servername = cb);
+                1
+            }
+            _ => super::unsupported_ctrl("SSL_CTX_callback_ctrl", cmd),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_callback_ctrl(s: *mut SSL, cmd: c_int, fp: GenericCb) -> c_long {
+    ffi_boundary!("SSL_callback_ctrl", 0, {
+        let _ssl = try_ref!("SSL_callback_ctrl", s, 0);
+        let _ = fp;
+        super::unsupported_ctrl("SSL_callback_ctrl", cmd)
+    })
+}

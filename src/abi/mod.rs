@@ -1,0 +1,50 @@
+//! The C ABI: every `extern "C"` entry point of libssl.so.3 that oxissl implements.
+//!
+//! Each entry point has the same shape: check pointers, run the body inside
+//! [`ffi_boundary!`] so that no panic unwinds into C, convert C values, and delegate to
+//! the safe core. Ownership of the opaque pointers is declared once, in [`ownership`].
+#![allow(non_camel_case_types, non_snake_case, clippy::not_unsafe_ptr_arg_deref)]
+
+#[macro_use]
+pub mod macros;
+pub mod ownership;
+
+// pub mod cipher; (pending)
+pub mod ctrl;
+pub mod ctx;
+// pub mod err; (pending)
+pub mod session;
+pub mod ssl;
+
+
+/// Opaque C handle of an `SSL_CTX` (a [`crate::ctx::SslCtx`] behind an `Arc`).
+pub struct SSL_CTX {
+    _private: [u8; 0],
+}
+
+/// Opaque C handle of an `SSL` (a [`crate::conn::Ssl`] behind an `Arc`).
+pub struct SSL {
+    _private: [u8; 0],
+}
+
+/// Opaque C handle of an `SSL_SESSION` (a [`crate::session::SslSession`] behind an `Arc`).
+pub struct SSL_SESSION {
+    _private: [u8; 0],
+}
+
+/// Opaque C handle of an `SSL_CIPHER` (a `&'static` [`crate::cipher::SslCipher`]).
+pub struct SSL_CIPHER {
+    _private: [u8; 0],
+}
+
+/// Opaque C handle of an `SSL_METHOD` (a `&'static` [`crate::ctx::Method`]).
+pub struct SSL_METHOD {
+    _private: [u8; 0],
+}
+
+/// A control command oxissl does not implement: OpenSSL's failure value (0) and an
+/// error naming the command.
+pub(crate) fn unsupported_ctrl(function: &str, cmd: std::os::raw::c_int) -> std::os::raw::c_long {
+    crate::error::raise_unsupported(&format!("{function} command {cmd}"));
+    0
+}

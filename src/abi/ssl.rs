@@ -1,0 +1,1107 @@
+//! `SSL_*`: connections.
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_void};
+use std::ptr;
+use std::sync::Arc;
+
+use openssl_sys::{pem_password_cb, stack_st_X509, BIO, EVP_PKEY, X509, X509_VERIFY_PARAM};
+
+use super::ctx::{alpn_arg, der_arg, stack_st_X509_NAME};
+use super::ownership::{static_as_c, ArcHandle};
+use super::{SSL, SSL_CIPHER, SSL_CTX};
+use crate::conn::{AlpnChoice, Failure, HandshakeState, Ssl};
+use crate::crypto::bio::Bio;
+use crate::crypto::pkey::EvpPkey;
+use crate::crypto::x509::{NameList, X509Cert};
+use crate::ctx::{self, VerifyCallback};
+use crate::error;
+use crate::keys;
+
+#[no_mangle]
+pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
+    ffi_boundary!("SSL_new", ptr::null_mut(), {
+        let Some(c) = super::ctx::ctx_arc(ctx) else {
+            error::raise(error::SSL_R_NULL_SSL_CTX);
+            return ptr::null_mut();
+        };
+        SSL::into_c(Ssl::new(c))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_up_ref(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_up_ref", 0, {
+        if s.is_null() {
+            return 0;
+        }
+        // SAFETY: a live handle; the caller now owns one more reference.
+        unsafe { SSL::up_ref(s) };
+        1
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_free(s: *mut SSL) {
+    ffi_boundary!("SSL_free", (), {
+        // SAFETY: the caller gives up one reference (NULL is a no-op).
+        unsafe { SSL::release(s) }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_SSL_CTX(s: *const SSL) -> *mut SSL_CTX {
+    ffi_boundary!("SSL_get_SSL_CTX", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_SSL_CTX", s, ptr::null_mut());
+        SSL_CTX::as_c(&ssl.ctx())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_SSL_CTX(s: *mut SSL, ctx: *mut SSL_CTX) -> *mut SSL_CTX {
+    ffi_boundary!("SSL_set_SSL_CTX", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_set_SSL_CTX", s, ptr::null_mut());
+        let Some(c) = super::ctx::ctx_arc(ctx) else {
+            // OpenSSL: NULL means "the original context".
+            return SSL_CTX::as_c(&ssl.ctx());
+        };
+        let p = SSL_CTX::as_c(&c);
+        ssl.set_ctx(c);
+        p
+    })
+}
+
+// ---- transport -----------------------------------------------------------------------
+
+fn set_fd_bios(ssl: &Ssl, fd: c_int, read: bool, write: bool) -> c_int {
+    let Some(bio) = Bio::socket(fd) else {
+        error::raise(error::ERR_R_BUF_LIB);
+        return 0;
+    };
+    match (read, write) {
+        (true, true) => ssl.set_bios(Some(bio.clone()), Some(bio)),
+        (true, false) => {
+            // Keep an existing write BIO over the same descriptor.
+            ssl.set_rbio(Some(bio))
+        }
+        _ => ssl.set_wbio(Some(bio)),
+    }
+    1
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_fd(s: *mut SSL, fd: c_int) -> c_int {
+    ffi_boundary!("SSL_set_fd", 0, {
+        let ssl = try_ref!("SSL_set_fd", s, 0);
+        set_fd_bios(ssl, fd, true, true)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_rfd(s: *mut SSL, fd: c_int) -> c_int {
+    ffi_boundary!("SSL_set_rfd", 0, {
+        let ssl = try_ref!("SSL_set_rfd", s, 0);
+        if ssl.wbio().is_some_and(|w| w.is_socket_for(fd)) {
+            let w = ssl.wbio();
+            ssl.set_rbio(w);
+            return 1;
+        }
+        set_fd_bios(ssl, fd, true, false)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_wfd(s: *mut SSL, fd: c_int) -> c_int {
+    ffi_boundary!("SSL_set_wfd", 0, {
+        let ssl = try_ref!("SSL_set_wfd", s, 0);
+        if ssl.rbio().is_some_and(|r| r.is_socket_for(fd)) {
+            let r = ssl.rbio();
+            ssl.set_wbio(r);
+            return 1;
+        }
+        set_fd_bios(ssl, fd, false, true)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_fd(s: *const SSL) -> c_int {
+    SSL_get_rfd(s)
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_rfd(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_rfd", -1, {
+        let ssl = try_ref!("SSL_get_rfd", s, -1);
+        ssl.rbio().map_or(-1, |b| b.fd())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_wfd(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_wfd", -1, {
+        let ssl = try_ref!("SSL_get_wfd", s, -1);
+        ssl.wbio().map_or(-1, |b| b.fd())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_bio(s: *mut SSL, rbio: *mut BIO, wbio: *mut BIO) {
+    ffi_boundary!("SSL_set_bio", (), {
+        let ssl = try_ref!("SSL_set_bio", s, ());
+        // OpenSSL's ownership rules: the caller hands over one reference per slot it
+        // changes; passing the same BIO twice hands over only one, so we take another.
+        // SAFETY: each BIO pointer is NULL or live, and each `from_owned` adopts exactly
+        // one reference the caller gave up.
+        unsafe {
+            if !rbio.is_null() && rbio == wbio {
+                Bio::up_ref_raw(rbio);
+            }
+            let cur_r = ssl.rbio_ptr();
+            let cur_w = ssl.wbio_ptr();
+            if rbio == cur_r {
+                ssl.set_wbio(Bio::from_owned(wbio));
+            } else if wbio == cur_w && cur_r != cur_w {
+                ssl.set_rbio(Bio::from_owned(rbio));
+            } else {
+                ssl.set_rbio(Bio::from_owned(rbio));
+                ssl.set_wbio(Bio::from_owned(wbio));
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set0_rbio(s: *mut SSL, rbio: *mut BIO) {
+    ffi_boundary!("SSL_set0_rbio", (), {
+        let ssl = try_ref!("SSL_set0_rbio", s, ());
+        // SAFETY: set0 takes ownership of the caller's reference.
+        ssl.set_rbio(unsafe { Bio::from_owned(rbio) });
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set0_wbio(s: *mut SSL, wbio: *mut BIO) {
+    ffi_boundary!("SSL_set0_wbio", (), {
+        let ssl = try_ref!("SSL_set0_wbio", s, ());
+        // SAFETY: set0 takes ownership of the caller's reference.
+        ssl.set_wbio(unsafe { Bio::from_owned(wbio) });
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_rbio(s: *const SSL) -> *mut BIO {
+    ffi_boundary!("SSL_get_rbio", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_rbio", s, ptr::null_mut());
+        ssl.rbio_ptr()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_wbio(s: *const SSL) -> *mut BIO {
+    ffi_boundary!("SSL_get_wbio", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_wbio", s, ptr::null_mut());
+        ssl.wbio_ptr()
+    })
+}
+
+// ---- handshake and I/O -------------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn SSL_set_connect_state(s: *mut SSL) {
+    ffi_boundary!("SSL_set_connect_state", (), {
+        let ssl = try_ref!("SSL_set_connect_state", s, ());
+        ssl.set_role(false);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_accept_state(s: *mut SSL) {
+    ffi_boundary!("SSL_set_accept_state", (), {
+        let ssl = try_ref!("SSL_set_accept_state", s, ());
+        ssl.set_role(true);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_is_server", 0, {
+        let ssl = try_ref!("SSL_is_server", s, 0);
+        ssl.is_server() as c_int
+    })
+}
+
+/// Maps a core result onto OpenSSL's `1 / 0 / -1` handshake return convention.
+fn handshake_ret(r: Result<(), Failure>) -> c_int {
+    match r {
+        Ok(()) => 1,
+        // A fatal error after the peer closed the transport cleanly is 0 in OpenSSL.
+        Err(Failure::ZeroReturn) => 0,
+        Err(_) => -1,
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_do_handshake(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_do_handshake", -1, {
+        let ssl = try_arc!("SSL_do_handshake", s, -1);
+        handshake_ret(ssl.handshake())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_connect(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_connect", -1, {
+        let ssl = try_arc!("SSL_connect", s, -1);
+        if ssl.state() == HandshakeState::Before {
+            ssl.set_role(false);
+        }
+        handshake_ret(ssl.handshake())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_accept(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_accept", -1, {
+        let ssl = try_arc!("SSL_accept", s, -1);
+        if ssl.state() == HandshakeState::Before {
+            ssl.set_role(true);
+        }
+        handshake_ret(ssl.handshake())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_is_init_finished(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_is_init_finished", 0, {
+        let ssl = try_ref!("SSL_is_init_finished", s, 0);
+        ssl.is_init_finished() as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_in_init(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_in_init", 0, {
+        let ssl = try_ref!("SSL_in_init", s, 0);
+        (!ssl.is_init_finished()) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_in_before(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_in_before", 0, {
+        let ssl = try_ref!("SSL_in_before", s, 0);
+        (ssl.state() == HandshakeState::Before) as c_int
+    })
+}
+
+fn buf_mut<'a>(buf: *mut c_void, num: usize) -> &'a mut [u8] {
+    if buf.is_null() || num == 0 {
+        return &mut [];
+    }
+    // SAFETY: the caller passes `num` writable bytes at `buf`.
+    unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, num) }
+}
+
+fn buf_ref<'a>(buf: *const c_void, num: usize) -> &'a [u8] {
+    if buf.is_null() || num == 0 {
+        return &[];
+    }
+    // SAFETY: the caller passes `num` readable bytes at `buf`.
+    unsafe { std::slice::from_raw_parts(buf as *const u8, num) }
+}
+
+fn io_ret(r: Result<usize, Failure>) -> c_int {
+    match r {
+        Ok(n) => n.min(c_int::MAX as usize) as c_int,
+        Err(Failure::ZeroReturn) => 0,
+        Err(_) => -1,
+    }
+}
+
+fn ex_ret(r: Result<usize, Failure>, out: *mut usize) -> c_int {
+    match r {
+        Ok(n) => {
+            if !out.is_null() {
+                // SAFETY: `out` is writable when non-NULL.
+                unsafe { *out = n };
+            }
+            1
+        }
+        Err(_) => {
+            if !out.is_null() {
+                // SAFETY: as above.
+                unsafe { *out = 0 };
+            }
+            0
+        }
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_read(s: *mut SSL, buf: *mut c_void, num: c_int) -> c_int {
+    ffi_boundary!("SSL_read", -1, {
+        let ssl = try_arc!("SSL_read", s, -1);
+        if num < 0 {
+            error::raise(error::SSL_R_BAD_LENGTH);
+            return -1;
+        }
+        io_ret(ssl.read(buf_mut(buf, num as usize), false))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_peek(s: *mut SSL, buf: *mut c_void, num: c_int) -> c_int {
+    ffi_boundary!("SSL_peek", -1, {
+        let ssl = try_arc!("SSL_peek", s, -1);
+        if num < 0 {
+            error::raise(error::SSL_R_BAD_LENGTH);
+            return -1;
+        }
+        io_ret(ssl.read(buf_mut(buf, num as usize), true))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_read_ex(s: *mut SSL, buf: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
+    ffi_boundary!("SSL_read_ex", 0, {
+        let ssl = try_arc!("SSL_read_ex", s, 0);
+        ex_ret(ssl.read(buf_mut(buf, num), false), readbytes)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_peek_ex(s: *mut SSL, buf: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
+    ffi_boundary!("SSL_peek_ex", 0, {
+        let ssl = try_arc!("SSL_peek_ex", s, 0);
+        ex_ret(ssl.read(buf_mut(buf, num), true), readbytes)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_write(s: *mut SSL, buf: *const c_void, num: c_int) -> c_int {
+    ffi_boundary!("SSL_write", -1, {
+        let ssl = try_arc!("SSL_write", s, -1);
+        if num < 0 {
+            error::raise(error::SSL_R_BAD_LENGTH);
+            return -1;
+        }
+        io_ret(ssl.write(buf_ref(buf, num as usize)))
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_write_ex(s: *mut SSL, buf: *const c_void, num: usize, written: *mut usize) -> c_int {
+    ffi_boundary!("SSL_write_ex", 0, {
+        let ssl = try_arc!("SSL_write_ex", s, 0);
+        ex_ret(ssl.write(buf_ref(buf, num)), written)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_pending(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_pending", 0, {
+        let ssl = try_ref!("SSL_pending", s, 0);
+        ssl.pending().min(c_int::MAX as usize) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_has_pending(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_has_pending", 0, {
+        let ssl = try_ref!("SSL_has_pending", s, 0);
+        ssl.has_pending() as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_shutdown", -1, {
+        let ssl = try_arc!("SSL_shutdown", s, -1);
+        ssl.shutdown().unwrap_or(-1)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_shutdown(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_shutdown", 0, {
+        let ssl = try_ref!("SSL_get_shutdown", s, 0);
+        ssl.shutdown_flags()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_shutdown(s: *mut SSL, mode: c_int) {
+    ffi_boundary!("SSL_set_shutdown", (), {
+        let ssl = try_ref!("SSL_set_shutdown", s, ());
+        ssl.set_shutdown_flags(mode);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_quiet_shutdown(s: *mut SSL, mode: c_int) {
+    ffi_boundary!("SSL_set_quiet_shutdown", (), {
+        let ssl = try_ref!("SSL_set_quiet_shutdown", s, ());
+        ssl.settings().quiet_shutdown = mode != 0;
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_quiet_shutdown(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_quiet_shutdown", 0, {
+        let ssl = try_ref!("SSL_get_quiet_shutdown", s, 0);
+        let q = ssl.settings().quiet_shutdown;
+        q as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_error(s: *const SSL, ret_code: c_int) -> c_int {
+    ffi_boundary!("SSL_get_error", crate::conn::SSL_ERROR_SSL, {
+        let ssl = try_ref!("SSL_get_error", s, crate::conn::SSL_ERROR_SSL);
+        ssl.get_error(ret_code)
+    })
+}
+
+// ---- what was negotiated ---------------------------------------------------------------
+
+pub(crate) fn version_name(v: u16) -> &'static std::ffi::CStr {
+    match v {
+        0x0304 => c"TLSv1.3",
+        0x0303 => c"TLSv1.2",
+        0x0302 => c"TLSv1.1",
+        0x0301 => c"TLSv1",
+        0x0300 => c"SSLv3",
+        _ => c"unknown",
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
+    ffi_boundary!("SSL_get_version", ptr::null(), {
+        let ssl = try_ref!("SSL_get_version", s, ptr::null());
+        let v = ssl.version();
+        // Before a handshake OpenSSL names the highest version it would offer.
+        version_name(if v == 0 { ctx::TLS1_3_VERSION } else { v }).as_ptr()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_version(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_version", 0, {
+        let ssl = try_ref!("SSL_version", s, 0);
+        let v = ssl.version();
+        (if v == 0 { ctx::TLS1_3_VERSION } else { v }) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_client_version(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_client_version", 0, {
+        let ssl = try_ref!("SSL_client_version", s, 0);
+        // The legacy_version field of a TLS 1.2/1.3 ClientHello.
+        (if ssl.version() == 0 { 0 } else { ctx::TLS1_2_VERSION }) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_current_cipher(s: *const SSL) -> *const SSL_CIPHER {
+    ffi_boundary!("SSL_get_current_cipher", ptr::null(), {
+        let ssl = try_ref!("SSL_get_current_cipher", s, ptr::null());
+        let c = ssl.peer().cipher;
+        c.map_or(ptr::null(), static_as_c::<SSL_CIPHER>)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_pending_cipher(s: *const SSL) -> *const SSL_CIPHER {
+    SSL_get_current_cipher(s)
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_cipher_list(s: *mut SSL, str_: *const c_char) -> c_int {
+    ffi_boundary!("SSL_set_cipher_list", 0, {
+        let ssl = try_ref!("SSL_set_cipher_list", s, 0);
+        let spec = try_cstr!("SSL_set_cipher_list", str_, 0);
+        ctx::set_cipher_list(&mut ssl.settings(), spec) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_ciphersuites(s: *mut SSL, str_: *const c_char) -> c_int {
+    ffi_boundary!("SSL_set_ciphersuites", 0, {
+        let ssl = try_ref!("SSL_set_ciphersuites", s, 0);
+        let spec = try_cstr!("SSL_set_ciphersuites", str_, 0);
+        ctx::set_ciphersuites(&mut ssl.settings(), spec) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_alpn_protos(s: *mut SSL, protos: *const c_uchar, protos_len: c_uint) -> c_int {
+    ffi_boundary!("SSL_set_alpn_protos", 1, {
+        let ssl = try_ref!("SSL_set_alpn_protos", s, 1);
+        let wire = alpn_arg(protos, protos_len).unwrap_or_default();
+        match ctx::parse_alpn(wire) {
+            Some(list) => {
+                ssl.settings().alpn = list;
+                0
+            }
+            None => 1,
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get0_alpn_selected(s: *const SSL, data: *mut *const c_uchar, len: *mut c_uint) {
+    ffi_boundary!("SSL_get0_alpn_selected", (), {
+        let ssl = try_ref!("SSL_get0_alpn_selected", s, ());
+        let peer = ssl.peer();
+        let (p, l) = if peer.alpn.is_empty() { (ptr::null(), 0) } else { (peer.alpn.as_ptr(), peer.alpn.len() as c_uint) };
+        // SAFETY: out-parameters are writable when non-NULL; the bytes stay with the SSL
+        // until its next handshake, as in OpenSSL.
+        unsafe {
+            if !data.is_null() {
+                *data = p;
+            }
+            if !len.is_null() {
+                *len = l;
+            }
+        }
+    })
+}
+
+pub const TLSEXT_NAMETYPE_HOST_NAME: c_int = 0;
+
+#[no_mangle]
+pub extern "C" fn SSL_get_servername(s: *const SSL, type_: c_int) -> *const c_char {
+    ffi_boundary!("SSL_get_servername", ptr::null(), {
+        let ssl = try_ref!("SSL_get_servername", s, ptr::null());
+        if type_ != TLSEXT_NAMETYPE_HOST_NAME {
+            return ptr::null();
+        }
+        if ssl.is_server() {
+            ssl.peer().servername.as_ref().map_or(ptr::null(), |n| n.as_ptr())
+        } else {
+            ssl.hostname().as_ref().map_or(ptr::null(), |n| n.as_ptr())
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_servername_type(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_servername_type", -1, {
+        if SSL_get_servername(s, TLSEXT_NAMETYPE_HOST_NAME).is_null() {
+            -1
+        } else {
+            TLSEXT_NAMETYPE_HOST_NAME
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_session_reused(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_session_reused", 0, {
+        let ssl = try_ref!("SSL_session_reused", s, 0);
+        ssl.session_reused() as c_int
+    })
+}
+
+// ---- verification ---------------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn SSL_set_verify(s: *mut SSL, mode: c_int, callback: VerifyCallback) {
+    ffi_boundary!("SSL_set_verify", (), {
+        let ssl = try_ref!("SSL_set_verify", s, ());
+        let mut st = ssl.settings();
+        st.verify_mode = mode;
+        if callback.is_some() {
+            st.verify_callback = callback;
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_verify_mode(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_verify_mode", 0, {
+        let ssl = try_ref!("SSL_get_verify_mode", s, 0);
+        let m = ssl.settings().verify_mode;
+        m
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_verify_callback(s: *const SSL) -> VerifyCallback {
+    ffi_boundary!("SSL_get_verify_callback", None, {
+        let ssl = try_ref!("SSL_get_verify_callback", s, None);
+        let cb = ssl.settings().verify_callback;
+        cb
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_verify_depth(s: *mut SSL, depth: c_int) {
+    ffi_boundary!("SSL_set_verify_depth", (), {
+        let ssl = try_ref!("SSL_set_verify_depth", s, ());
+        ssl.settings().param.set_depth(depth);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_verify_depth(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_verify_depth", 0, {
+        let ssl = try_ref!("SSL_get_verify_depth", s, 0);
+        let d = ssl.settings().param.depth();
+        d
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get0_param(s: *mut SSL) -> *mut X509_VERIFY_PARAM {
+    ffi_boundary!("SSL_get0_param", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get0_param", s, ptr::null_mut());
+        let p = ssl.settings().param.as_ptr();
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set1_param(s: *mut SSL, vpm: *mut X509_VERIFY_PARAM) -> c_int {
+    ffi_boundary!("SSL_set1_param", 0, {
+        let ssl = try_ref!("SSL_set1_param", s, 0);
+        if vpm.is_null() {
+            error::raise_null("SSL_set1_param");
+            return 0;
+        }
+        let ok = ssl.settings().param.set_from_ptr(vpm);
+        ok as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
+    ffi_boundary!("SSL_set1_host", 0, {
+        let ssl = try_ref!("SSL_set1_host", s, 0);
+        let name = if hostname.is_null() {
+            None
+        } else {
+            // SAFETY: NUL-terminated string from the caller.
+            Some(unsafe { std::ffi::CStr::from_ptr(hostname) }.to_bytes())
+        };
+        // An IP address literal is checked as an address, as OpenSSL does.
+        let mut st = ssl.settings();
+        if let Some(ip) = name.and_then(|n| std::str::from_utf8(n).ok()).and_then(|n| n.parse::<std::net::IpAddr>().ok()) {
+            st.param.set_host(None);
+            let ok = match ip {
+                std::net::IpAddr::V4(a) => st.param.set_ip(&a.octets()),
+                std::net::IpAddr::V6(a) => st.param.set_ip(&a.octets()),
+            };
+            return ok as c_int;
+        }
+        st.param.set_host(name) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_add1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
+    ffi_boundary!("SSL_add1_host", 0, {
+        let ssl = try_ref!("SSL_add1_host", s, 0);
+        let name = try_cstr!("SSL_add1_host", hostname, 0);
+        let ok = ssl.settings().param.add_host(name.to_bytes());
+        ok as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_hostflags(s: *mut SSL, flags: c_uint) {
+    ffi_boundary!("SSL_set_hostflags", (), {
+        let ssl = try_ref!("SSL_set_hostflags", s, ());
+        ssl.settings().param.set_hostflags(flags);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get0_peername(s: *mut SSL) -> *const c_char {
+    ffi_boundary!("SSL_get0_peername", ptr::null(), {
+        let ssl = try_ref!("SSL_get0_peername", s, ptr::null());
+        let p = ssl.settings().param.peername_ptr();
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_verify_result(s: *const SSL) -> c_long {
+    ffi_boundary!("SSL_get_verify_result", 1, {
+        let ssl = try_ref!("SSL_get_verify_result", s, 1);
+        let r = ssl.peer().verify_result;
+        r as c_long
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_verify_result(s: *mut SSL, v: c_long) {
+    ffi_boundary!("SSL_set_verify_result", (), {
+        let ssl = try_ref!("SSL_set_verify_result", s, ());
+        ssl.peer().verify_result = v as i64;
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get1_peer_certificate(s: *const SSL) -> *mut X509 {
+    ffi_boundary!("SSL_get1_peer_certificate", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get1_peer_certificate", s, ptr::null_mut());
+        let p = ssl.peer().chain.first().map_or(ptr::null_mut(), X509Cert::up_ref_ptr);
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut stack_st_X509 {
+    ffi_boundary!("SSL_get_peer_cert_chain", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_peer_cert_chain", s, ptr::null_mut());
+        ssl.peer_chain_stack(false)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get0_verified_chain(s: *const SSL) -> *mut stack_st_X509 {
+    ffi_boundary!("SSL_get0_verified_chain", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get0_verified_chain", s, ptr::null_mut());
+        ssl.peer_chain_stack(true)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_ex_data_X509_STORE_CTX_idx() -> c_int {
+    ffi_boundary!("SSL_get_ex_data_X509_STORE_CTX_idx", -1, { crate::crypto::x509::ssl_ex_index() })
+}
+
+// ---- certificates and keys -----------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn SSL_use_certificate(s: *mut SSL, x: *mut X509) -> c_int {
+    ffi_boundary!("SSL_use_certificate", 0, {
+        let ssl = try_ref!("SSL_use_certificate", s, 0);
+        // SAFETY: the SSL takes its own reference to the caller's certificate.
+        let Some(cert) = (unsafe { X509Cert::from_borrowed(x) }) else {
+            error::raise_null("SSL_use_certificate");
+            return 0;
+        };
+        keys::use_certificate(&mut ssl.settings(), cert) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_certificate_ASN1(s: *mut SSL, d: *const c_uchar, len: c_int) -> c_int {
+    ffi_boundary!("SSL_use_certificate_ASN1", 0, {
+        let ssl = try_ref!("SSL_use_certificate_ASN1", s, 0);
+        let Some(cert) = der_arg(d, len as c_long).and_then(X509Cert::from_der) else {
+            error::raise(error::ERR_R_ASN1_LIB);
+            return 0;
+        };
+        keys::use_certificate(&mut ssl.settings(), cert) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_certificate_file(s: *mut SSL, file: *const c_char, type_: c_int) -> c_int {
+    ffi_boundary!("SSL_use_certificate_file", 0, {
+        let ssl = try_ref!("SSL_use_certificate_file", s, 0);
+        let f = try_cstr!("SSL_use_certificate_file", file, 0);
+        keys::use_certificate_file(&mut ssl.settings(), f, type_) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_certificate_chain_file(s: *mut SSL, file: *const c_char) -> c_int {
+    ffi_boundary!("SSL_use_certificate_chain_file", 0, {
+        let ssl = try_ref!("SSL_use_certificate_chain_file", s, 0);
+        let f = try_cstr!("SSL_use_certificate_chain_file", file, 0);
+        keys::use_certificate_chain_file(&mut ssl.settings(), f) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_PrivateKey(s: *mut SSL, pkey: *mut EVP_PKEY) -> c_int {
+    ffi_boundary!("SSL_use_PrivateKey", 0, {
+        let ssl = try_ref!("SSL_use_PrivateKey", s, 0);
+        // SAFETY: the SSL takes its own reference to the caller's key.
+        let Some(key) = (unsafe { EvpPkey::from_borrowed(pkey) }) else {
+            error::raise_null("SSL_use_PrivateKey");
+            return 0;
+        };
+        keys::use_private_key(&mut ssl.settings(), key) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_PrivateKey_ASN1(_pk: c_int, s: *mut SSL, d: *const c_uchar, len: c_long) -> c_int {
+    ffi_boundary!("SSL_use_PrivateKey_ASN1", 0, {
+        let ssl = try_ref!("SSL_use_PrivateKey_ASN1", s, 0);
+        let Some(key) = der_arg(d, len).and_then(EvpPkey::from_der) else {
+            error::raise(error::ERR_R_ASN1_LIB);
+            return 0;
+        };
+        keys::use_private_key(&mut ssl.settings(), key) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_use_PrivateKey_file(s: *mut SSL, file: *const c_char, type_: c_int) -> c_int {
+    ffi_boundary!("SSL_use_PrivateKey_file", 0, {
+        let ssl = try_ref!("SSL_use_PrivateKey_file", s, 0);
+        let f = try_cstr!("SSL_use_PrivateKey_file", file, 0);
+        keys::use_private_key_file(&mut ssl.settings(), f, type_) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_check_private_key(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_check_private_key", 0, {
+        let ssl = try_ref!("SSL_check_private_key", s, 0);
+        keys::check_private_key(&ssl.settings()) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_certificate(s: *const SSL) -> *mut X509 {
+    ffi_boundary!("SSL_get_certificate", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_certificate", s, ptr::null_mut());
+        let p = ssl.settings().cert.cert.as_ref().map_or(ptr::null_mut(), |c| c.as_ptr());
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_privatekey(s: *const SSL) -> *mut EVP_PKEY {
+    ffi_boundary!("SSL_get_privatekey", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_privatekey", s, ptr::null_mut());
+        let p = ssl.settings().cert.key.as_ref().map_or(ptr::null_mut(), |k| k.as_ptr());
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_default_passwd_cb(s: *mut SSL, cb: pem_password_cb) {
+    ffi_boundary!("SSL_set_default_passwd_cb", (), {
+        let ssl = try_ref!("SSL_set_default_passwd_cb", s, ());
+        ssl.settings().passwd.cb = cb;
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_default_passwd_cb_userdata(s: *mut SSL, u: *mut c_void) {
+    ffi_boundary!("SSL_set_default_passwd_cb_userdata", (), {
+        let ssl = try_ref!("SSL_set_default_passwd_cb_userdata", s, ());
+        ssl.settings().passwd.userdata = u;
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_client_CA_list(s: *mut SSL, name_list: *mut stack_st_X509_NAME) {
+    ffi_boundary!("SSL_set_client_CA_list", (), {
+        let ssl = try_ref!("SSL_set_client_CA_list", s, ());
+        // SAFETY: the SSL takes ownership of the caller's stack.
+        let names = unsafe { NameList::from_owned(name_list) };
+        ssl.settings().client_ca_names = Arc::new(names);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut stack_st_X509_NAME {
+    ffi_boundary!("SSL_get_client_CA_list", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_client_CA_list", s, ptr::null_mut());
+        let p = ssl.settings().client_ca_names.as_ptr();
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_add_client_CA(s: *mut SSL, x: *mut X509) -> c_int {
+    ffi_boundary!("SSL_add_client_CA", 0, {
+        let ssl = try_ref!("SSL_add_client_CA", s, 0);
+        // SAFETY: borrowed for the call only.
+        let Some(cert) = (unsafe { X509Cert::from_borrowed(x) }) else {
+            error::raise_null("SSL_add_client_CA");
+            return 0;
+        };
+        let mut st = ssl.settings();
+        st.client_ca_names = Arc::new(st.client_ca_names.with_subject_of(&cert));
+        1
+    })
+}
+
+// ---- options and misc ---------------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn SSL_set_options(s: *mut SSL, op: u64) -> u64 {
+    ffi_boundary!("SSL_set_options", 0, {
+        let ssl = try_ref!("SSL_set_options", s, 0);
+        let mut st = ssl.settings();
+        st.options |= op;
+        st.options
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_clear_options(s: *mut SSL, op: u64) -> u64 {
+    ffi_boundary!("SSL_clear_options", 0, {
+        let ssl = try_ref!("SSL_clear_options", s, 0);
+        let mut st = ssl.settings();
+        st.options &= !op;
+        st.options
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_options(s: *const SSL) -> u64 {
+    ffi_boundary!("SSL_get_options", 0, {
+        let ssl = try_ref!("SSL_get_options", s, 0);
+        let o = ssl.settings().options;
+        o
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_ex_data(s: *mut SSL, idx: c_int, data: *mut c_void) -> c_int {
+    ffi_boundary!("SSL_set_ex_data", 0, {
+        let ssl = try_ref!("SSL_set_ex_data", s, 0);
+        ssl.ex_data.set(idx, data) as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_ex_data(s: *const SSL, idx: c_int) -> *mut c_void {
+    ffi_boundary!("SSL_get_ex_data", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_ex_data", s, ptr::null_mut());
+        ssl.ex_data.get(idx)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_session_id_context(s: *mut SSL, sid_ctx: *const c_uchar, sid_ctx_len: c_uint) -> c_int {
+    ffi_boundary!("SSL_set_session_id_context", 0, {
+        let ssl = try_ref!("SSL_set_session_id_context", s, 0);
+        if sid_ctx_len as usize > ctx::SSL_MAX_SID_CTX_LENGTH {
+            error::raise(error::SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
+            return 0;
+        }
+        let v = der_arg(sid_ctx, sid_ctx_len as c_long).map(<[u8]>::to_vec).unwrap_or_default();
+        ssl.settings().session_id_context = v;
+        1
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_info_callback(s: *mut SSL, cb: ctx::InfoCb) {
+    ffi_boundary!("SSL_set_info_callback", (), {
+        let ssl = try_ref!("SSL_set_info_callback", s, ());
+        ssl.set_info_callback(cb);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_info_callback(s: *const SSL) -> ctx::InfoCb {
+    ffi_boundary!("SSL_get_info_callback", None, {
+        let ssl = try_ref!("SSL_get_info_callback", s, None);
+        ssl.info_callback()
+    })
+}
+
+/// OSSL_HANDSHAKE_STATE values reported by `SSL_get_state`.
+const TLS_ST_BEFORE: c_int = 0;
+const TLS_ST_OK: c_int = 1;
+const TLS_ST_CW_CLNT_HELLO: c_int = 12;
+const TLS_ST_SR_CLNT_HELLO: c_int = 20;
+
+#[no_mangle]
+pub extern "C" fn SSL_get_state(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_state", TLS_ST_BEFORE, {
+        let ssl = try_ref!("SSL_get_state", s, TLS_ST_BEFORE);
+        match ssl.state() {
+            HandshakeState::Before => TLS_ST_BEFORE,
+            HandshakeState::Done => TLS_ST_OK,
+            _ if ssl.is_server() => TLS_ST_SR_CLNT_HELLO,
+            _ => TLS_ST_CW_CLNT_HELLO,
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_state_string(s: *const SSL) -> *const c_char {
+    ffi_boundary!("SSL_state_string", c"UNKWN ".as_ptr(), {
+        let ssl = try_ref!("SSL_state_string", s, c"UNKWN ".as_ptr());
+        match ssl.state() {
+            HandshakeState::Before => c"PINIT",
+            HandshakeState::Done => c"SSLOK",
+            HandshakeState::Failed => c"SSLERR",
+            HandshakeState::InProgress if ssl.is_server() => c"TRCH",
+            HandshakeState::InProgress => c"TWCH",
+        }
+        .as_ptr()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_state_string_long(s: *const SSL) -> *const c_char {
+    ffi_boundary!("SSL_state_string_long", c"unknown state".as_ptr(), {
+        let ssl = try_ref!("SSL_state_string_long", s, c"unknown state".as_ptr());
+        match ssl.state() {
+            HandshakeState::Before => c"before SSL initialization",
+            HandshakeState::Done => c"SSL negotiation finished successfully",
+            HandshakeState::Failed => c"error",
+            HandshakeState::InProgress if ssl.is_server() => c"SSLv3/TLS read client hello",
+            HandshakeState::InProgress => c"SSLv3/TLS write client hello",
+        }
+        .as_ptr()
+    })
+}
+
+// ---- callbacks into the application -----------------------------------------------------------
+
+/// Runs the context's servername callback for a server that received a ClientHello.
+/// Err carries the reason to queue when the callback aborts the handshake.
+pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), c_int> {
+    let cbs = ssl.ctx().callbacks();
+    let Some(cb) = cbs.servername else { return Ok(()) };
+    let mut alert: c_int = 112; // unrecognized_name
+    // SAFETY: the application's callback receives its own handle and argument.
+    let r = unsafe { cb(ssl.app_ptr(), &mut alert, cbs.servername_arg.0) };
+    match r {
+        2 => Err(error::SSL_R_CALLBACK_FAILED),
+        _ => Ok(()),
+    }
+}
+
+/// Runs the context's ALPN select callback over the client's offered list.
+pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnChoice {
+    let cbs = ssl.ctx().callbacks();
+    let Some(cb) = cbs.alpn_select else { return AlpnChoice::NotCalled };
+    let mut out: *const c_uchar = ptr::null();
+    let mut outlen: c_uchar = 0;
+    // SAFETY: `offered` outlives the call; the callback writes a pointer into memory it
+    // owns (or into `offered`) and its length, which we copy at once.
+    let r = unsafe { cb(ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint, cbs.alpn_select_arg.0) };
+    match r {
+        0 if !out.is_null() && outlen > 0 => {
+            // SAFETY: the callback promises `outlen` readable bytes at `out`.
+            AlpnChoice::Selected(unsafe { std::slice::from_raw_parts(out, outlen as usize) }.to_vec())
+        }
+        2 => AlpnChoice::Fatal,
+        _ => AlpnChoice::NoAck,
+    }
+}
+
+/// Runs the info callback (the SSL's own, else its context's).
+pub(crate) fn run_info_callback(ssl: &Arc<Ssl>, event: c_int, value: c_int) {
+    let cb = ssl.info_callback().or_else(|| ssl.ctx().callbacks().info);
+    if let Some(cb) = cb {
+        let where_ = event | if ssl.is_server() { crate::conn::SSL_ST_ACCEPT } else { crate::conn::SSL_ST_CONNECT };
+        // SAFETY: the application's callback receives its own handle.
+        unsafe { cb(ssl.app_ptr(), where_, value) };
+    }
+}
+
+/// Hands one NSS key log line to the application's callback.
+pub(crate) fn run_keylog_callback(ssl: &Arc<Ssl>, cb: ctx::KeylogCb, line: &str) {
+    let (Some(cb), Ok(line)) = (cb, CString::new(line)) else { return };
+    // SAFETY: the line is NUL-terminated and lives for the call.
+    unsafe { cb(ssl.app_ptr(), line.as_ptr()) };
+}

@@ -1,0 +1,965 @@
+//! `SSL`: one connection — its role, transport BIOs, rustls connection and shutdown
+//! state — and the loop that moves records between the BIOs and rustls.
+//!
+//! `SSL_read`: BIO → `read_tls` → `process_new_packets` → plaintext to the caller.
+//! `SSL_write`: caller's bytes → rustls writer → `write_tls` → BIO. A handshake is the
+//! same loop until rustls reports it done.
+//!
+//! Locking: the rustls state sits in one mutex (`tls`) held while rustls runs; the
+//! state that application callbacks may read or change during a handshake (settings,
+//! verification results, the session, the context) sits in other locks or atomics, so
+//! a callback calling back into libssl never waits on the connection it runs inside.
+
+use std::cell::RefCell;
+use std::ffi::CString;
+use std::io::{self, Read, Write};
+use std::os::raw::{c_int, c_void};
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use rustls::pki_types::ServerName;
+use rustls::server::Acceptor;
+use rustls::{ClientConnection, Connection, HandshakeKind};
+
+use crate::crypto::bio::{Bio, Retry};
+use crate::crypto::exdata::{ExData, CLASS_SSL};
+use crate::crypto::x509::{self, X509Cert};
+use crate::ctx::{Role, Settings, SslCtx, Stats};
+use crate::error;
+use crate::session::{Resumption, SessionData, SslSession};
+use crate::verify::Outcome;
+
+pub const SSL_SENT_SHUTDOWN: c_int = 1;
+pub const SSL_RECEIVED_SHUTDOWN: c_int = 2;
+
+pub const SSL_ERROR_NONE: c_int = 0;
+pub const SSL_ERROR_SSL: c_int = 1;
+pub const SSL_ERROR_WANT_READ: c_int = 2;
+pub const SSL_ERROR_WANT_WRITE: c_int = 3;
+pub const SSL_ERROR_WANT_X509_LOOKUP: c_int = 4;
+pub const SSL_ERROR_SYSCALL: c_int = 5;
+pub const SSL_ERROR_ZERO_RETURN: c_int = 6;
+
+pub const SSL_CB_LOOP: c_int = 0x01;
+pub const SSL_CB_EXIT: c_int = 0x02;
+pub const SSL_CB_READ: c_int = 0x04;
+pub const SSL_CB_WRITE: c_int = 0x08;
+pub const SSL_CB_ALERT: c_int = 0x4000;
+pub const SSL_ST_CONNECT: c_int = 0x1000;
+pub const SSL_ST_ACCEPT: c_int = 0x2000;
+pub const SSL_CB_HANDSHAKE_START: c_int = 0x10;
+pub const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;
+
+/// Why an I/O call did not complete: the basis of `SSL_get_error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    WantRead,
+    WantWrite,
+    ZeroReturn,
+    /// The transport failed or closed without a TLS error.
+    Syscall,
+    /// A TLS or usage error, queued on the error stack.
+    Ssl,
+}
+
+impl Failure {
+    fn code(self) -> u8 {
+        match self {
+            Failure::WantRead => 1,
+            Failure::WantWrite => 2,
+            Failure::ZeroReturn => 3,
+            Failure::Syscall => 4,
+            Failure::Ssl => 5,
+        }
+    }
+
+    fn from_code(c: u8) -> Option<Failure> {
+        Some(match c {
+            1 => Failure::WantRead,
+            2 => Failure::WantWrite,
+            3 => Failure::ZeroReturn,
+            4 => Failure::Syscall,
+            5 => Failure::Ssl,
+            _ => return None,
+        })
+    }
+}
+
+/// Where the handshake stands (`SSL_get_state`, `SSL_is_init_finished`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandshakeState {
+    Before = 0,
+    InProgress = 1,
+    Done = 2,
+    Failed = 3,
+}
+
+enum Engine {
+    /// No handshake has started.
+    Idle,
+    /// A server waiting for the ClientHello (SNI and ALPN callbacks run after it).
+    Accepting(Box<Acceptor>),
+    Active(Connection),
+    /// A fatal error ended the connection.
+    Dead,
+}
+
+struct Tls {
+    engine: Engine,
+    /// Bytes of the caller's pending `SSL_write` already handed to rustls.
+    write_accepted: usize,
+    /// rustls signalled the peer's close_notify.
+    peer_closed: bool,
+}
+
+#[derive(Default)]
+struct Bios {
+    rbio: Option<Bio>,
+    wbio: Option<Bio>,
+}
+
+/// What the handshake learnt about the peer.
+#[derive(Default)]
+pub struct PeerState {
+    pub verify_result: i64,
+    pub chain: Vec<X509Cert>,
+    pub verified_chain: Vec<X509Cert>,
+    /// SNI received by a server.
+    pub servername: Option<CString>,
+    pub alpn: Vec<u8>,
+    pub version: u16,
+    pub cipher: Option<&'static crate::cipher::SslCipher>,
+    pub reused: bool,
+    pub group: Option<rustls::NamedGroup>,
+    /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
+    chain_stacks: [Option<x509::CertStack>; 2],
+}
+
+pub struct Ssl {
+    ctx: RwLock<Arc<SslCtx>>,
+    settings: Mutex<Settings>,
+    tls: Mutex<Tls>,
+    bios: Mutex<Bios>,
+    peer: Mutex<PeerState>,
+    /// The session: set by `SSL_set_session` (offered on connect) or made by the handshake.
+    session: Mutex<Option<Arc<SslSession>>>,
+    /// SNI host name a client sends (`SSL_set_tlsext_host_name`).
+    hostname: Mutex<Option<CString>>,
+    pub ex_data: ExData,
+    role: AtomicU8,
+    /// Whether `SSL_set_connect_state`/`SSL_set_accept_state` (or connect/accept) ran.
+    role_set: AtomicU8,
+    shutdown: AtomicI32,
+    state: AtomicU8,
+    last_failure: AtomicU8,
+    info_cb: Mutex<crate::ctx::InfoCb>,
+}
+
+const ROLE_CLIENT: u8 = 0;
+const ROLE_SERVER: u8 = 1;
+
+thread_local! {
+    /// The connections being driven on this thread, innermost last.
+    static CURRENT: RefCell<Vec<Arc<Ssl>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with the connection this thread is driving (for rustls callbacks).
+pub fn current<R>(f: impl FnOnce(&Arc<Ssl>) -> R) -> Option<R> {
+    let ssl = CURRENT.with(|c| c.borrow().last().cloned())?;
+    Some(f(&ssl))
+}
+
+/// Marks `ssl` as the connection being driven until dropped.
+struct Driving;
+
+impl Driving {
+    fn enter(ssl: &Arc<Ssl>) -> Driving {
+        CURRENT.with(|c| c.borrow_mut().push(ssl.clone()));
+        Driving
+    }
+}
+
+impl Drop for Driving {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.borrow_mut().pop());
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `io::Read` over the connection's read BIO.
+struct BioReader<'a>(&'a Bio);
+
+impl Read for BioReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+/// `io::Write` over the connection's write BIO.
+struct BioWriter<'a>(&'a Bio);
+
+impl Write for BioWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush();
+        Ok(())
+    }
+}
+
+impl Ssl {
+    /// `SSL_new`: a connection with the context's current settings.
+    pub fn new(ctx: Arc<SslCtx>) -> Arc<Ssl> {
+        let settings = ctx.settings().clone();
+        let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
+        Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
+            ctx: RwLock::new(ctx),
+            settings: Mutex::new(settings),
+            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false }),
+            bios: Mutex::new(Bios::default()),
+            peer: Mutex::new(PeerState::default()),
+            session: Mutex::new(None),
+            hostname: Mutex::new(None),
+            ex_data: ExData::new(CLASS_SSL, weak.as_ptr() as *mut c_void),
+            role: AtomicU8::new(role),
+            role_set: AtomicU8::new(0),
+            shutdown: AtomicI32::new(0),
+            state: AtomicU8::new(HandshakeState::Before as u8),
+            last_failure: AtomicU8::new(0),
+            info_cb: Mutex::new(None),
+        })
+    }
+
+    /// The handle the application knows this connection by.
+    pub fn app_ptr(self: &Arc<Self>) -> *mut crate::abi::SSL {
+        Arc::as_ptr(self) as *mut crate::abi::SSL
+    }
+
+    pub fn ctx(&self) -> Arc<SslCtx> {
+        self.ctx.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// `SSL_set_SSL_CTX`: switches the context (and with it the certificate), as a
+    /// server's SNI callback does.
+    pub fn set_ctx(&self, ctx: Arc<SslCtx>) {
+        {
+            let mut s = self.settings();
+            let c = ctx.settings();
+            s.cert = c.cert.clone();
+            s.session_id_context = c.session_id_context.clone();
+        }
+        *self.ctx.write().unwrap_or_else(|e| e.into_inner()) = ctx;
+    }
+
+    pub fn settings(&self) -> MutexGuard<'_, Settings> {
+        lock(&self.settings)
+    }
+
+    pub fn peer(&self) -> MutexGuard<'_, PeerState> {
+        lock(&self.peer)
+    }
+
+    pub fn hostname(&self) -> MutexGuard<'_, Option<CString>> {
+        lock(&self.hostname)
+    }
+
+    pub fn is_server(&self) -> bool {
+        self.role.load(Ordering::Relaxed) == ROLE_SERVER
+    }
+
+    pub fn set_role(&self, server: bool) {
+        self.role.store(if server { ROLE_SERVER } else { ROLE_CLIENT }, Ordering::Relaxed);
+        self.role_set.store(1, Ordering::Relaxed);
+        self.shutdown.store(0, Ordering::Relaxed);
+        self.state.store(HandshakeState::Before as u8, Ordering::Relaxed);
+    }
+
+    pub fn shutdown_flags(&self) -> c_int {
+        self.shutdown.load(Ordering::Relaxed)
+    }
+
+    pub fn set_shutdown_flags(&self, v: c_int) {
+        self.shutdown.store(v, Ordering::Relaxed);
+    }
+
+    pub fn state(&self) -> HandshakeState {
+        match self.state.load(Ordering::Relaxed) {
+            0 => HandshakeState::Before,
+            1 => HandshakeState::InProgress,
+            2 => HandshakeState::Done,
+            _ => HandshakeState::Failed,
+        }
+    }
+
+    fn set_state(&self, s: HandshakeState) {
+        self.state.store(s as u8, Ordering::Relaxed);
+    }
+
+    pub fn info_callback(&self) -> crate::ctx::InfoCb {
+        *lock(&self.info_cb)
+    }
+
+    pub fn set_info_callback(&self, cb: crate::ctx::InfoCb) {
+        *lock(&self.info_cb) = cb;
+    }
+
+    /// The peer chain as a STACK_OF(X509) owned by this connection (a "get0").
+    /// A server's peer chain omits the client's own certificate, as in OpenSSL.
+    pub fn peer_chain_stack(&self, verified: bool) -> *mut openssl_sys::stack_st_X509 {
+        let mut p = self.peer();
+        let certs: Vec<X509Cert> = if verified {
+            p.verified_chain.clone()
+        } else if self.is_server() {
+            p.chain.iter().skip(1).cloned().collect()
+        } else {
+            p.chain.clone()
+        };
+        if certs.is_empty() && (verified || p.chain.is_empty()) {
+            return std::ptr::null_mut();
+        }
+        let slot = &mut p.chain_stacks[verified as usize];
+        let stack = x509::CertStack::new(&certs);
+        let ptr = stack.as_ptr();
+        *slot = Some(stack);
+        ptr
+    }
+
+    // ---- transport -------------------------------------------------------------
+
+    pub fn set_bios(&self, rbio: Option<Bio>, wbio: Option<Bio>) {
+        let mut b = lock(&self.bios);
+        b.rbio = rbio;
+        b.wbio = wbio;
+    }
+
+    pub fn set_rbio(&self, rbio: Option<Bio>) {
+        lock(&self.bios).rbio = rbio;
+    }
+
+    pub fn set_wbio(&self, wbio: Option<Bio>) {
+        lock(&self.bios).wbio = wbio;
+    }
+
+    pub fn rbio_ptr(&self) -> *mut openssl_sys::BIO {
+        lock(&self.bios).rbio.as_ref().map_or(std::ptr::null_mut(), |b| b.as_ptr())
+    }
+
+    pub fn wbio_ptr(&self) -> *mut openssl_sys::BIO {
+        lock(&self.bios).wbio.as_ref().map_or(std::ptr::null_mut(), |b| b.as_ptr())
+    }
+
+    pub fn rbio(&self) -> Option<Bio> {
+        lock(&self.bios).rbio.clone()
+    }
+
+    pub fn wbio(&self) -> Option<Bio> {
+        lock(&self.bios).wbio.clone()
+    }
+
+    // ---- session -----------------------------------------------------------------
+
+    pub fn session(&self) -> Option<Arc<SslSession>> {
+        lock(&self.session).clone()
+    }
+
+    pub fn set_session(&self, s: Option<Arc<SslSession>>) {
+        let old = std::mem::replace(&mut *lock(&self.session), s);
+        drop(old); // released outside the lock: its ex_data callbacks may call us
+    }
+
+    /// The session a client offers for resumption, if any.
+    pub fn offered_session(&self) -> Option<Arc<SslSession>> {
+        self.session().filter(|s| s.is_resumable())
+    }
+
+    /// rustls made a new session (TLS 1.2 at the end of a full handshake; TLS 1.3 per ticket).
+    pub fn new_client_session(&self, resumption: Resumption) {
+        let peer = self.peer();
+        let data = SessionData {
+            version: peer.version,
+            cipher: peer.cipher,
+            time: crate::session::now(),
+            timeout: crate::session::DEFAULT_TIMEOUT,
+            peer: peer.chain.first().cloned(),
+            hostname: self.hostname().as_ref().map(|h| h.to_string_lossy().into_owned()),
+            alpn: peer.alpn.clone(),
+            resumption,
+            ..SessionData::default()
+        };
+        drop(peer);
+        self.set_session(Some(SslSession::new(data)));
+    }
+
+    /// The rustls certificate this connection presents, if it has a complete one.
+    pub fn certified_key(&self) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let cert = self.settings().cert.clone();
+        if !cert.is_complete() {
+            return None;
+        }
+        let ctx = self.ctx();
+        let extra = ctx.extra_chain();
+        cert.certified(&extra)
+    }
+
+    // ---- verification --------------------------------------------------------------
+
+    /// Verifies the peer's chain with libcrypto and records the outcome.
+    pub fn verify_chain(self: &Arc<Self>, leaf: X509Cert, chain: Vec<X509Cert>) -> Outcome {
+        let (param, mode, callback) = {
+            let s = self.settings();
+            (s.param.clone(), s.verify_mode, s.verify_callback)
+        };
+        let ctx = self.ctx();
+        let store = ctx.store();
+        let inputs = x509::VerifyInputs {
+            store: &store,
+            param: &param,
+            purpose: if self.is_server() { c"ssl_client" } else { c"ssl_server" },
+            callback,
+            app_ssl: self.app_ptr() as *mut c_void,
+            ex_index: x509::ssl_ex_index(),
+        };
+        let mut full_chain = Vec::with_capacity(chain.len() + 1);
+        full_chain.push(leaf.clone());
+        full_chain.extend(chain.iter().cloned());
+        let verdict = x509::verify_chain(&leaf, &chain, &inputs);
+        drop(store);
+        {
+            let mut p = self.peer();
+            p.verify_result = verdict.error as i64;
+            p.chain = full_chain;
+            p.verified_chain = verdict.chain;
+        }
+        let accept = verdict.ok || mode & crate::ctx::SSL_VERIFY_PEER == 0;
+        if !verdict.ok && accept {
+            // SSL_VERIFY_NONE: the result is recorded and the handshake goes on.
+            crate::crypto::err::clear();
+        }
+        Outcome { accept, error: if verdict.ok { 0 } else { verdict.error } }
+    }
+
+    // ---- the record loop -------------------------------------------------------------
+
+    fn fail(&self, f: Failure) -> Failure {
+        self.last_failure.store(f.code(), Ordering::Relaxed);
+        f
+    }
+
+    /// `SSL_get_error`, derived from the last call's outcome, the BIOs and the error queue.
+    pub fn get_error(&self, ret: c_int) -> c_int {
+        if ret > 0 {
+            return SSL_ERROR_NONE;
+        }
+        let e = crate::crypto::err::peek();
+        if e != 0 {
+            let lib = ((e >> 23) & 0xff) as c_int;
+            return if lib == error::ERR_LIB_SYS { SSL_ERROR_SYSCALL } else { SSL_ERROR_SSL };
+        }
+        match Failure::from_code(self.last_failure.load(Ordering::Relaxed)) {
+            Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
+            Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
+            Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
+            Some(Failure::Ssl) => SSL_ERROR_SSL,
+            _ => {
+                if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 && lock(&self.tls).peer_closed {
+                    SSL_ERROR_ZERO_RETURN
+                } else {
+                    SSL_ERROR_SYSCALL
+                }
+            }
+        }
+    }
+
+    fn want_from_bio(&self, bio: Option<Bio>, default: c_int) -> c_int {
+        match bio.and_then(|b| b.retry()) {
+            Some(Retry::Read) => SSL_ERROR_WANT_READ,
+            Some(Retry::Write) => SSL_ERROR_WANT_WRITE,
+            Some(Retry::Special) => SSL_ERROR_SYSCALL,
+            None => default,
+        }
+    }
+
+    /// Writes everything rustls has queued to the write BIO.
+    fn flush(&self, tls: &mut Tls) -> Result<(), Failure> {
+        let Engine::Active(conn) = &mut tls.engine else { return Ok(()) };
+        if !conn.wants_write() {
+            return Ok(());
+        }
+        let Some(wbio) = self.wbio() else {
+            error::raise(error::SSL_R_BIO_NOT_SET);
+            return Err(self.fail(Failure::Ssl));
+        };
+        let mut w = BioWriter(&wbio);
+        while conn.wants_write() {
+            match conn.write_tls(&mut w) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Err(self.fail(Failure::WantWrite)),
+                Err(_) => return Err(self.fail(Failure::Syscall)),
+            }
+        }
+        wbio.flush();
+        Ok(())
+    }
+
+    /// Reads one batch of records from the read BIO into rustls and processes them.
+    /// Ok(false) means the transport reached end of stream.
+    fn receive(&self, tls: &mut Tls) -> Result<bool, Failure> {
+        let Some(rbio) = self.rbio() else {
+            error::raise(error::SSL_R_BIO_NOT_SET);
+            return Err(self.fail(Failure::Ssl));
+        };
+        let mut r = BioReader(&rbio);
+        let n = match &mut tls.engine {
+            Engine::Active(conn) => conn.read_tls(&mut r),
+            Engine::Accepting(acc) => acc.read_tls(&mut r),
+            _ => return Err(self.fail(Failure::Ssl)),
+        };
+        match n {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                if let Engine::Active(conn) = &mut tls.engine {
+                    if let Err(e) = conn.process_new_packets() {
+                        return Err(self.tls_error(tls, &e));
+                    }
+                }
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(self.fail(Failure::WantRead)),
+            Err(_) => Err(self.fail(Failure::Syscall)),
+        }
+    }
+
+    /// A fatal TLS error: queue OpenSSL's reason, send rustls' alert, end the connection.
+    fn tls_error(&self, tls: &mut Tls, e: &rustls::Error) -> Failure {
+        error::raise(error::reason_for_rustls(e));
+        let _ = self.flush(tls);
+        tls.engine = Engine::Dead;
+        if self.state() != HandshakeState::Done {
+            self.set_state(HandshakeState::Failed);
+        }
+        self.fail(Failure::Ssl)
+    }
+
+    fn unexpected_eof(&self, tls: &mut Tls) -> Failure {
+        let ignore = self.settings().options & crate::ctx::SSL_OP_IGNORE_UNEXPECTED_EOF != 0;
+        if ignore && self.state() == HandshakeState::Done {
+            self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+            tls.peer_closed = true;
+            return self.fail(Failure::ZeroReturn);
+        }
+        error::raise(error::SSL_R_UNEXPECTED_EOF_WHILE_READING);
+        tls.engine = Engine::Dead;
+        if self.state() != HandshakeState::Done {
+            self.set_state(HandshakeState::Failed);
+        }
+        self.fail(Failure::Ssl)
+    }
+
+    /// `SSL_do_handshake` (and `SSL_connect`/`SSL_accept` after setting the role).
+    pub fn handshake(self: &Arc<Self>) -> Result<(), Failure> {
+        let _driving = Driving::enter(self);
+        let mut tls = lock(&self.tls);
+        self.handshake_locked(&mut tls)
+    }
+
+    fn handshake_locked(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
+        if self.role_set.load(Ordering::Relaxed) == 0 {
+            error::raise(error::SSL_R_CONNECTION_TYPE_NOT_SET);
+            return Err(self.fail(Failure::Ssl));
+        }
+        loop {
+            match &tls.engine {
+                Engine::Idle => self.start(tls)?,
+                Engine::Dead => {
+                    error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
+                    return Err(self.fail(Failure::Ssl));
+                }
+                Engine::Accepting(_) => {
+                    if !self.receive(tls)? {
+                        return Err(self.unexpected_eof(tls));
+                    }
+                    self.accept_hello(tls)?;
+                }
+                Engine::Active(conn) => {
+                    let handshaking = conn.is_handshaking();
+                    self.flush(tls)?;
+                    if !handshaking {
+                        if self.state() != HandshakeState::Done {
+                            self.finish_handshake(tls);
+                        }
+                        return Ok(());
+                    }
+                    if !self.receive(tls)? {
+                        return Err(self.unexpected_eof(tls));
+                    }
+                }
+            }
+        }
+    }
+
+    fn start(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
+        let ctx = self.ctx();
+        self.set_state(HandshakeState::InProgress);
+        self.info(SSL_CB_HANDSHAKE_START, 1);
+        if self.is_server() {
+            Stats::bump(&ctx.stats.accept);
+            tls.engine = Engine::Accepting(Box::default());
+            return Ok(());
+        }
+        Stats::bump(&ctx.stats.connect);
+        let settings = self.settings().clone();
+        let config = match ctx.client_config(&settings) {
+            Ok(c) => c,
+            Err(reason) => {
+                error::raise(reason);
+                self.set_state(HandshakeState::Failed);
+                return Err(self.fail(Failure::Ssl));
+            }
+        };
+        let name = match self.hostname().as_ref().and_then(|h| h.to_str().ok().map(str::to_owned)) {
+            Some(h) => ServerName::try_from(h).unwrap_or(ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())),
+            None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
+        };
+        match ClientConnection::new_with_alpn(config, name, settings.alpn.clone()) {
+            Ok(c) => {
+                tls.engine = Engine::Active(Connection::Client(c));
+                Ok(())
+            }
+            Err(e) => Err(self.tls_error(tls, &e)),
+        }
+    }
+
+    /// The ClientHello has arrived: run the SNI and ALPN callbacks, then start the
+    /// server connection with the (possibly switched) context's configuration.
+    fn accept_hello(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
+        let Engine::Accepting(acc) = &mut tls.engine else { return Ok(()) };
+        let accepted = match acc.accept() {
+            Ok(None) => return Ok(()),
+            Ok(Some(a)) => a,
+            Err((e, mut alert)) => {
+                if let Some(wbio) = self.wbio() {
+                    let _ = alert.write_all(&mut BioWriter(&wbio));
+                }
+                return Err(self.tls_error(tls, &e));
+            }
+        };
+        let hello = accepted.client_hello();
+        let offered_alpn: Option<Vec<u8>> = hello.alpn().map(|protos| {
+            let mut wire = Vec::new();
+            for p in protos {
+                wire.push(p.len() as u8);
+                wire.extend_from_slice(p);
+            }
+            wire
+        });
+        self.peer().servername = hello.server_name().and_then(|n| CString::new(n).ok());
+
+        if let Err(reason) = crate::abi::ssl::run_servername_callback(self) {
+            error::raise(reason);
+            tls.engine = Engine::Dead;
+            self.set_state(HandshakeState::Failed);
+            return Err(self.fail(Failure::Ssl));
+        }
+        let ctx = self.ctx();
+        let settings = self.settings().clone();
+        let mut config = match ctx.server_config(&settings) {
+            Ok(c) => c,
+            Err(reason) => {
+                error::raise(reason);
+                tls.engine = Engine::Dead;
+                self.set_state(HandshakeState::Failed);
+                return Err(self.fail(Failure::Ssl));
+            }
+        };
+        if let Some(wire) = offered_alpn {
+            match crate::abi::ssl::run_alpn_select_callback(self, &wire) {
+                AlpnChoice::NotCalled | AlpnChoice::NoAck => {}
+                AlpnChoice::Selected(proto) => {
+                    let mut c = (*config).clone();
+                    c.alpn_protocols = vec![proto];
+                    config = Arc::new(c);
+                }
+                AlpnChoice::Fatal => {
+                    // A protocol the client cannot have offered makes rustls refuse
+                    // with no_application_protocol, the alert OpenSSL sends here.
+                    let mut c = (*config).clone();
+                    c.alpn_protocols = vec![Vec::new()];
+                    config = Arc::new(c);
+                }
+            }
+        }
+        match accepted.into_connection(config) {
+            Ok(conn) => {
+                tls.engine = Engine::Active(Connection::Server(conn));
+                Ok(())
+            }
+            Err((e, mut alert)) => {
+                if let Some(wbio) = self.wbio() {
+                    let _ = alert.write_all(&mut BioWriter(&wbio));
+                }
+                Err(self.tls_error(tls, &e))
+            }
+        }
+    }
+
+    fn finish_handshake(self: &Arc<Self>, tls: &mut Tls) {
+        let Engine::Active(conn) = &tls.engine else { return };
+        let reused = conn.handshake_kind() == Some(HandshakeKind::Resumed);
+        {
+            let mut p = self.peer();
+            p.version = conn.protocol_version().map(u16::from).unwrap_or(0);
+            p.cipher = conn.negotiated_cipher_suite().and_then(|s| crate::cipher::by_suite(s.suite()));
+            p.alpn = conn.alpn_protocol().map(<[u8]>::to_vec).unwrap_or_default();
+            p.reused = reused;
+            p.group = conn.negotiated_key_exchange_group().map(|g| g.name());
+            if reused || p.chain.is_empty() {
+                // Resumed sessions carry the peer chain; nothing was verified this time.
+                if let Some(certs) = conn.peer_certificates() {
+                    p.chain = certs.iter().filter_map(|c| X509Cert::from_der(c)).collect();
+                }
+            }
+        }
+        let ctx = self.ctx();
+        if self.is_server() {
+            Stats::bump(&ctx.stats.accept_good);
+            self.new_server_session(conn);
+        } else {
+            Stats::bump(&ctx.stats.connect_good);
+            if reused {
+                Stats::bump(&ctx.stats.hits);
+            }
+        }
+        self.set_state(HandshakeState::Done);
+        self.info(SSL_CB_HANDSHAKE_DONE, 1);
+    }
+
+    /// A server's view of the negotiated session, for `SSL_get_session`.
+    fn new_server_session(&self, _conn: &Connection) {
+        let peer = self.peer();
+        let data = SessionData {
+            version: peer.version,
+            cipher: peer.cipher,
+            time: crate::session::now(),
+            timeout: crate::session::DEFAULT_TIMEOUT,
+            peer: peer.chain.first().cloned(),
+            hostname: peer.servername.as_ref().map(|h| h.to_string_lossy().into_owned()),
+            alpn: peer.alpn.clone(),
+            sid_ctx: self.settings().session_id_context.clone(),
+            ..SessionData::default()
+        };
+        drop(peer);
+        self.set_session(Some(SslSession::new(data)));
+    }
+
+    fn info(self: &Arc<Self>, event: c_int, value: c_int) {
+        crate::abi::ssl::run_info_callback(self, event, value);
+    }
+
+    /// `SSL_read`/`SSL_peek`: Ok(n) bytes of plaintext, n > 0.
+    pub fn read(self: &Arc<Self>, buf: &mut [u8], peek: bool) -> Result<usize, Failure> {
+        let _driving = Driving::enter(self);
+        let mut tls = lock(&self.tls);
+        if self.state() != HandshakeState::Done {
+            self.handshake_locked(&mut tls)?;
+        }
+        let mut eof_seen = false;
+        loop {
+            let Engine::Active(conn) = &mut tls.engine else {
+                error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
+                return Err(self.fail(Failure::Ssl));
+            };
+            let got = if peek {
+                use std::io::BufRead;
+                let mut reader = conn.reader();
+                reader.fill_buf().map(|data| {
+                    let n = data.len().min(buf.len());
+                    buf[..n].copy_from_slice(&data[..n]);
+                    n
+                })
+            } else {
+                conn.reader().read(buf)
+            };
+            match got {
+                Ok(0) if buf.is_empty() => return Ok(0),
+                Ok(0) => {
+                    tls.peer_closed = true;
+                    self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+                    return Err(self.fail(Failure::ZeroReturn));
+                }
+                Ok(n) => return Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if eof_seen {
+                        return Err(self.unexpected_eof(&mut tls));
+                    }
+                    // Answer anything rustls owes the peer (KeyUpdate, alerts), then read.
+                    self.flush(&mut tls)?;
+                    // At end of stream rustls says on the next read whether close_notify came.
+                    eof_seen = !self.receive(&mut tls)?;
+                }
+                Err(_) => return Err(self.unexpected_eof(&mut tls)),
+            }
+        }
+    }
+
+    /// `SSL_pending`: decrypted bytes ready to read without touching the transport.
+    pub fn pending(&self) -> usize {
+        let mut tls = lock(&self.tls);
+        let Engine::Active(conn) = &mut tls.engine else { return 0 };
+        use std::io::BufRead;
+        conn.reader().fill_buf().map(|b| b.len()).unwrap_or(0)
+    }
+
+    /// `SSL_has_pending`: decrypted bytes are buffered.
+    pub fn has_pending(&self) -> bool {
+        self.pending() > 0
+    }
+
+    /// `SSL_write`: Ok(n) once all of `buf` is handed to the transport (or, in
+    /// partial-write mode, once some of it is).
+    pub fn write(self: &Arc<Self>, buf: &[u8]) -> Result<usize, Failure> {
+        let _driving = Driving::enter(self);
+        let mut tls = lock(&self.tls);
+        if self.state() != HandshakeState::Done {
+            self.handshake_locked(&mut tls)?;
+        }
+        if self.shutdown_flags() & SSL_SENT_SHUTDOWN != 0 {
+            error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
+            return Err(self.fail(Failure::Ssl));
+        }
+        let partial = self.settings().mode & crate::ctx::SSL_MODE_ENABLE_PARTIAL_WRITE != 0;
+        loop {
+            let done = tls.write_accepted.min(buf.len());
+            let Engine::Active(conn) = &mut tls.engine else {
+                error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
+                return Err(self.fail(Failure::Ssl));
+            };
+            if done < buf.len() {
+                match conn.writer().write(&buf[done..]) {
+                    Ok(n) => tls.write_accepted = done + n,
+                    Err(_) => {
+                        error::raise(error::ERR_R_INTERNAL_ERROR);
+                        return Err(self.fail(Failure::Ssl));
+                    }
+                }
+            }
+            match self.flush(&mut tls) {
+                Ok(()) => {}
+                Err(Failure::WantWrite) if partial && tls.write_accepted > 0 => {
+                    return Ok(std::mem::take(&mut tls.write_accepted));
+                }
+                Err(f) => return Err(f),
+            }
+            if tls.write_accepted >= buf.len() {
+                return Ok(std::mem::take(&mut tls.write_accepted));
+            }
+        }
+    }
+
+    /// `SSL_shutdown`: Ok(0) after sending close_notify, Ok(1) once both directions closed.
+    pub fn shutdown(self: &Arc<Self>) -> Result<c_int, Failure> {
+        let _driving = Driving::enter(self);
+        if self.role_set.load(Ordering::Relaxed) == 0 {
+            error::raise(error::SSL_R_UNINITIALIZED);
+            return Err(self.fail(Failure::Ssl));
+        }
+        let mut tls = lock(&self.tls);
+        if self.state() != HandshakeState::Done {
+            error::raise(error::SSL_R_SHUTDOWN_WHILE_IN_INIT);
+            return Err(self.fail(Failure::Ssl));
+        }
+        if self.settings().quiet_shutdown {
+            self.shutdown.fetch_or(SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+            return Ok(1);
+        }
+        if self.shutdown_flags() & SSL_SENT_SHUTDOWN == 0 {
+            self.shutdown.fetch_or(SSL_SENT_SHUTDOWN, Ordering::Relaxed);
+            if let Engine::Active(conn) = &mut tls.engine {
+                conn.send_close_notify();
+            }
+            self.flush(&mut tls)?;
+            return Ok(if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 { 1 } else { 0 });
+        }
+        self.flush(&mut tls)?;
+        while self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN == 0 {
+            let Engine::Active(conn) = &mut tls.engine else { return Ok(1) };
+            let mut sink = [0u8; 4096];
+            match conn.reader().read(&mut sink) {
+                Ok(0) => {
+                    tls.peer_closed = true;
+                    self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+                }
+                Ok(_) => {} // application data after our close_notify is discarded
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if !self.receive(&mut tls)? {
+                        return Err(self.unexpected_eof(&mut tls));
+                    }
+                }
+                Err(_) => return Err(self.unexpected_eof(&mut tls)),
+            }
+        }
+        Ok(1)
+    }
+
+    /// `SSL_clear`-like reset for reuse of the object (keeps the session).
+    pub fn is_init_finished(&self) -> bool {
+        self.state() == HandshakeState::Done
+    }
+
+    /// The negotiated protocol version, or 0 before the handshake.
+    pub fn version(&self) -> u16 {
+        self.peer().version
+    }
+
+    pub fn session_reused(&self) -> bool {
+        self.peer().reused
+    }
+}
+
+/// What the server's ALPN select callback decided.
+pub enum AlpnChoice {
+    NotCalled,
+    Selected(Vec<u8>),
+    NoAck,
+    Fatal,
+}
+
+impl Drop for Ssl {
+    fn drop(&mut self) {
+        self.ex_data.free(self as *const Ssl as *mut c_void);
+    }
+}
+
+/// rustls' key log, redirected to the application's `SSL_CTX_set_keylog_callback`.
+#[derive(Debug)]
+pub struct KeyLogBridge;
+
+impl rustls::KeyLog for KeyLogBridge {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        current(|ssl| {
+            let cb = ssl.ctx().callbacks().keylog;
+            if cb.is_none() {
+                return;
+            }
+            let mut line = String::with_capacity(label.len() + 2 + 2 * (client_random.len() + secret.len()));
+            line.push_str(label);
+            line.push(' ');
+            for b in client_random {
+                line.push_str(&format!("{b:02x}"));
+            }
+            line.push(' ');
+            for b in secret {
+                line.push_str(&format!("{b:02x}"));
+            }
+            crate::abi::ssl::run_keylog_callback(ssl, cb, &line);
+        });
+    }
+
+    fn will_log(&self, _label: &str) -> bool {
+        current(|ssl| ssl.ctx().callbacks().keylog.is_some()).unwrap_or(false)
+    }
+}

@@ -1,0 +1,159 @@
+//! libcrypto BIOs: the transport an application gives an SSL.
+use super::sys;
+use openssl_sys::BIO;
+use std::io;
+use std::os::raw::{c_int, c_void};
+
+const BIO_FLAGS_READ: c_int = 0x01;
+const BIO_FLAGS_WRITE: c_int = 0x02;
+const BIO_FLAGS_IO_SPECIAL: c_int = 0x04;
+const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
+const BIO_CTRL_FLUSH: c_int = 11;
+const BIO_C_GET_FD: c_int = 105;
+const BIO_C_SET_FD: c_int = 104;
+pub const BIO_TYPE_DESCRIPTOR: c_int = 0x0100;
+pub const BIO_TYPE_SOCKET: c_int = 5 | 0x0400 | BIO_TYPE_DESCRIPTOR;
+
+/// One counted reference to a BIO.
+pub struct Bio(*mut BIO);
+
+// SAFETY: a BIO is used by the one thread that currently drives its SSL; moving the
+// reference between threads is what OpenSSL applications do with SSL objects.
+unsafe impl Send for Bio {}
+unsafe impl Sync for Bio {}
+
+/// What a BIO asked for when it could not complete an operation now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retry {
+    Read,
+    Write,
+    Special,
+}
+
+impl Bio {
+    /// Takes ownership of one reference the caller already holds.
+    pub unsafe fn from_owned(ptr: *mut BIO) -> Option<Self> {
+        (!ptr.is_null()).then_some(Bio(ptr))
+    }
+
+    /// Takes a new reference to `ptr`.
+    pub unsafe fn from_borrowed(ptr: *mut BIO) -> Option<Self> {
+        if ptr.is_null() {
+            return None;
+        }
+        sys::BIO_up_ref(ptr);
+        Some(Bio(ptr))
+    }
+
+    /// Adds a reference to a live BIO without wrapping it.
+    pub unsafe fn up_ref_raw(ptr: *mut BIO) {
+        sys::BIO_up_ref(ptr);
+    }
+
+    /// A socket BIO over `fd` that does not close it.
+    pub fn socket(fd: c_int) -> Option<Self> {
+        // SAFETY: BIO_new_socket only records the descriptor; BIO_NOCLOSE leaves it to the caller.
+        unsafe { Self::from_owned(sys::BIO_new_socket(fd, 0)) }
+    }
+
+    pub fn as_ptr(&self) -> *mut BIO {
+        self.0
+    }
+
+    pub fn same(&self, other: &Bio) -> bool {
+        self.0 == other.0
+    }
+
+    fn test_flags(&self, flags: c_int) -> c_int {
+        // SAFETY: we hold a reference, so the BIO is alive.
+        unsafe { sys::BIO_test_flags(self.0, flags) }
+    }
+
+    /// Why the last operation must be retried, if it must.
+    pub fn retry(&self) -> Option<Retry> {
+        if self.test_flags(BIO_FLAGS_SHOULD_RETRY) == 0 {
+            return None;
+        }
+        if self.test_flags(BIO_FLAGS_READ) != 0 {
+            Some(Retry::Read)
+        } else if self.test_flags(BIO_FLAGS_WRITE) != 0 {
+            Some(Retry::Write)
+        } else if self.test_flags(BIO_FLAGS_IO_SPECIAL) != 0 {
+            Some(Retry::Special)
+        } else {
+            None
+        }
+    }
+
+    /// Reads up to `buf.len()` bytes: Ok(0) is end of stream; `WouldBlock` means retry.
+    pub fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let len = buf.len().min(c_int::MAX as usize) as c_int;
+        // SAFETY: `buf` is valid for `len` writable bytes and we hold a BIO reference.
+        let n = unsafe { openssl_sys::BIO_read(self.0, buf.as_mut_ptr() as *mut c_void, len) };
+        if n > 0 {
+            Ok(n as usize)
+        } else if self.retry().is_some() {
+            Err(io::ErrorKind::WouldBlock.into())
+        } else if n == 0 {
+            Ok(0)
+        } else {
+            Err(io::Error::other("BIO_read failed"))
+        }
+    }
+
+    pub fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        let len = buf.len().min(c_int::MAX as usize) as c_int;
+        // SAFETY: `buf` is valid for `len` readable bytes and we hold a BIO reference.
+        let n = unsafe { openssl_sys::BIO_write(self.0, buf.as_ptr() as *const c_void, len) };
+        if n > 0 {
+            Ok(n as usize)
+        } else if self.retry().is_some() {
+            Err(io::ErrorKind::WouldBlock.into())
+        } else {
+            Err(io::Error::other("BIO_write failed"))
+        }
+    }
+
+    pub fn flush(&self) {
+        // SAFETY: a control call on a live BIO; FLUSH takes no pointer argument.
+        unsafe { openssl_sys::BIO_ctrl(self.0, BIO_CTRL_FLUSH, 0, std::ptr::null_mut()) };
+    }
+
+    /// The descriptor of the first descriptor BIO in the chain, or -1.
+    pub fn fd(&self) -> c_int {
+        // SAFETY: BIO_find_type walks the live chain; BIO_C_GET_FD writes one int.
+        unsafe {
+            let b = sys::BIO_find_type(self.0, BIO_TYPE_DESCRIPTOR);
+            if b.is_null() {
+                return -1;
+            }
+            let mut fd: c_int = -1;
+            openssl_sys::BIO_ctrl(b, BIO_C_GET_FD, 0, &mut fd as *mut c_int as *mut c_void);
+            fd
+        }
+    }
+
+    pub fn is_socket_for(&self, fd: c_int) -> bool {
+        // SAFETY: reads the method type of a live BIO.
+        let t = unsafe { sys::BIO_method_type(self.0) };
+        t == BIO_TYPE_SOCKET && self.fd() == fd
+    }
+}
+
+#[allow(dead_code)]
+const _: c_int = BIO_C_SET_FD;
+
+impl Clone for Bio {
+    fn clone(&self) -> Self {
+        // SAFETY: taking another reference to a live BIO.
+        unsafe { sys::BIO_up_ref(self.0) };
+        Bio(self.0)
+    }
+}
+
+impl Drop for Bio {
+    fn drop(&mut self) {
+        // SAFETY: releases the one reference this value owns.
+        unsafe { openssl_sys::BIO_free_all(self.0) };
+    }
+}

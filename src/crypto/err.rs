@@ -1,0 +1,62 @@
+//! libcrypto's per-thread error queue.
+use super::sys;
+use std::ffi::CString;
+use std::os::raw::{c_char, c_int, c_ulong};
+
+const ERR_TXT_MALLOCED: c_int = 0x01;
+const ERR_TXT_STRING: c_int = 0x02;
+
+/// Pushes one error record, with the Rust source location as its debug information.
+pub fn push(lib: c_int, reason: c_int, file: &'static str, line: u32, data: Option<&str>) {
+    // File names must outlive the record: libcrypto stores the pointer. Intern them.
+    let file = intern(file);
+    // SAFETY: ERR_new/ERR_set_debug/ERR_set_error only touch this thread's queue; `file`
+    // is a NUL-terminated string that lives for the whole process and the format is "%s"-free.
+    unsafe {
+        openssl_sys::ERR_new();
+        openssl_sys::ERR_set_debug(file, line as c_int, std::ptr::null());
+        openssl_sys::ERR_set_error(lib, reason, std::ptr::null());
+    }
+    if let Some(text) = data {
+        if let Ok(c) = CString::new(text) {
+            // SAFETY: the queue takes ownership of a buffer allocated by OPENSSL's allocator
+            // (CRYPTO_strdup), as ERR_TXT_MALLOCED promises.
+            unsafe {
+                let copy = sys::CRYPTO_strdup(c.as_ptr(), c"oxissl".as_ptr(), 0);
+                if !copy.is_null() {
+                    sys::ERR_set_error_data(copy, ERR_TXT_MALLOCED | ERR_TXT_STRING);
+                }
+            }
+        }
+    }
+}
+
+/// The earliest error on this thread's queue, without removing it (0 when empty).
+pub fn peek() -> c_ulong {
+    // SAFETY: reads this thread's queue only.
+    unsafe { sys::ERR_peek_error() }
+}
+
+/// Clears this thread's error queue.
+pub fn clear() {
+    // SAFETY: operates on this thread's queue only.
+    unsafe { openssl_sys::ERR_clear_error() }
+}
+
+fn intern(file: &'static str) -> *const c_char {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static NAMES: once_cell::sync::Lazy<Mutex<HashMap<&'static str, &'static std::ffi::CStr>>> =
+        once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    names
+        .entry(file)
+        .or_insert_with(|| Box::leak(CString::new(file).unwrap_or_default().into_boxed_c_str()))
+        .as_ptr()
+}
+
+/// The most recent error on this thread's queue, without removing it (0 when empty).
+pub fn peek_last() -> c_ulong {
+    // SAFETY: reads this thread's queue only.
+    unsafe { sys::ERR_peek_last_error() }
+}

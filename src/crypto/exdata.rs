@@ -1,0 +1,57 @@
+//! Application data attached to SSL_CTX / SSL / SSL_SESSION through libcrypto's
+//! ex_data machinery, so the application's new/free callbacks run as with OpenSSL.
+use super::sys;
+use std::cell::UnsafeCell;
+use std::os::raw::{c_int, c_void};
+
+pub const CLASS_SSL: c_int = 0;
+pub const CLASS_SSL_CTX: c_int = 1;
+pub const CLASS_SSL_SESSION: c_int = 2;
+
+/// Layout of libcrypto's `struct crypto_ex_data_st` (crypto.h).
+#[repr(C)]
+struct RawExData {
+    ctx: *mut c_void,
+    sk: *mut c_void,
+}
+
+/// One object's ex_data slots. libcrypto does its own locking around the index
+/// tables; per-object slot updates follow OpenSSL's rule that callers do not race
+/// on the same object's ex_data.
+pub struct ExData {
+    class: c_int,
+    raw: Box<UnsafeCell<RawExData>>,
+}
+
+// SAFETY: the slot stack is only touched through CRYPTO_* calls, which OpenSSL
+// documents as safe for concurrent use of distinct objects; shared objects (SSL_CTX,
+// SSL_SESSION) have the same contract in OpenSSL.
+unsafe impl Send for ExData {}
+unsafe impl Sync for ExData {}
+
+impl ExData {
+    /// Creates the slots for `obj` (the pointer the application knows the object by),
+    /// running registered `new` callbacks.
+    pub fn new(class: c_int, obj: *mut c_void) -> Self {
+        let raw = Box::new(UnsafeCell::new(RawExData { ctx: std::ptr::null_mut(), sk: std::ptr::null_mut() }));
+        // SAFETY: `raw` is a zeroed crypto_ex_data_st owned by us for the object's lifetime.
+        unsafe { sys::CRYPTO_new_ex_data(class, obj, raw.get() as *mut _) };
+        ExData { class, raw }
+    }
+
+    pub fn set(&self, idx: c_int, value: *mut c_void) -> bool {
+        // SAFETY: `raw` was initialised by CRYPTO_new_ex_data and is still owned.
+        unsafe { sys::CRYPTO_set_ex_data(self.raw.get() as *mut _, idx, value) == 1 }
+    }
+
+    pub fn get(&self, idx: c_int) -> *mut c_void {
+        // SAFETY: as in `set`; a missing index yields NULL.
+        unsafe { sys::CRYPTO_get_ex_data(self.raw.get() as *const _, idx) }
+    }
+
+    /// Runs the application's free callbacks; call exactly once, when `obj` dies.
+    pub fn free(&self, obj: *mut c_void) {
+        // SAFETY: called once from the owner's Drop with the same object pointer.
+        unsafe { sys::CRYPTO_free_ex_data(self.class, obj, self.raw.get() as *mut _) }
+    }
+}

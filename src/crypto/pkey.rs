@@ -1,0 +1,257 @@
+//! Private keys and PEM/DER file loading.
+use super::sys;
+use super::x509::X509Cert;
+use openssl_sys::{pem_password_cb, BIO, EVP_PKEY};
+use std::ffi::CStr;
+use std::os::raw::{c_int, c_void};
+
+/// One counted reference to an EVP_PKEY.
+pub struct EvpPkey(*mut EVP_PKEY);
+
+// SAFETY: EVP_PKEY has atomic reference counts and is not mutated after loading.
+unsafe impl Send for EvpPkey {}
+unsafe impl Sync for EvpPkey {}
+
+pub const EVP_PKEY_RSA: c_int = 6;
+pub const EVP_PKEY_RSA_PSS: c_int = 912;
+pub const EVP_PKEY_EC: c_int = 408;
+pub const EVP_PKEY_ED25519: c_int = 1087;
+pub const EVP_PKEY_ED448: c_int = 1088;
+
+impl EvpPkey {
+    pub unsafe fn from_owned(p: *mut EVP_PKEY) -> Option<Self> {
+        (!p.is_null()).then_some(EvpPkey(p))
+    }
+
+    pub unsafe fn from_borrowed(p: *mut EVP_PKEY) -> Option<Self> {
+        if p.is_null() {
+            return None;
+        }
+        openssl_sys::EVP_PKEY_up_ref(p);
+        Some(EvpPkey(p))
+    }
+
+    pub fn as_ptr(&self) -> *mut EVP_PKEY {
+        self.0
+    }
+
+    pub fn id(&self) -> c_int {
+        // SAFETY: live key.
+        unsafe { sys::EVP_PKEY_get_id(self.0) }
+    }
+
+    /// The PKCS#8 encoding of the private key, for rustls' signer.
+    pub fn to_pkcs8_der(&self) -> Option<Vec<u8>> {
+        // SAFETY: EVP_PKEY2PKCS8 returns a new structure we free; i2d is sized then written.
+        unsafe {
+            let p8 = openssl_sys::EVP_PKEY2PKCS8(self.0);
+            if p8.is_null() {
+                return None;
+            }
+            let len = sys::i2d_PKCS8_PRIV_KEY_INFO(p8, std::ptr::null_mut());
+            let out = if len > 0 {
+                let mut out = vec![0u8; len as usize];
+                let mut p = out.as_mut_ptr();
+                sys::i2d_PKCS8_PRIV_KEY_INFO(p8, &mut p);
+                Some(out)
+            } else {
+                None
+            };
+            openssl_sys::PKCS8_PRIV_KEY_INFO_free(p8);
+            out
+        }
+    }
+
+    /// Whether `cert`'s public key matches this private key (pushes libcrypto's errors if not).
+    pub fn matches(&self, cert: &X509Cert) -> bool {
+        // SAFETY: both objects are live.
+        unsafe { sys::X509_check_private_key(cert.as_ptr(), self.0) == 1 }
+    }
+
+    pub fn from_der(der: &[u8]) -> Option<Self> {
+        let mut p = der.as_ptr();
+        // SAFETY: d2i reads at most `len` bytes from within `der`.
+        unsafe { Self::from_owned(openssl_sys::d2i_AutoPrivateKey(std::ptr::null_mut(), &mut p, der.len() as _)) }
+    }
+}
+
+impl Clone for EvpPkey {
+    fn clone(&self) -> Self {
+        // SAFETY: adding a reference to a live key.
+        unsafe { openssl_sys::EVP_PKEY_up_ref(self.0) };
+        EvpPkey(self.0)
+    }
+}
+
+impl Drop for EvpPkey {
+    fn drop(&mut self) {
+        // SAFETY: releases the reference this value owns.
+        unsafe { openssl_sys::EVP_PKEY_free(self.0) }
+    }
+}
+
+/// SSL_FILETYPE_PEM / SSL_FILETYPE_ASN1.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FileType {
+    Pem,
+    Asn1,
+}
+
+impl FileType {
+    pub fn from_c(t: c_int) -> Option<Self> {
+        match t {
+            1 => Some(FileType::Pem),
+            2 => Some(FileType::Asn1),
+            _ => None,
+        }
+    }
+}
+
+/// The password callback applied when a PEM key is encrypted.
+#[derive(Clone, Copy)]
+pub struct PasswordCb {
+    pub cb: pem_password_cb,
+    pub userdata: *mut c_void,
+}
+
+// SAFETY: the callback and its opaque argument are the application's; OpenSSL shares
+// them the same way across its own objects.
+unsafe impl Send for PasswordCb {}
+unsafe impl Sync for PasswordCb {}
+
+impl Default for PasswordCb {
+    fn default() -> Self {
+        PasswordCb { cb: None, userdata: std::ptr::null_mut() }
+    }
+}
+
+/// A read-only file BIO; None (with libcrypto's system error queued) if it cannot be opened.
+struct FileBio(*mut BIO);
+
+impl FileBio {
+    fn open(path: &CStr) -> Option<Self> {
+        // SAFETY: NUL-terminated path and mode.
+        let b = unsafe { super::sys::BIO_new_file(path.as_ptr(), c"r".as_ptr()) };
+        (!b.is_null()).then_some(FileBio(b))
+    }
+}
+
+impl Drop for FileBio {
+    fn drop(&mut self) {
+        // SAFETY: we own the file BIO.
+        unsafe { super::sys::BIO_free(self.0) };
+    }
+}
+
+/// Failure to load a file: whether the file itself could not be opened, or its contents.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoadError {
+    Open,
+    Parse,
+}
+
+pub fn load_cert_file(path: &CStr, ft: FileType, pw: PasswordCb) -> Result<X509Cert, LoadError> {
+    let bio = FileBio::open(path).ok_or(LoadError::Open)?;
+    // SAFETY: the BIO is live; the password callback is the application's.
+    let p = unsafe {
+        match ft {
+            FileType::Pem => openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata),
+            FileType::Asn1 => openssl_sys::d2i_X509_bio(bio.0, std::ptr::null_mut()),
+        }
+    };
+    // SAFETY: a new reference or NULL.
+    unsafe { X509Cert::from_owned(p) }.ok_or(LoadError::Parse)
+}
+
+/// A PEM chain file: the leaf, then any number of CA certificates.
+pub fn load_chain_file(path: &CStr, pw: PasswordCb) -> Result<(X509Cert, Vec<X509Cert>), LoadError> {
+    let bio = FileBio::open(path).ok_or(LoadError::Open)?;
+    // SAFETY: the BIO is live; each successful read returns a new reference.
+    let leaf = unsafe { X509Cert::from_owned(sys::PEM_read_bio_X509_AUX(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) }
+        .ok_or(LoadError::Parse)?;
+    let mut chain = Vec::new();
+    loop {
+        // SAFETY: as above.
+        match unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) } {
+            Some(c) => chain.push(c),
+            None => break,
+        }
+    }
+    // Reaching the end of the file leaves a "no start line" error; that is success.
+    let last = super::err::peek_last();
+    if last != 0 && lib_reason(last) == (9, 108) {
+        super::err::clear();
+    } else if last != 0 {
+        return Err(LoadError::Parse);
+    }
+    Ok((leaf, chain))
+}
+
+pub fn load_key_file(path: &CStr, ft: FileType, pw: PasswordCb) -> Result<EvpPkey, LoadError> {
+    let bio = FileBio::open(path).ok_or(LoadError::Open)?;
+    // SAFETY: the BIO is live; the password callback is the application's.
+    let p = unsafe {
+        match ft {
+            FileType::Pem => openssl_sys::PEM_read_bio_PrivateKey(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata),
+            FileType::Asn1 => super::sys::d2i_PrivateKey_bio(bio.0, std::ptr::null_mut()),
+        }
+    };
+    // SAFETY: a new reference or NULL.
+    unsafe { EvpPkey::from_owned(p) }.ok_or(LoadError::Parse)
+}
+
+fn lib_reason(e: std::os::raw::c_ulong) -> (c_int, c_int) {
+    (((e >> 23) & 0xff) as c_int, (e & 0x7fffff) as c_int)
+}
+
+/// `SSL_load_client_CA_file`: the subject names of every certificate in a PEM file,
+/// without duplicates, as a new STACK_OF(X509_NAME) (NULL on failure).
+pub fn load_ca_names_file(path: &CStr) -> Option<*mut c_void> {
+    let bio = FileBio::open(path)?;
+    let mut names = super::x509::NameList::empty();
+    let mut count = 0;
+    loop {
+        // SAFETY: the BIO is live; each read returns a new reference or NULL.
+        let Some(cert) = (unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), None, std::ptr::null_mut())) }) else {
+            break;
+        };
+        if !names.contains_subject_of(&cert) {
+            names = names.with_subject_of(&cert);
+        }
+        count += 1;
+    }
+    if count == 0 {
+        return None;
+    }
+    // Reading stops at end of file with a "no start line" error; that is success.
+    super::err::clear();
+    Some(names.into_raw())
+}
+
+impl EvpPkey {
+    /// Gives the reference to the caller.
+    pub fn into_raw(self) -> *mut EVP_PKEY {
+        let p = self.0;
+        std::mem::forget(self);
+        p
+    }
+
+    /// A fresh key of the TLS group `id` (X25519, P-256, P-384): stands in for the
+    /// peer's ephemeral key, whose type and size are what callers inspect.
+    pub fn for_group(id: u16) -> Option<EvpPkey> {
+        let (alg, curve): (&CStr, Option<&CStr>) = match id {
+            0x001d => (c"X25519", None),
+            0x0017 => (c"EC", Some(c"P-256")),
+            0x0018 => (c"EC", Some(c"P-384")),
+            _ => return None,
+        };
+        // SAFETY: EVP_PKEY_Q_keygen takes the algorithm name and, for EC, a curve name.
+        unsafe {
+            let p = match curve {
+                Some(c) => super::sys::EVP_PKEY_Q_keygen(std::ptr::null_mut(), std::ptr::null(), alg.as_ptr(), c.as_ptr()),
+                None => super::sys::EVP_PKEY_Q_keygen(std::ptr::null_mut(), std::ptr::null(), alg.as_ptr()),
+            };
+            Self::from_owned(p)
+        }
+    }
+}

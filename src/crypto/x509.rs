@@ -1,0 +1,476 @@
+//! Certificates, stores, verification parameters and certificate stacks.
+use super::sys;
+use openssl_sys::{stack_st_X509, OPENSSL_STACK, X509, X509_STORE, X509_VERIFY_PARAM};
+use std::ffi::CStr;
+use std::os::raw::{c_int, c_long, c_void};
+
+/// One counted reference to an X509 certificate.
+pub struct X509Cert(*mut X509);
+
+// SAFETY: X509 objects are reference counted with atomic counts and immutable once
+// built; libcrypto allows sharing them across threads.
+unsafe impl Send for X509Cert {}
+unsafe impl Sync for X509Cert {}
+
+impl X509Cert {
+    pub unsafe fn from_owned(p: *mut X509) -> Option<Self> {
+        (!p.is_null()).then_some(X509Cert(p))
+    }
+
+    pub unsafe fn from_borrowed(p: *mut X509) -> Option<Self> {
+        if p.is_null() {
+            return None;
+        }
+        openssl_sys::X509_up_ref(p);
+        Some(X509Cert(p))
+    }
+
+    pub fn from_der(der: &[u8]) -> Option<Self> {
+        let mut p = der.as_ptr();
+        // SAFETY: d2i reads at most `len` bytes from `p`, which points into `der`.
+        unsafe { Self::from_owned(openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, der.len() as c_long)) }
+    }
+
+    pub fn to_der(&self) -> Vec<u8> {
+        // SAFETY: the first call sizes the encoding, the second writes exactly that many bytes.
+        unsafe {
+            let len = openssl_sys::i2d_X509(self.0, std::ptr::null_mut());
+            if len <= 0 {
+                return Vec::new();
+            }
+            let mut out = vec![0u8; len as usize];
+            let mut p = out.as_mut_ptr();
+            openssl_sys::i2d_X509(self.0, &mut p);
+            out
+        }
+    }
+
+    pub fn as_ptr(&self) -> *mut X509 {
+        self.0
+    }
+
+    /// Hands one new reference to C.
+    pub fn up_ref_ptr(&self) -> *mut X509 {
+        // SAFETY: `self` keeps the certificate alive while we add a reference.
+        unsafe { openssl_sys::X509_up_ref(self.0) };
+        self.0
+    }
+}
+
+impl Clone for X509Cert {
+    fn clone(&self) -> Self {
+        X509Cert(self.up_ref_ptr())
+    }
+}
+
+impl Drop for X509Cert {
+    fn drop(&mut self) {
+        // SAFETY: releases the reference this value owns.
+        unsafe { openssl_sys::X509_free(self.0) }
+    }
+}
+
+/// One counted reference to an X509_STORE.
+pub struct X509Store(*mut X509_STORE);
+
+// SAFETY: X509_STORE has internal locking and atomic reference counts.
+unsafe impl Send for X509Store {}
+unsafe impl Sync for X509Store {}
+
+impl X509Store {
+    pub fn new() -> Option<Self> {
+        // SAFETY: allocates a fresh store we own.
+        unsafe { Self::from_owned(openssl_sys::X509_STORE_new()) }
+    }
+
+    pub unsafe fn from_owned(p: *mut X509_STORE) -> Option<Self> {
+        (!p.is_null()).then_some(X509Store(p))
+    }
+
+    pub unsafe fn from_borrowed(p: *mut X509_STORE) -> Option<Self> {
+        if p.is_null() {
+            return None;
+        }
+        sys::X509_STORE_up_ref(p);
+        Some(X509Store(p))
+    }
+
+    pub fn as_ptr(&self) -> *mut X509_STORE {
+        self.0
+    }
+
+    pub fn load_locations(&self, file: Option<&CStr>, dir: Option<&CStr>) -> bool {
+        let f = file.map_or(std::ptr::null(), |f| f.as_ptr());
+        let d = dir.map_or(std::ptr::null(), |d| d.as_ptr());
+        // SAFETY: both are NUL-terminated or NULL, which the function accepts.
+        unsafe { sys::X509_STORE_load_locations(self.0, f, d) == 1 }
+    }
+
+    pub fn load_store(&self, uri: &CStr) -> bool {
+        // SAFETY: NUL-terminated URI, live store.
+        unsafe { sys::X509_STORE_load_store(self.0, uri.as_ptr()) == 1 }
+    }
+
+    pub fn set_default_paths(&self) -> bool {
+        // SAFETY: live store.
+        unsafe { sys::X509_STORE_set_default_paths(self.0) == 1 }
+    }
+
+    pub fn add_cert(&self, cert: &X509Cert) -> bool {
+        // SAFETY: the store takes its own reference to the certificate.
+        unsafe { openssl_sys::X509_STORE_add_cert(self.0, cert.as_ptr()) == 1 }
+    }
+}
+
+impl Drop for X509Store {
+    fn drop(&mut self) {
+        // SAFETY: releases the reference this value owns.
+        unsafe { openssl_sys::X509_STORE_free(self.0) }
+    }
+}
+
+/// An owned X509_VERIFY_PARAM (not reference counted: copied where OpenSSL copies).
+pub struct VerifyParam(*mut X509_VERIFY_PARAM);
+
+// SAFETY: exclusively owned; mutation goes through &mut or the owner's lock.
+unsafe impl Send for VerifyParam {}
+unsafe impl Sync for VerifyParam {}
+
+impl VerifyParam {
+    pub fn new() -> Self {
+        // SAFETY: allocates a fresh parameter set; allocation failure aborts below.
+        let p = unsafe { openssl_sys::X509_VERIFY_PARAM_new() };
+        assert!(!p.is_null(), "X509_VERIFY_PARAM_new failed");
+        VerifyParam(p)
+    }
+
+    pub fn as_ptr(&self) -> *mut X509_VERIFY_PARAM {
+        self.0
+    }
+
+    /// Overwrites this with every field of `from`.
+    pub fn set_from_ptr(&mut self, from: *const X509_VERIFY_PARAM) -> bool {
+        // SAFETY: `from` is a live parameter set supplied by the caller.
+        unsafe { sys::X509_VERIFY_PARAM_set1(self.0, from) == 1 }
+    }
+
+    pub fn set_depth(&mut self, depth: c_int) {
+        // SAFETY: live parameter set.
+        unsafe { openssl_sys::X509_VERIFY_PARAM_set_depth(self.0, depth) }
+    }
+
+    pub fn depth(&self) -> c_int {
+        // SAFETY: live parameter set.
+        unsafe { sys::X509_VERIFY_PARAM_get_depth(self.0) }
+    }
+
+    pub fn set_host(&mut self, name: Option<&[u8]>) -> bool {
+        let (p, l) = name.map_or((std::ptr::null(), 0), |n| (n.as_ptr(), n.len()));
+        // SAFETY: (p, l) is a valid byte range or (NULL, 0) which clears the list.
+        unsafe { openssl_sys::X509_VERIFY_PARAM_set1_host(self.0, p as *const _, l) == 1 }
+    }
+
+    pub fn add_host(&mut self, name: &[u8]) -> bool {
+        // SAFETY: valid byte range.
+        unsafe { sys::X509_VERIFY_PARAM_add1_host(self.0, name.as_ptr() as *const _, name.len()) == 1 }
+    }
+
+    pub fn set_hostflags(&mut self, flags: u32) {
+        // SAFETY: live parameter set.
+        unsafe { openssl_sys::X509_VERIFY_PARAM_set_hostflags(self.0, flags) }
+    }
+
+    pub fn hostflags(&self) -> u32 {
+        // SAFETY: live parameter set.
+        unsafe { sys::X509_VERIFY_PARAM_get_hostflags(self.0) }
+    }
+
+    pub fn set_ip(&mut self, ip: &[u8]) -> bool {
+        // SAFETY: valid byte range of 4 or 16 bytes.
+        unsafe { openssl_sys::X509_VERIFY_PARAM_set1_ip(self.0, ip.as_ptr(), ip.len()) == 1 }
+    }
+
+    /// The peer name matched by the last successful host check (borrowed until the next change).
+    pub fn peername_ptr(&self) -> *const std::os::raw::c_char {
+        // SAFETY: live parameter set; the string is owned by it.
+        unsafe { sys::X509_VERIFY_PARAM_get0_peername(self.0) }
+    }
+
+    pub fn set_purpose(&mut self, purpose: c_int) -> bool {
+        // SAFETY: live parameter set.
+        unsafe { sys::X509_VERIFY_PARAM_set_purpose(self.0, purpose) == 1 }
+    }
+}
+
+impl Clone for VerifyParam {
+    fn clone(&self) -> Self {
+        let mut n = VerifyParam::new();
+        n.set_from_ptr(self.0);
+        n
+    }
+}
+
+impl Default for VerifyParam {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for VerifyParam {
+    fn drop(&mut self) {
+        // SAFETY: we exclusively own the parameter set.
+        unsafe { openssl_sys::X509_VERIFY_PARAM_free(self.0) }
+    }
+}
+
+/// Builds a new STACK_OF(X509) holding a reference to each certificate (caller owns it).
+pub fn stack_from(certs: &[X509Cert]) -> *mut stack_st_X509 {
+    // SAFETY: a fresh stack; each pushed element carries its own new reference.
+    unsafe {
+        let sk = sys::OPENSSL_sk_new_null();
+        if sk.is_null() {
+            return std::ptr::null_mut();
+        }
+        for c in certs {
+            sys::OPENSSL_sk_push(sk, c.up_ref_ptr() as *const c_void);
+        }
+        sk as *mut stack_st_X509
+    }
+}
+
+/// Frees a STACK_OF(X509) and the references it holds.
+pub fn stack_free(sk: *mut stack_st_X509) {
+    unsafe extern "C" fn free_x509(p: *mut c_void) {
+        // SAFETY: every element of an X509 stack is an X509 reference.
+        unsafe { openssl_sys::X509_free(p as *mut X509) }
+    }
+    if !sk.is_null() {
+        // SAFETY: the caller passes a stack it owns.
+        unsafe { sys::OPENSSL_sk_pop_free(sk as *mut OPENSSL_STACK, Some(free_x509)) }
+    }
+}
+
+/// Takes a new reference to every certificate of a borrowed STACK_OF(X509).
+pub unsafe fn stack_to_vec(sk: *const stack_st_X509) -> Vec<X509Cert> {
+    if sk.is_null() {
+        return Vec::new();
+    }
+    let n = sys::OPENSSL_sk_num(sk as *const OPENSSL_STACK);
+    (0..n)
+        .filter_map(|i| X509Cert::from_borrowed(sys::OPENSSL_sk_value(sk as *const OPENSSL_STACK, i) as *mut X509))
+        .collect()
+}
+
+/// The outcome of `X509_verify_cert`.
+pub struct ChainVerdict {
+    pub ok: bool,
+    /// `X509_V_OK` or the `X509_V_ERR_*` code left in the store context.
+    pub error: c_int,
+    /// The verified chain (leaf first), when one was built.
+    pub chain: Vec<X509Cert>,
+}
+
+/// What `X509_verify_cert` needs besides the chain.
+pub struct VerifyInputs<'a> {
+    pub store: &'a X509Store,
+    pub param: &'a VerifyParam,
+    /// "ssl_server" when verifying a server, "ssl_client" when verifying a client.
+    pub purpose: &'a CStr,
+    pub callback: sys::X509VerifyCb,
+    /// The application's `SSL*`, stored at `ex_index` for the callback to find.
+    pub app_ssl: *mut c_void,
+    pub ex_index: c_int,
+}
+
+/// Verifies `leaf` with `untrusted` intermediates, the way libssl does for a peer chain.
+pub fn verify_chain(leaf: &X509Cert, untrusted: &[X509Cert], inputs: &VerifyInputs<'_>) -> ChainVerdict {
+    let failed = ChainVerdict { ok: false, error: 1, chain: Vec::new() }; // X509_V_ERR_UNSPECIFIED
+    let sk = stack_from(untrusted);
+    // SAFETY: every pointer is live for the duration of the call; the store context is
+    // created, used and freed here, and the stack is freed after the context.
+    unsafe {
+        let ctx = openssl_sys::X509_STORE_CTX_new();
+        if ctx.is_null() {
+            stack_free(sk);
+            return failed;
+        }
+        if openssl_sys::X509_STORE_CTX_init(ctx, inputs.store.as_ptr(), leaf.as_ptr(), sk) != 1 {
+            openssl_sys::X509_STORE_CTX_free(ctx);
+            stack_free(sk);
+            return failed;
+        }
+        sys::X509_STORE_CTX_set_ex_data(ctx, inputs.ex_index, inputs.app_ssl);
+        sys::X509_STORE_CTX_set_default(ctx, inputs.purpose.as_ptr());
+        // The connection's parameters override the store defaults, as in libssl.
+        sys::X509_VERIFY_PARAM_set1(sys::X509_STORE_CTX_get0_param(ctx), inputs.param.as_ptr());
+        if inputs.callback.is_some() {
+            sys::X509_STORE_CTX_set_verify_cb(ctx, inputs.callback);
+        }
+        let ok = openssl_sys::X509_verify_cert(ctx) > 0;
+        let error = openssl_sys::X509_STORE_CTX_get_error(ctx);
+        let chain_sk = sys::X509_STORE_CTX_get1_chain(ctx);
+        let chain = stack_to_vec(chain_sk);
+        stack_free(chain_sk);
+        openssl_sys::X509_STORE_CTX_free(ctx);
+        stack_free(sk);
+        ChainVerdict { ok, error, chain }
+    }
+}
+
+/// `SSL_get_ex_data_X509_STORE_CTX_idx`: the store-context ex_data index where libssl
+/// keeps the `SSL*` during verification (allocated once per process).
+pub fn ssl_ex_index() -> c_int {
+    static IDX: once_cell::sync::OnceCell<c_int> = once_cell::sync::OnceCell::new();
+    *IDX.get_or_init(|| {
+        // SAFETY: registers an index with no callbacks; the description string is static.
+        // (X509_STORE_CTX_get_ex_new_index is a macro over this call; class 5.)
+        unsafe {
+            openssl_sys::CRYPTO_get_ex_new_index(
+                5,
+                0,
+                c"SSL for verify callback".as_ptr() as *mut c_void,
+                None,
+                None,
+                None,
+            )
+        }
+    })
+}
+
+/// An owned STACK_OF(X509_NAME), as `SSL_CTX_set_client_CA_list` takes it.
+pub struct NameList(*mut OPENSSL_STACK);
+
+// SAFETY: immutable after construction; X509_NAME objects are plain data.
+unsafe impl Send for NameList {}
+unsafe impl Sync for NameList {}
+
+impl NameList {
+    pub fn empty() -> Self {
+        // SAFETY: a fresh empty stack.
+        NameList(unsafe { sys::OPENSSL_sk_new_null() })
+    }
+
+    /// Takes ownership of a STACK_OF(X509_NAME) (may be NULL: an empty list).
+    pub unsafe fn from_owned(sk: *mut c_void) -> Self {
+        if sk.is_null() {
+            Self::empty()
+        } else {
+            NameList(sk as *mut OPENSSL_STACK)
+        }
+    }
+
+    /// A copy of this list with the subject name of `cert` appended.
+    pub fn with_subject_of(&self, cert: &X509Cert) -> Self {
+        let out = self.dup();
+        // SAFETY: the subject name is borrowed from the live certificate and duplicated
+        // before it goes into our stack.
+        unsafe {
+            let name = openssl_sys::X509_NAME_dup(openssl_sys::X509_get_subject_name(cert.as_ptr()));
+            if !name.is_null() {
+                sys::OPENSSL_sk_push(out.0, name as *const c_void);
+            }
+        }
+        out
+    }
+
+    pub fn dup(&self) -> Self {
+        let out = Self::empty();
+        for i in 0..self.len() {
+            // SAFETY: i < len; each name is duplicated into the new stack.
+            unsafe {
+                let n = openssl_sys::X509_NAME_dup(sys::OPENSSL_sk_value(self.0, i) as *mut openssl_sys::X509_NAME);
+                if !n.is_null() {
+                    sys::OPENSSL_sk_push(out.0, n as *const c_void);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn len(&self) -> c_int {
+        // SAFETY: live stack (NULL-safe in libcrypto).
+        unsafe { sys::OPENSSL_sk_num(self.0) }.max(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The DER encoding of each name, for the CertificateRequest's authorities.
+    pub fn ders(&self) -> Vec<Vec<u8>> {
+        (0..self.len())
+            .filter_map(|i| {
+                // SAFETY: i < len; i2d is sized then written into a buffer of that size.
+                unsafe {
+                    let n = sys::OPENSSL_sk_value(self.0, i) as *mut openssl_sys::X509_NAME;
+                    let len = openssl_sys::i2d_X509_NAME(n, std::ptr::null_mut());
+                    if len <= 0 {
+                        return None;
+                    }
+                    let mut out = vec![0u8; len as usize];
+                    let mut p = out.as_mut_ptr();
+                    openssl_sys::i2d_X509_NAME(n, &mut p);
+                    Some(out)
+                }
+            })
+            .collect()
+    }
+
+    /// Borrowed STACK_OF(X509_NAME) for `SSL_get_client_CA_list`.
+    pub fn as_ptr(&self) -> *mut c_void {
+        self.0 as *mut c_void
+    }
+}
+
+impl Drop for NameList {
+    fn drop(&mut self) {
+        unsafe extern "C" fn free_name(p: *mut c_void) {
+            // SAFETY: every element is an X509_NAME we own.
+            unsafe { openssl_sys::X509_NAME_free(p as *mut openssl_sys::X509_NAME) }
+        }
+        // SAFETY: we own the stack and its names.
+        unsafe { sys::OPENSSL_sk_pop_free(self.0, Some(free_name)) }
+    }
+}
+
+impl NameList {
+    pub fn contains_subject_of(&self, cert: &X509Cert) -> bool {
+        // SAFETY: names borrowed from live objects and compared only.
+        unsafe {
+            let subject = openssl_sys::X509_get_subject_name(cert.as_ptr());
+            (0..self.len()).any(|i| {
+                openssl_sys::X509_NAME_cmp(sys::OPENSSL_sk_value(self.0, i) as *const _, subject) == 0
+            })
+        }
+    }
+
+    /// Gives up ownership of the stack to the caller.
+    pub fn into_raw(self) -> *mut c_void {
+        let p = self.0;
+        std::mem::forget(self);
+        p as *mut c_void
+    }
+}
+
+/// An owned STACK_OF(X509) handed to C as a borrowed ("get0") pointer.
+pub struct CertStack(*mut stack_st_X509);
+
+// SAFETY: immutable after construction; its certificates are reference counted.
+unsafe impl Send for CertStack {}
+unsafe impl Sync for CertStack {}
+
+impl CertStack {
+    pub fn new(certs: &[X509Cert]) -> Self {
+        CertStack(stack_from(certs))
+    }
+
+    pub fn as_ptr(&self) -> *mut stack_st_X509 {
+        self.0
+    }
+}
+
+impl Drop for CertStack {
+    fn drop(&mut self) {
+        stack_free(self.0);
+    }
+}

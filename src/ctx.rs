@@ -1,0 +1,635 @@
+//! `SSL_CTX`: the settings shared by connections, and the rustls configurations built
+//! from them.
+//!
+//! Configurations are built once per distinct set of settings and cached here: building
+//! one per connection would cost time and break resumption, because rustls resumes only
+//! when the verifier and client-certificate resolver `Arc`s are the very ones that made
+//! the session. Those `Arc`s therefore belong to the context and never change; they look
+//! up per-connection state through [`crate::conn::current`].
+
+use std::collections::HashMap;
+use std::os::raw::{c_char, c_int, c_uint, c_void};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use rustls::crypto::{CryptoProvider, SupportedKxGroup};
+use rustls::version::{TLS12, TLS13};
+use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
+
+use crate::cipher::{self, SslCipher};
+use crate::crypto::exdata::{ExData, CLASS_SSL_CTX};
+use crate::crypto::pkey::PasswordCb;
+use crate::crypto::x509::{VerifyParam, X509Store};
+use crate::error;
+use crate::keys::CertKey;
+use crate::verify;
+
+pub const TLS1_VERSION: u16 = 0x0301;
+pub const TLS1_1_VERSION: u16 = 0x0302;
+pub const TLS1_2_VERSION: u16 = 0x0303;
+pub const TLS1_3_VERSION: u16 = 0x0304;
+
+/// Which side a method allows, as OpenSSL's `TLS_client_method` etc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Any,
+    Client,
+    Server,
+}
+
+/// An `SSL_METHOD`: a role and, for the version-specific methods, a fixed version.
+#[derive(Debug)]
+pub struct Method {
+    pub role: Role,
+    /// 0 for the flexible methods; the one protocol version otherwise.
+    pub version: u16,
+    /// DTLS methods exist in the ABI but are not supported.
+    pub dtls: bool,
+}
+
+macro_rules! method {
+    ($name:ident, $role:expr, $version:expr, $dtls:expr) => {
+        pub static $name: Method = Method { role: $role, version: $version, dtls: $dtls };
+    };
+}
+
+method!(TLS_METHOD, Role::Any, 0, false);
+method!(TLS_CLIENT_METHOD, Role::Client, 0, false);
+method!(TLS_SERVER_METHOD, Role::Server, 0, false);
+method!(TLS1_METHOD, Role::Any, TLS1_VERSION, false);
+method!(TLS1_CLIENT_METHOD, Role::Client, TLS1_VERSION, false);
+method!(TLS1_SERVER_METHOD, Role::Server, TLS1_VERSION, false);
+method!(TLS1_1_METHOD, Role::Any, TLS1_1_VERSION, false);
+method!(TLS1_1_CLIENT_METHOD, Role::Client, TLS1_1_VERSION, false);
+method!(TLS1_1_SERVER_METHOD, Role::Server, TLS1_1_VERSION, false);
+method!(TLS1_2_METHOD, Role::Any, TLS1_2_VERSION, false);
+method!(TLS1_2_CLIENT_METHOD, Role::Client, TLS1_2_VERSION, false);
+method!(TLS1_2_SERVER_METHOD, Role::Server, TLS1_2_VERSION, false);
+method!(DTLS_METHOD, Role::Any, 0, true);
+method!(DTLS_CLIENT_METHOD, Role::Client, 0, true);
+method!(DTLS_SERVER_METHOD, Role::Server, 0, true);
+
+pub type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
+
+/// An opaque application pointer stored beside a callback.
+#[derive(Clone, Copy, Debug)]
+pub struct AppPtr(pub *mut c_void);
+
+// SAFETY-free marker: the pointer is never dereferenced by us, only handed back to the
+// application's own callback, exactly as OpenSSL does.
+unsafe impl Send for AppPtr {}
+unsafe impl Sync for AppPtr {}
+
+impl Default for AppPtr {
+    fn default() -> Self {
+        AppPtr(std::ptr::null_mut())
+    }
+}
+
+pub const SSL_VERIFY_NONE: c_int = 0;
+pub const SSL_VERIFY_PEER: c_int = 1;
+pub const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
+pub const SSL_VERIFY_CLIENT_ONCE: c_int = 4;
+pub const SSL_VERIFY_POST_HANDSHAKE: c_int = 8;
+
+pub const SSL_OP_NO_TICKET: u64 = 1 << 14;
+pub const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
+pub const SSL_OP_NO_TLSV1_2: u64 = 1 << 27;
+pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
+pub const SSL_OP_CIPHER_SERVER_PREFERENCE: u64 = 1 << 22;
+pub const SSL_OP_ENABLE_MIDDLEBOX_COMPAT: u64 = 1 << 20;
+pub const SSL_OP_NO_COMPRESSION: u64 = 1 << 17;
+pub const SSL_OP_NO_RENEGOTIATION: u64 = 1 << 30;
+pub const SSL_OP_LEGACY_SERVER_CONNECT: u64 = 1 << 2;
+
+/// OpenSSL 3.0's defaults for `SSL_CTX_get_options` on a fresh context.
+pub const DEFAULT_OPTIONS: u64 = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT | SSL_OP_LEGACY_SERVER_CONNECT;
+
+pub const SSL_MODE_ENABLE_PARTIAL_WRITE: u32 = 0x1;
+pub const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: u32 = 0x2;
+pub const SSL_MODE_AUTO_RETRY: u32 = 0x4;
+
+/// Settings that an `SSL` copies from its `SSL_CTX` at `SSL_new` and may then change.
+#[derive(Clone)]
+pub struct Settings {
+    pub min_version: u16,
+    pub max_version: u16,
+    pub options: u64,
+    pub mode: u32,
+    pub verify_mode: c_int,
+    pub verify_callback: VerifyCallback,
+    pub param: VerifyParam,
+    pub cert: Arc<CertKey>,
+    pub tls12_ciphers: Vec<&'static SslCipher>,
+    pub tls13_ciphers: Vec<&'static SslCipher>,
+    pub groups: Vec<&'static dyn SupportedKxGroup>,
+    /// ALPN protocols offered by a client, in order.
+    pub alpn: Vec<Vec<u8>>,
+    pub quiet_shutdown: bool,
+    pub read_ahead: bool,
+    pub passwd: PasswordCb,
+    pub session_id_context: Vec<u8>,
+    pub num_tickets: usize,
+    pub security_level: c_int,
+    pub max_send_fragment: usize,
+    pub client_ca_names: Arc<crate::crypto::x509::NameList>,
+}
+
+impl Settings {
+    fn new(method: &Method) -> Self {
+        let (min, max) = if method.version != 0 { (method.version, method.version) } else { (0, 0) };
+        Settings {
+            min_version: min,
+            max_version: max,
+            options: DEFAULT_OPTIONS,
+            mode: SSL_MODE_AUTO_RETRY,
+            verify_mode: SSL_VERIFY_NONE,
+            verify_callback: None,
+            param: VerifyParam::new(),
+            cert: Arc::new(CertKey::default()),
+            tls12_ciphers: cipher::default_tls12(),
+            tls13_ciphers: cipher::default_tls13(),
+            groups: default_groups(),
+            alpn: Vec::new(),
+            quiet_shutdown: false,
+            read_ahead: false,
+            passwd: PasswordCb::default(),
+            session_id_context: Vec::new(),
+            num_tickets: 2,
+            security_level: 2,
+            max_send_fragment: 16384,
+            client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
+        }
+    }
+
+    /// The protocol versions these settings allow, newest first.
+    pub fn versions(&self) -> Vec<&'static SupportedProtocolVersion> {
+        let allows = |v: u16, no_flag: u64| {
+            (self.min_version == 0 || self.min_version <= v)
+                && (self.max_version == 0 || self.max_version >= v)
+                && self.options & no_flag == 0
+        };
+        let mut out = Vec::with_capacity(2);
+        if allows(TLS1_3_VERSION, SSL_OP_NO_TLSV1_3) && !self.tls13_ciphers.is_empty() {
+            out.push(&TLS13);
+        }
+        if allows(TLS1_2_VERSION, SSL_OP_NO_TLSV1_2) && !self.tls12_ciphers.is_empty() {
+            out.push(&TLS12);
+        }
+        out
+    }
+
+    /// The part of the settings a rustls configuration is built from.
+    fn config_key(&self, role: Role) -> ConfigKey {
+        ConfigKey {
+            role,
+            tls12: self.min_version <= TLS1_2_VERSION
+                && (self.max_version == 0 || self.max_version >= TLS1_2_VERSION)
+                && self.options & SSL_OP_NO_TLSV1_2 == 0,
+            tls13: (self.max_version == 0 || self.max_version >= TLS1_3_VERSION)
+                && self.options & SSL_OP_NO_TLSV1_3 == 0,
+            suites: self
+                .tls13_ciphers
+                .iter()
+                .chain(self.tls12_ciphers.iter())
+                .map(|c| c.protocol_id)
+                .collect(),
+            groups: self.groups.iter().map(|g| u16::from(g.name())).collect(),
+            no_ticket: self.options & SSL_OP_NO_TICKET != 0,
+            server_preference: self.options & SSL_OP_CIPHER_SERVER_PREFERENCE != 0,
+            num_tickets: self.num_tickets,
+            verify_mode: if role == Role::Server { self.verify_mode } else { 0 },
+            client_ca_names: if role == Role::Server { Arc::as_ptr(&self.client_ca_names) as usize } else { 0 },
+            max_fragment: self.max_send_fragment,
+        }
+    }
+}
+
+pub fn default_groups() -> Vec<&'static dyn SupportedKxGroup> {
+    use rustls::crypto::aws_lc_rs::kx_group;
+    vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1]
+}
+
+/// What distinguishes one cached rustls configuration from another.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct ConfigKey {
+    role: Role,
+    tls12: bool,
+    tls13: bool,
+    suites: Vec<u16>,
+    groups: Vec<u16>,
+    no_ticket: bool,
+    server_preference: bool,
+    num_tickets: usize,
+    verify_mode: c_int,
+    client_ca_names: usize,
+    max_fragment: usize,
+}
+
+impl std::hash::Hash for Role {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (*self as u8).hash(state)
+    }
+}
+
+pub type AlpnSelectCb = Option<
+    unsafe extern "C" fn(*mut crate::abi::SSL, *mut *const u8, *mut u8, *const u8, c_uint, *mut c_void) -> c_int,
+>;
+pub type ServernameCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
+pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c_char)>;
+pub type InfoCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, c_int, c_int)>;
+
+/// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
+#[derive(Clone, Copy, Default)]
+pub struct Callbacks {
+    pub alpn_select: AlpnSelectCb,
+    pub alpn_select_arg: AppPtr,
+    pub servername: ServernameCb,
+    pub servername_arg: AppPtr,
+    pub keylog: KeylogCb,
+    pub info: InfoCb,
+}
+
+/// Statistics reported by `SSL_CTX_sess_*`.
+#[derive(Default)]
+pub struct Stats {
+    pub connect: AtomicU64,
+    pub connect_good: AtomicU64,
+    pub accept: AtomicU64,
+    pub accept_good: AtomicU64,
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+}
+
+impl Stats {
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub struct SslCtx {
+    pub method: &'static Method,
+    settings: RwLock<Settings>,
+    callbacks: RwLock<Callbacks>,
+    store: RwLock<X509Store>,
+    extra_chain: RwLock<Vec<crate::crypto::x509::X509Cert>>,
+    extra_chain_stack: Mutex<Option<crate::crypto::x509::CertStack>>,
+    pub ex_data: ExData,
+    pub stats: Stats,
+    configs: Mutex<HashMap<ConfigKey, Config>>,
+    /// The verifier, client-certificate resolver and server-certificate resolver that
+    /// every configuration of this context shares (see the module comment).
+    pub server_verifier: Arc<verify::ServerVerifier>,
+    pub client_resolver: Arc<crate::keys::ClientCertResolver>,
+    pub server_resolver: Arc<crate::keys::ServerCertResolver>,
+    pub keylog: Arc<crate::conn::KeyLogBridge>,
+    pub server_sessions: Arc<crate::session::ServerSessionStore>,
+    pub client_sessions: Arc<crate::session::ClientSessionBridge>,
+    pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
+}
+
+#[derive(Clone)]
+enum Config {
+    Client(Arc<ClientConfig>),
+    Server(Arc<ServerConfig>),
+}
+
+impl SslCtx {
+    /// `SSL_CTX_new`: fails (with OpenSSL's error) for methods oxissl cannot serve.
+    pub fn new(method: &'static Method) -> Option<Arc<SslCtx>> {
+        error::load_strings();
+        if method.dtls {
+            error::raise_unsupported("DTLS");
+            return None;
+        }
+        let ticketer = match rustls::crypto::aws_lc_rs::Ticketer::new() {
+            Ok(t) => t,
+            Err(_) => {
+                error::raise(error::ERR_R_INTERNAL_ERROR);
+                return None;
+            }
+        };
+        let store = X509Store::new()?;
+        Some(Arc::new_cyclic(|weak: &std::sync::Weak<SslCtx>| {
+            let obj = weak.as_ptr() as *mut c_void;
+            SslCtx {
+                method,
+                settings: RwLock::new(Settings::new(method)),
+                callbacks: RwLock::new(Callbacks::default()),
+                store: RwLock::new(store),
+                extra_chain: RwLock::new(Vec::new()),
+                extra_chain_stack: Mutex::new(None),
+                ex_data: ExData::new(CLASS_SSL_CTX, obj),
+                stats: Stats::default(),
+                configs: Mutex::new(HashMap::new()),
+                server_verifier: Arc::new(verify::ServerVerifier::new()),
+                client_resolver: Arc::new(crate::keys::ClientCertResolver),
+                server_resolver: Arc::new(crate::keys::ServerCertResolver),
+                keylog: Arc::new(crate::conn::KeyLogBridge),
+                server_sessions: Arc::new(crate::session::ServerSessionStore::new()),
+                client_sessions: Arc::new(crate::session::ClientSessionBridge),
+                ticketer,
+            }
+        }))
+    }
+
+    pub fn settings(&self) -> RwLockReadGuard<'_, Settings> {
+        self.settings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Changes settings; connections created afterwards see the change.
+    pub fn settings_mut(&self) -> RwLockWriteGuard<'_, Settings> {
+        self.settings.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn callbacks(&self) -> Callbacks {
+        *self.callbacks.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_callbacks(&self, f: impl FnOnce(&mut Callbacks)) {
+        f(&mut self.callbacks.write().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    pub fn store(&self) -> RwLockReadGuard<'_, X509Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_store(&self, store: X509Store) {
+        *self.store.write().unwrap_or_else(|e| e.into_inner()) = store;
+    }
+
+    pub fn extra_chain(&self) -> RwLockReadGuard<'_, Vec<crate::crypto::x509::X509Cert>> {
+        self.extra_chain.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn extra_chain_mut(&self) -> RwLockWriteGuard<'_, Vec<crate::crypto::x509::X509Cert>> {
+        self.extra_chain.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The extra chain as a STACK_OF(X509) kept until the chain changes.
+    pub fn extra_chain_stack(&self) -> *mut openssl_sys::stack_st_X509 {
+        let chain = self.extra_chain();
+        let mut slot = self.extra_chain_stack.lock().unwrap_or_else(|e| e.into_inner());
+        let stack = crate::crypto::x509::CertStack::new(&chain);
+        let p = stack.as_ptr();
+        *slot = Some(stack);
+        p
+    }
+
+    fn configs(&self) -> MutexGuard<'_, HashMap<ConfigKey, Config>> {
+        self.configs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn provider(settings: &Settings, tls12: bool, tls13: bool) -> CryptoProvider {
+        let base = rustls::crypto::aws_lc_rs::default_provider();
+        let suites = settings
+            .tls13_ciphers
+            .iter()
+            .filter(|_| tls13)
+            .chain(settings.tls12_ciphers.iter().filter(|_| tls12))
+            .map(|c| c.suite())
+            .collect();
+        CryptoProvider { cipher_suites: suites, kx_groups: settings.groups.clone(), ..base }
+    }
+
+    /// The client configuration for these (connection) settings, built at most once.
+    pub fn client_config(&self, settings: &Settings) -> Result<Arc<ClientConfig>, c_int> {
+        let key = settings.config_key(Role::Client);
+        if let Some(Config::Client(c)) = self.configs().get(&key) {
+            return Ok(c.clone());
+        }
+        let versions = settings.versions();
+        if versions.is_empty() {
+            return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
+        }
+        let provider = Self::provider(settings, key.tls12, key.tls13);
+        let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
+            .with_protocol_versions(&versions)
+            .map_err(|_| error::SSL_R_NO_CIPHERS_AVAILABLE)?
+            .dangerous()
+            .with_custom_certificate_verifier(self.server_verifier.clone())
+            .with_client_cert_resolver(self.client_resolver.clone());
+        config.resumption = rustls::client::Resumption::store(self.client_sessions.clone()).tls12_resumption(
+            if key.no_ticket {
+                rustls::client::Tls12Resumption::SessionIdOnly
+            } else {
+                rustls::client::Tls12Resumption::SessionIdOrTickets
+            },
+        );
+        config.key_log = self.keylog.clone();
+        config.max_fragment_size = None;
+        config.enable_sni = true;
+        let config = Arc::new(config);
+        self.configs().insert(key, Config::Client(config.clone()));
+        Ok(config)
+    }
+
+    /// The server configuration for these settings, built at most once.
+    pub fn server_config(&self, settings: &Settings) -> Result<Arc<ServerConfig>, c_int> {
+        let key = settings.config_key(Role::Server);
+        if let Some(Config::Server(c)) = self.configs().get(&key) {
+            return Ok(c.clone());
+        }
+        let versions = settings.versions();
+        if versions.is_empty() {
+            return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
+        }
+        let provider = Arc::new(Self::provider(settings, key.tls12, key.tls13));
+        let builder = ServerConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(&versions)
+            .map_err(|_| error::SSL_R_NO_CIPHERS_AVAILABLE)?;
+        let builder = if settings.verify_mode & SSL_VERIFY_PEER != 0 {
+            builder.with_client_cert_verifier(Arc::new(verify::ClientVerifier::new(
+                settings.verify_mode,
+                &settings.client_ca_names,
+                provider,
+            )))
+        } else {
+            builder.with_no_client_auth()
+        };
+        let mut config = builder.with_cert_resolver(self.server_resolver.clone());
+        config.session_storage = self.server_sessions.clone();
+        if !key.no_ticket {
+            config.ticketer = self.ticketer.clone();
+        }
+        config.send_tls13_tickets = settings.num_tickets;
+        config.ignore_client_order = key.server_preference;
+        config.key_log = self.keylog.clone();
+        config.max_early_data_size = 0;
+        let config = Arc::new(config);
+        self.configs().insert(key, Config::Server(config.clone()));
+        Ok(config)
+    }
+}
+
+impl Drop for SslCtx {
+    fn drop(&mut self) {
+        // The application's ex_data free callbacks see the handle they knew the context by.
+        self.ex_data.free(self as *const SslCtx as *mut c_void);
+    }
+}
+
+pub const SSL_MAX_SID_CTX_LENGTH: usize = 32;
+
+/// `SSL(_CTX)_set_cipher_list`: the TLS 1.2 suites. Fails, as OpenSSL does, when the
+/// string selects nothing at all.
+pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
+    match cipher::parse_cipher_list(&spec.to_string_lossy()) {
+        Ok(list) => {
+            s.tls12_ciphers = list;
+            true
+        }
+        Err(_) => {
+            error::raise(error::SSL_R_NO_CIPHER_MATCH);
+            false
+        }
+    }
+}
+
+/// `SSL(_CTX)_set_ciphersuites`: the TLS 1.3 suites.
+pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
+    match cipher::parse_ciphersuites(&spec.to_string_lossy()) {
+        Ok(list) => {
+            s.tls13_ciphers = list;
+            true
+        }
+        Err(_) => {
+            error::raise(error::SSL_R_NO_CIPHER_MATCH);
+            false
+        }
+    }
+}
+
+/// Splits an ALPN wire-format list (length-prefixed names); None if malformed.
+pub fn parse_alpn(wire: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut rest = wire;
+    while let Some((&len, tail)) = rest.split_first() {
+        let len = len as usize;
+        if len == 0 || len > tail.len() {
+            return None;
+        }
+        out.push(tail[..len].to_vec());
+        rest = &tail[len..];
+    }
+    Some(out)
+}
+
+/// The outcome of `SSL_select_next_proto`: the offset of the chosen length byte in the
+/// server list, or, without overlap, in the client list.
+pub enum ProtoChoice {
+    Negotiated(usize),
+    NoOverlap(usize),
+}
+
+/// OpenSSL's rule: the first server protocol that the client also lists; otherwise the
+/// client's first protocol.
+pub fn select_next_proto(server: &[u8], client: &[u8]) -> Option<ProtoChoice> {
+    let entries = |list: &[u8]| {
+        let mut v = Vec::new();
+        let mut off = 0;
+        while off < list.len() {
+            let len = list[off] as usize;
+            if len == 0 || off + 1 + len > list.len() {
+                break;
+            }
+            v.push((off, list[off + 1..off + 1 + len].to_vec()));
+            off += 1 + len;
+        }
+        v
+    };
+    let client_entries = entries(client);
+    for (off, proto) in entries(server) {
+        if client_entries.iter().any(|(_, c)| *c == proto) {
+            return Some(ProtoChoice::Negotiated(off));
+        }
+    }
+    client_entries.first().map(|(off, _)| ProtoChoice::NoOverlap(*off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alpn_wire_format_is_split_and_validated() {
+        assert_eq!(parse_alpn(b"\x02h2\x08http/1.1"), Some(vec![b"h2".to_vec(), b"http/1.1".to_vec()]));
+        assert_eq!(parse_alpn(b""), Some(vec![]));
+        assert_eq!(parse_alpn(b"\x05h2"), None);
+        assert_eq!(parse_alpn(b"\x00"), None);
+    }
+
+    #[test]
+    fn next_proto_prefers_server_order() {
+        match select_next_proto(b"\x08http/1.1\x02h2", b"\x02h2\x08http/1.1") {
+            Some(ProtoChoice::Negotiated(0)) => {}
+            _ => panic!("expected the server's first protocol"),
+        }
+        match select_next_proto(b"\x03foo", b"\x02h2") {
+            Some(ProtoChoice::NoOverlap(0)) => {}
+            _ => panic!("expected the client's first protocol"),
+        }
+    }
+}
+
+/// One named group: its OpenSSL names, NID and the rustls implementation (None: a
+/// group OpenSSL knows that rustls does not implement).
+struct GroupName {
+    names: &'static [&'static str],
+    nid: c_int,
+    id: u16,
+    kx: Option<&'static dyn SupportedKxGroup>,
+}
+
+fn group_table() -> &'static [GroupName] {
+    use rustls::crypto::aws_lc_rs::kx_group;
+    static TABLE: once_cell::sync::Lazy<Vec<GroupName>> = once_cell::sync::Lazy::new(|| {
+        vec![
+            GroupName { names: &["X25519", "x25519"], nid: 1034, id: 0x001d, kx: Some(kx_group::X25519) },
+            GroupName { names: &["P-256", "prime256v1", "secp256r1"], nid: 415, id: 0x0017, kx: Some(kx_group::SECP256R1) },
+            GroupName { names: &["P-384", "secp384r1"], nid: 715, id: 0x0018, kx: Some(kx_group::SECP384R1) },
+            GroupName { names: &["X25519MLKEM768"], nid: 0, id: 0x11ec, kx: Some(kx_group::X25519MLKEM768) },
+            GroupName { names: &["P-521", "secp521r1"], nid: 716, id: 0x0019, kx: None },
+            GroupName { names: &["X448", "x448"], nid: 1035, id: 0x001e, kx: None },
+            GroupName { names: &["ffdhe2048"], nid: 1126, id: 0x0100, kx: None },
+            GroupName { names: &["ffdhe3072"], nid: 1127, id: 0x0101, kx: None },
+            GroupName { names: &["ffdhe4096"], nid: 1128, id: 0x0102, kx: None },
+            GroupName { names: &["ffdhe6144"], nid: 1129, id: 0x0103, kx: None },
+            GroupName { names: &["ffdhe8192"], nid: 1130, id: 0x0104, kx: None },
+        ]
+    });
+    &TABLE
+}
+
+fn collect_groups<'a>(found: impl Iterator<Item = Option<&'a GroupName>>) -> Option<Vec<&'static dyn SupportedKxGroup>> {
+    let mut out: Vec<&'static dyn SupportedKxGroup> = Vec::new();
+    for g in found {
+        let g = g?; // a name OpenSSL does not know fails the whole list
+        if let Some(kx) = g.kx {
+            if !out.iter().any(|k| k.name() == kx.name()) {
+                out.push(kx);
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// `SSL(_CTX)_set1_groups_list`: colon-separated names; groups rustls lacks are skipped.
+pub fn parse_groups_list(list: &str) -> Option<Vec<&'static dyn SupportedKxGroup>> {
+    collect_groups(list.split(':').map(|n| group_table().iter().find(|g| g.names.iter().any(|x| x.eq_ignore_ascii_case(n)))))
+}
+
+/// `SSL(_CTX)_set1_groups`: NIDs.
+pub fn groups_from_nids(nids: &[c_int]) -> Option<Vec<&'static dyn SupportedKxGroup>> {
+    collect_groups(nids.iter().map(|n| group_table().iter().find(|g| g.nid == *n && g.nid != 0)))
+}
+
+/// The NID OpenSSL reports for a TLS group id (0 if it has none).
+pub fn nid_for_group(id: u16) -> c_int {
+    group_table().iter().find(|g| g.id == id).map_or(0, |g| g.nid)
+}
+
+/// OpenSSL's name for a TLS group id.
+pub fn group_name(id: u16) -> Option<&'static str> {
+    group_table().iter().find(|g| g.id == id).map(|g| g.names[0])
+}

@@ -1,0 +1,17 @@
+//! oxissl: OpenSSL 3's libssl ABI over rustls.
+//!
+//! Layers (see README "Architecture"): `abi` holds every `extern "C"` entry point and
+//! all pointer handling; `crypto` wraps the libcrypto objects applications hand us;
+//! the remaining modules are the safe core.
+#![allow(clippy::missing_safety_doc)]
+
+pub mod abi;
+#[path = "cipher_stub.rs"]
+pub mod cipher;
+pub mod conn;
+pub mod crypto;
+pub mod ctx;
+pub mod error;
+pub mod keys;
+pub mod session;
+pub mod verify;

@@ -1,0 +1,173 @@
+//! Peer verification with libcrypto's `X509_verify_cert`, so results, verify callbacks,
+//! `X509_V_ERR_*` codes and error strings are OpenSSL's own.
+//!
+//! The rustls verifier objects belong to the `SSL_CTX` (rustls resumes only with the
+//! same `Arc`s); the per-connection settings — host names, verify mode, callback — are
+//! read from the connection being driven, through [`crate::conn::current`].
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{DigitallySignedStruct, DistinguishedName, Error, SignatureScheme};
+
+use crate::conn::Ssl;
+use crate::crypto::x509::X509Cert;
+
+pub const X509_V_OK: i32 = 0;
+const X509_V_ERR_UNSPECIFIED: i32 = 1;
+
+/// What verification of the peer's chain concluded, as `SSL_get_verify_result` reports.
+pub struct Outcome {
+    /// Whether the handshake may go on (always, under `SSL_VERIFY_NONE`).
+    pub accept: bool,
+    pub error: i32,
+}
+
+/// Runs libcrypto's verification of `end_entity` + `intermediates` for `ssl`, records
+/// the result and the chains on the connection, and says whether to continue.
+fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> Result<(), Error> {
+    let Some(leaf) = X509Cert::from_der(end_entity) else {
+        crate::crypto::err::clear();
+        return Err(Error::InvalidCertificate(rustls::CertificateError::BadEncoding));
+    };
+    let chain: Vec<X509Cert> = intermediates.iter().filter_map(|c| X509Cert::from_der(c)).collect();
+    let outcome = ssl.verify_chain(leaf, chain);
+    if outcome.accept {
+        Ok(())
+    } else {
+        Err(Error::InvalidCertificate(crate::error::certificate_error_for(outcome.error)))
+    }
+}
+
+fn no_connection() -> Error {
+    Error::General("oxissl: verification outside a connection".into())
+}
+
+fn algorithms() -> WebPkiSupportedAlgorithms {
+    rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms
+}
+
+/// Verifies servers for clients (shared by every client connection of an `SSL_CTX`).
+#[derive(Debug)]
+pub struct ServerVerifier {
+    algs: WebPkiSupportedAlgorithms,
+}
+
+impl ServerVerifier {
+    pub fn new() -> Self {
+        ServerVerifier { algs: algorithms() }
+    }
+}
+
+impl Default for ServerVerifier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ServerCertVerifier for ServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        crate::conn::current(|ssl| verify_peer(ssl, end_entity, intermediates))
+            .unwrap_or_else(|| Err(no_connection()))
+            .map(|()| ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls12_signature(message, cert, dss, &self.algs)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
+}
+
+/// Verifies client certificates for a server configuration.
+#[derive(Debug)]
+pub struct ClientVerifier {
+    mandatory: bool,
+    hints: Vec<DistinguishedName>,
+    algs: WebPkiSupportedAlgorithms,
+}
+
+impl ClientVerifier {
+    pub fn new(mode: i32, names: &crate::crypto::x509::NameList, provider: Arc<CryptoProvider>) -> Self {
+        ClientVerifier {
+            mandatory: mode & crate::ctx::SSL_VERIFY_FAIL_IF_NO_PEER_CERT != 0,
+            hints: names.ders().into_iter().map(DistinguishedName::from).collect(),
+            algs: provider.signature_verification_algorithms,
+        }
+    }
+}
+
+impl ClientCertVerifier for ClientVerifier {
+    fn offer_client_auth(&self) -> bool {
+        true
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.mandatory
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &self.hints
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, Error> {
+        crate::conn::current(|ssl| verify_peer(ssl, end_entity, intermediates))
+            .unwrap_or_else(|| Err(no_connection()))
+            .map(|()| ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls12_signature(message, cert, dss, &self.algs)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
+}
+
+#[allow(dead_code)]
+const _UNSPECIFIED: i32 = X509_V_ERR_UNSPECIFIED;
