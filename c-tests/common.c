@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -553,7 +554,7 @@ child_t spawn_openssl(const char *const *args)
     const char *bin = getenv("OXTEST_OPENSSL");
     size_t nargs = 0, nenv = 0;
     char **argv, **envp;
-    pid_t pid;
+    pid_t pid, parent;
 
     if (bin == NULL || *bin == '\0')
         bin = "/usr/bin/openssl";
@@ -576,10 +577,15 @@ child_t spawn_openssl(const char *const *args)
         die("pipe2");
     fflush(stdout);
     fflush(stderr);
+    parent = getpid();
     pid = fork();
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        /* never outlive the test program, even if it crashes */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         dup2(in[0], 0);
         dup2(out[1], 1);
         execve(bin, argv, envp);

@@ -53,7 +53,7 @@ static void keytype_run(const char *cert, const char *key)
             printf("nid=%s\n", nid_name(nid));
             nid = -1;
             printf("client: SSL_get_peer_signature_nid ret=%ld ",
-                   SSL_get_peer_signature_nid(c, &nid));
+                   (long)SSL_get_peer_signature_nid(c, &nid));
             printf("nid=%s\n", nid_name(nid));
             nid = -1;
             printf("server: SSL_get_signature_type_nid ret=%d ",

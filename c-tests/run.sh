@@ -66,13 +66,16 @@ OUT=$BUILD/out
 CC=${CC:-gcc}
 CFLAGS="-Wall -Werror -O1 -g"
 if [ $OURHDR = 1 ]; then
+    # OXTEST_OUR_INCLUDE overrides the include directory (for testing the
+    # runner itself); normally <repo>/include
+    OURINC=${OXTEST_OUR_INCLUDE:-$ROOT/include}
     BIN=$BUILD/bin-our-header
-    if [ ! -f "$ROOT/include/openssl/ssl.h" ]; then
-        echo "run.sh: --our-header: $ROOT/include/openssl/ssl.h does not exist (yet)" >&2
+    if [ ! -f "$OURINC/openssl/ssl.h" ]; then
+        echo "run.sh: --our-header: $OURINC/openssl/ssl.h does not exist (yet)" >&2
         echo "0 passed, 1 failed"
         exit 1
     fi
-    CFLAGS="$CFLAGS -I$ROOT/include"
+    CFLAGS="$CFLAGS -I$OURINC"
 else
     BIN=$BUILD/bin
 fi
@@ -106,8 +109,8 @@ fi
 
 # ---- build -----------------------------------------------------------------
 if ! $CC $CFLAGS -c -o "$BIN/common.o" "$HERE/common.c" 2> "$OUT/common.build.log"; then
-    cat "$OUT/common.build.log" >&2
-    echo "run.sh: common.c does not compile" >&2
+    head -n 40 "$OUT/common.build.log" >&2
+    echo "run.sh: common.c does not compile (full log: $OUT/common.build.log)" >&2
     echo "0 passed, ${#TESTS[@]} failed"
     exit 1
 fi

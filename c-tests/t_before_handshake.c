@@ -16,7 +16,7 @@ static void getters(const char *who, SSL *s)
            SSL_version(s), SSL_get_current_cipher(s) ? "set" : "NULL");
     printf("%s: peer=%s chain=%s verify_result=%ld servername=%s alpn_len=%u\n", who,
            peer ? "set" : "NULL", SSL_get_peer_cert_chain(s) ? "set" : "NULL",
-           SSL_get_verify_result(s), sn ? sn : "NULL", alen);
+           (long)SSL_get_verify_result(s), sn ? sn : "NULL", alen);
     printf("%s: shutdown=%d pending=%d has_pending=%d init_finished=%d in_init=%d in_before=%d\n",
            who, SSL_get_shutdown(s), SSL_pending(s), SSL_has_pending(s),
            SSL_is_init_finished(s), SSL_in_init(s), SSL_in_before(s));

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
     ssl = SSL_new(ctx);
     printf("set1_host=%d\n", SSL_set1_host(ssl, "localhost"));
-    printf("set_tlsext_host_name=%ld\n", SSL_set_tlsext_host_name(ssl, "localhost"));
+    printf("set_tlsext_host_name=%ld\n", (long)SSL_set_tlsext_host_name(ssl, "localhost"));
     fd = tcp_connect(port);
     printf("set_fd=%d\n", SSL_set_fd(ssl, fd));
     r = SSL_connect(ssl);

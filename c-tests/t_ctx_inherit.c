@@ -30,8 +30,8 @@ static void show_ctx(const char *who, SSL_CTX *c)
            who, SSL_CTX_get_verify_mode(c), SSL_CTX_get_verify_depth(c),
            (unsigned long)SSL_CTX_get_options(c), (unsigned long)SSL_CTX_get_mode(c),
            version_name((int)SSL_CTX_get_min_proto_version(c)),
-           version_name((int)SSL_CTX_get_max_proto_version(c)), SSL_CTX_get_read_ahead(c),
-           SSL_CTX_get_session_cache_mode(c), SSL_CTX_get_timeout(c));
+           version_name((int)SSL_CTX_get_max_proto_version(c)), (long)SSL_CTX_get_read_ahead(c),
+           (unsigned long)SSL_CTX_get_session_cache_mode(c), (long)SSL_CTX_get_timeout(c));
 }
 
 int main(int argc, char **argv)

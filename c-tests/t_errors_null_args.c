@@ -1,8 +1,16 @@
-/* NULL / missing arguments that OpenSSL 3.0 checks (only cases the system
- * library survives; see the report for the ones that crash it, e.g.
- * SSL_CTX_set_ciphersuites(ctx, NULL), SSL_get_error(NULL, ..),
- * SSL_shutdown(NULL), SSL_CIPHER_description(NULL, ..)).  Prints return
- * values and the first queued error. */
+/* NULL / missing arguments that OpenSSL 3.0 checks.  Only cases the system
+ * library handles cleanly are used.  Left out on purpose:
+ *   - crash (SIGSEGV) in OpenSSL 3.0.19: SSL_CTX_set_ciphersuites(ctx, NULL),
+ *     SSL_CIPHER_description(NULL, ..), SSL_CIPHER_get_id(NULL),
+ *     SSL_get_error(NULL, ..), SSL_shutdown(NULL), SSL_get_verify_result(NULL),
+ *     SSL_get_servername(NULL, ..), SSL_get_version(NULL),
+ *     SSL_get_current_cipher(NULL), SSL_up_ref(NULL), SSL_CTX_up_ref(NULL),
+ *     SSL_set_min_proto_version(NULL, ..);
+ *   - NULL file names (SSL_CTX_use_certificate_file / _PrivateKey_file /
+ *     _chain_file, SSL_load_client_CA_file): they reach fopen(NULL), which
+ *     glibc answers with EFAULT ("system library::Bad address") but
+ *     valgrind reports as an invalid syscall parameter.
+ * Prints return values and the first queued error. */
 #include "common.h"
 
 #define TRY(label, expr)                                \
@@ -38,12 +46,6 @@ int main(int argc, char **argv)
     TRY("SSL_CTX_use_PrivateKey(ctx, NULL)", SSL_CTX_use_PrivateKey(ctx, NULL));
     TRY("SSL_use_certificate(ssl, NULL)", SSL_use_certificate(ssl, NULL));
     TRY("SSL_use_PrivateKey(ssl, NULL)", SSL_use_PrivateKey(ssl, NULL));
-    TRY("SSL_CTX_use_certificate_file(ctx, NULL)",
-        SSL_CTX_use_certificate_file(ctx, NULL, SSL_FILETYPE_PEM));
-    TRY("SSL_CTX_use_PrivateKey_file(ctx, NULL)",
-        SSL_CTX_use_PrivateKey_file(ctx, NULL, SSL_FILETYPE_PEM));
-    TRY("SSL_CTX_use_certificate_chain_file(ctx, NULL)",
-        SSL_CTX_use_certificate_chain_file(ctx, NULL));
     TRY("SSL_CTX_load_verify_locations(ctx, NULL, NULL)",
         SSL_CTX_load_verify_locations(ctx, NULL, NULL));
     TRY("SSL_CTX_set_cipher_list(ctx, NULL)", SSL_CTX_set_cipher_list(ctx, NULL));
@@ -56,7 +58,6 @@ int main(int argc, char **argv)
     TRY("SSL_CTX_set_alpn_protos(ctx, NULL, 0)", SSL_CTX_set_alpn_protos(ctx, NULL, 0));
     TRY("SSL_set_alpn_protos(ssl, NULL, 0)", SSL_set_alpn_protos(ssl, NULL, 0));
     TRY("SSL_CTX_add_client_CA(ctx, NULL)", SSL_CTX_add_client_CA(ctx, NULL));
-    TRYP("SSL_load_client_CA_file(NULL)", SSL_load_client_CA_file(NULL));
     TRYP("SSL_load_client_CA_file(missing)", SSL_load_client_CA_file(cpath("missing.pem")));
     SSL_CTX_set_client_CA_list(ctx, NULL);
     printf("SSL_CTX_set_client_CA_list(ctx, NULL) -> list size %d\n",

@@ -62,7 +62,8 @@ static int both(SSL *c, SSL *s, int (*op)(SSL *), const char *name)
     return cd && sd;
 }
 
-/* writer a sends BIG bytes to reader b */
+/* writer a sends BIG bytes to reader b; when neither side progressed,
+ * poll() for writability of a / readability of b (bounded) */
 static void transfer(SSL *a, const char *an, SSL *b, const char *bn)
 {
     static char out[BIG], in[BIG];
@@ -72,15 +73,17 @@ static void transfer(SSL *a, const char *an, SSL *b, const char *bn)
     for (size_t i = 0; i < BIG; i++)
         out[i] = (char)(i % 251);
     for (int i = 0; i < 100000 && got < BIG; i++) {
+        int progress = 0, we = SSL_ERROR_NONE;
         if (off < BIG) {
             r = SSL_write(a, out + off, (int)(BIG - off));
             if (r > 0) {
                 off += (size_t)r;
+                progress = 1;
             } else {
-                e = SSL_get_error(a, r);
-                if (e == SSL_ERROR_WANT_WRITE)
+                we = SSL_get_error(a, r);
+                if (we == SSL_ERROR_WANT_WRITE)
                     want_write = 1;
-                else if (e != SSL_ERROR_WANT_READ) {
+                else if (we != SSL_ERROR_WANT_READ) {
                     print_result(an, "SSL_write", a, r);
                     return;
                 }
@@ -89,14 +92,27 @@ static void transfer(SSL *a, const char *an, SSL *b, const char *bn)
         r = SSL_read(b, in + got, (int)(BIG - got));
         if (r > 0) {
             got += (size_t)r;
+            progress = 1;
         } else {
             e = SSL_get_error(b, r);
             if (e != SSL_ERROR_WANT_READ) {
                 print_result(bn, "SSL_read", b, r);
                 return;
             }
-            if (off == BIG)
-                wait_io(SSL_get_fd(b), e);
+        }
+        if (!progress) {
+            struct pollfd p[2];
+            int n = 0;
+            p[n].fd = SSL_get_fd(b);
+            p[n].events = POLLIN;
+            p[n++].revents = 0;
+            if (off < BIG) {
+                p[n].fd = SSL_get_fd(a);
+                p[n].events = we == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+                p[n++].revents = 0;
+            }
+            if (poll(p, (nfds_t)n, 5000) <= 0)
+                die("transfer stalled");
         }
     }
     fprintf(stderr, "%s writer saw WANT_WRITE: %d\n", an, want_write);

@@ -117,9 +117,9 @@ static void big(int partial)
     make_pair(cctx, sctx, &c, &s, 0);
     if (!do_handshake(c, s, 0, NULL, NULL))
         die("handshake");
-    printf("client: get_mode=0x%lx\n", SSL_get_mode(c));
+    printf("client: get_mode=0x%lx\n", (unsigned long)SSL_get_mode(c));
     if (partial)
-        printf("client: set_mode -> 0x%lx\n", SSL_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE));
+        printf("client: set_mode -> 0x%lx\n", (unsigned long)SSL_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE));
     for (int i = 0; i < 50 && (off < sizeof(out) || got < sizeof(out)); i++) {
         if (off < sizeof(out)) {
             /* without partial writes, retry with the same arguments */

@@ -39,7 +39,7 @@ static void run(SSL_CTX *sctx, const char *sni, const char *host, int maxv)
     SSL_CTX_set_max_proto_version(cctx, maxv);
     make_pair(cctx, sctx, &c, &s, 0);
     if (sni)
-        printf("client: set_tlsext_host_name=%ld\n", SSL_set_tlsext_host_name(c, sni));
+        printf("client: set_tlsext_host_name=%ld\n", (long)SSL_set_tlsext_host_name(c, sni));
     SSL_set1_host(c, host);
     ok = do_handshake(c, s, 0, NULL, NULL);
     printf("handshake ok=%d\n", ok);
@@ -64,9 +64,9 @@ int main(int argc, char **argv)
     sctx = make_server_ctx("server-rsa.pem", "server-rsa.key");
     g_other = make_server_ctx("wronghost.pem", "wronghost.key");
     printf("set_tlsext_servername_callback=%ld\n",
-           SSL_CTX_set_tlsext_servername_callback(sctx, sni_cb));
+           (long)SSL_CTX_set_tlsext_servername_callback(sctx, sni_cb));
     printf("set_tlsext_servername_arg=%ld\n",
-           SSL_CTX_set_tlsext_servername_arg(sctx, (void *)"myarg"));
+           (long)SSL_CTX_set_tlsext_servername_arg(sctx, (void *)"myarg"));
     run(sctx, "localhost", "localhost", TLS1_3_VERSION);
     run(sctx, "wrong.example", "wrong.example", TLS1_3_VERSION);
     run(sctx, "wrong.example", "wrong.example", TLS1_2_VERSION);

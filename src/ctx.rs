@@ -474,13 +474,23 @@ pub const SSL_MAX_SID_CTX_LENGTH: usize = 32;
 /// `SSL(_CTX)_set_cipher_list`: the TLS 1.2 suites. Fails, as OpenSSL does, when the
 /// string selects nothing at all.
 pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
-    match cipher::parse_cipher_list(&spec.to_string_lossy()) {
+    match cipher::parse_cipher_list_detailed(&spec.to_string_lossy()) {
         Ok(list) => {
-            s.tls12_ciphers = list;
+            s.tls12_ciphers = list.ciphers;
+            if let Some(level) = list.seclevel {
+                s.security_level = level.into();
+            }
             true
         }
-        Err(_) => {
-            error::raise(error::SSL_R_NO_CIPHER_MATCH);
+        Err(e) => {
+            if let Some(level) = e.seclevel() {
+                s.security_level = level.into();
+            }
+            if matches!(e, cipher::CipherStringError::NoCipherMatch { .. }) {
+                // OpenSSL has already emptied the TLS 1.2 list when it reports this.
+                s.tls12_ciphers.clear();
+            }
+            error::raise(e.reason());
             false
         }
     }
@@ -493,8 +503,8 @@ pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             s.tls13_ciphers = list;
             true
         }
-        Err(_) => {
-            error::raise(error::SSL_R_NO_CIPHER_MATCH);
+        Err(e) => {
+            error::raise(e.reason());
             false
         }
     }

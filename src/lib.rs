@@ -6,7 +6,6 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
-#[path = "cipher_stub.rs"]
 pub mod cipher;
 pub mod conn;
 pub mod crypto;

@@ -58,7 +58,9 @@ pub fn cipher_handle(c: &'static SslCipher) -> *const SSL_CIPHER {
 /// `OPENSSL_malloc(len)`: a buffer the caller releases with `OPENSSL_free`.
 fn openssl_malloc(len: usize) -> Option<NonNull<c_char>> {
     // SAFETY: CRYPTO_malloc has no preconditions; the file name is a static C string.
-    let p = unsafe { openssl_sys::CRYPTO_malloc(len, c"oxissl/src/abi/cipher.rs".as_ptr(), line!() as c_int) };
+    let p = unsafe {
+        openssl_sys::CRYPTO_malloc(len, c"oxissl/src/abi/cipher.rs".as_ptr(), line!() as c_int)
+    };
     NonNull::new(p.cast::<c_char>())
 }
 
@@ -86,7 +88,9 @@ pub extern "C" fn OPENSSL_cipher_name(rfc_name: *const c_char) -> *const c_char 
         }
         // SAFETY: non-NULL; the caller passes a NUL-terminated string that outlives the call.
         let name = unsafe { CStr::from_ptr(rfc_name) };
-        cipher::openssl_name_for_standard(name.to_bytes()).unwrap_or(NONE).as_ptr()
+        cipher::openssl_name_for_standard(name.to_bytes())
+            .unwrap_or(NONE)
+            .as_ptr()
     })
 }
 
@@ -126,7 +130,11 @@ pub extern "C" fn SSL_CIPHER_get_protocol_id(c: *const SSL_CIPHER) -> u16 {
 /// Writes the one-line description into `buf` (at least 128 bytes, else NULL), or
 /// into a new 128-byte `OPENSSL_malloc` buffer when `buf` is NULL.
 #[no_mangle]
-pub extern "C" fn SSL_CIPHER_description(c: *const SSL_CIPHER, buf: *mut c_char, size: c_int) -> *mut c_char {
+pub extern "C" fn SSL_CIPHER_description(
+    c: *const SSL_CIPHER,
+    buf: *mut c_char,
+    size: c_int,
+) -> *mut c_char {
     ffi_boundary!("SSL_CIPHER_description", ptr::null_mut(), {
         if !buf.is_null() && size < DESCRIPTION_LEN as c_int {
             return ptr::null_mut();

@@ -9,7 +9,7 @@
 pub mod macros;
 pub mod ownership;
 
-// pub mod cipher; (pending)
+pub mod cipher;
 pub mod ctrl;
 pub mod ctx;
 // pub mod err; (pending)

@@ -5,6 +5,7 @@
 
 pub mod bio;
 pub mod err;
+pub mod errstrings;
 pub mod exdata;
 pub mod pkey;
 pub mod sys;
