@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 use std::ffi::CString;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::os::raw::{c_int, c_void};
 use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -60,6 +60,9 @@ pub enum Failure {
     Syscall,
     /// A TLS or usage error, queued on the error stack.
     Ssl,
+    /// A fatal error that ended the stream while reading (a fatal alert from the peer,
+    /// or end of stream without close_notify): `SSL_read` returns 0, not -1.
+    Closed,
 }
 
 impl Failure {
@@ -70,6 +73,7 @@ impl Failure {
             Failure::ZeroReturn => 3,
             Failure::Syscall => 4,
             Failure::Ssl => 5,
+            Failure::Closed => 6,
         }
     }
 
@@ -80,6 +84,7 @@ impl Failure {
             3 => Failure::ZeroReturn,
             4 => Failure::Syscall,
             5 => Failure::Ssl,
+            6 => Failure::Closed,
             _ => return None,
         })
     }
@@ -110,6 +115,8 @@ struct Tls {
     write_accepted: usize,
     /// rustls signalled the peer's close_notify.
     peer_closed: bool,
+    /// The session `SSL_set_session` gave a client when its handshake started.
+    offered: Option<Arc<SslSession>>,
 }
 
 #[derive(Default)]
@@ -131,6 +138,13 @@ pub struct PeerState {
     pub cipher: Option<&'static crate::cipher::SslCipher>,
     pub reused: bool,
     pub group: Option<rustls::NamedGroup>,
+    /// Signature schemes used in the handshake: the peer's and our own.
+    pub peer_sig: Option<rustls::SignatureScheme>,
+    pub own_sig: Option<rustls::SignatureScheme>,
+    /// The ClientHello random, learnt from rustls' key-log hook.
+    pub client_random: Vec<u8>,
+    /// CA names a server sent in its CertificateRequest (client side).
+    pub received_ca_names: Option<Arc<x509::NameList>>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
     chain_stacks: [Option<x509::CertStack>; 2],
 }
@@ -185,6 +199,11 @@ impl Drop for Driving {
     }
 }
 
+/// The session a client offered when its handshake started.
+fn tls_offered_session(tls: &Tls) -> Option<Arc<SslSession>> {
+    tls.offered.clone()
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -220,7 +239,7 @@ impl Ssl {
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
             ctx: RwLock::new(ctx),
             settings: Mutex::new(settings),
-            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false }),
+            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None }),
             bios: Mutex::new(Bios::default()),
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
@@ -395,15 +414,17 @@ impl Ssl {
         self.set_session(Some(SslSession::new(data)));
     }
 
-    /// The rustls certificate this connection presents, if it has a complete one.
-    pub fn certified_key(&self) -> Option<Arc<rustls::sign::CertifiedKey>> {
-        let cert = self.settings().cert.clone();
-        if !cert.is_complete() {
-            return None;
-        }
+    /// The rustls certificate this connection presents: the first complete one (the
+    /// current first) whose key can sign with one of the peer's `schemes`.
+    pub fn certified_key_for(&self, schemes: &[rustls::SignatureScheme]) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        let certs = self.settings().cert.clone();
         let ctx = self.ctx();
         let extra = ctx.extra_chain();
-        cert.certified(&extra)
+        let found = certs
+            .complete()
+            .filter_map(|c| c.certified(&extra))
+            .find(|ck| ck.key.choose_scheme(schemes).is_some());
+        found
     }
 
     // ---- verification --------------------------------------------------------------
@@ -429,13 +450,17 @@ impl Ssl {
         full_chain.extend(chain.iter().cloned());
         let verdict = x509::verify_chain(&leaf, &chain, &inputs);
         drop(store);
+        let accept = verdict.ok || mode & crate::ctx::SSL_VERIFY_PEER == 0;
         {
             let mut p = self.peer();
             p.verify_result = verdict.error as i64;
-            p.chain = full_chain;
-            p.verified_chain = verdict.chain;
+            // A rejected peer leaves no certificate behind, as in OpenSSL.
+            if accept {
+                p.chain = full_chain;
+                p.verified_chain = verdict.chain;
+            }
+            p.chain_stacks = [None, None];
         }
-        let accept = verdict.ok || mode & crate::ctx::SSL_VERIFY_PEER == 0;
         if !verdict.ok && accept {
             // SSL_VERIFY_NONE: the result is recorded and the handshake goes on.
             crate::crypto::err::clear();
@@ -464,7 +489,7 @@ impl Ssl {
             Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
-            Some(Failure::Ssl) => SSL_ERROR_SSL,
+            Some(Failure::Ssl | Failure::Closed) => SSL_ERROR_SSL,
             _ => {
                 if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 && lock(&self.tls).peer_closed {
                     SSL_ERROR_ZERO_RETURN
@@ -491,8 +516,7 @@ impl Ssl {
             return Ok(());
         }
         let Some(wbio) = self.wbio() else {
-            error::raise(error::SSL_R_BIO_NOT_SET);
-            return Err(self.fail(Failure::Ssl));
+            return Err(self.fail(Failure::Syscall));
         };
         let mut w = BioWriter(&wbio);
         while conn.wants_write() {
@@ -510,8 +534,7 @@ impl Ssl {
     /// Ok(false) means the transport reached end of stream.
     fn receive(&self, tls: &mut Tls) -> Result<bool, Failure> {
         let Some(rbio) = self.rbio() else {
-            error::raise(error::SSL_R_BIO_NOT_SET);
-            return Err(self.fail(Failure::Ssl));
+            return Err(self.fail(Failure::Syscall));
         };
         let mut r = BioReader(&rbio);
         let n = match &mut tls.engine {
@@ -536,13 +559,14 @@ impl Ssl {
 
     /// A fatal TLS error: queue OpenSSL's reason, send rustls' alert, end the connection.
     fn tls_error(&self, tls: &mut Tls, e: &rustls::Error) -> Failure {
-        error::raise(error::reason_for_rustls(e));
+        error::raise_rustls(e);
         let _ = self.flush(tls);
         tls.engine = Engine::Dead;
         if self.state() != HandshakeState::Done {
             self.set_state(HandshakeState::Failed);
+            return self.fail(Failure::Ssl);
         }
-        self.fail(Failure::Ssl)
+        self.fail(if matches!(e, rustls::Error::AlertReceived(_)) { Failure::Closed } else { Failure::Ssl })
     }
 
     fn unexpected_eof(&self, tls: &mut Tls) -> Failure {
@@ -556,13 +580,15 @@ impl Ssl {
         tls.engine = Engine::Dead;
         if self.state() != HandshakeState::Done {
             self.set_state(HandshakeState::Failed);
+            return self.fail(Failure::Ssl);
         }
-        self.fail(Failure::Ssl)
+        self.fail(Failure::Closed)
     }
 
     /// `SSL_do_handshake` (and `SSL_connect`/`SSL_accept` after setting the role).
     pub fn handshake(self: &Arc<Self>) -> Result<(), Failure> {
         let _driving = Driving::enter(self);
+        self.last_failure.store(0, Ordering::Relaxed);
         let mut tls = lock(&self.tls);
         self.handshake_locked(&mut tls)
     }
@@ -575,10 +601,8 @@ impl Ssl {
         loop {
             match &tls.engine {
                 Engine::Idle => self.start(tls)?,
-                Engine::Dead => {
-                    error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
-                    return Err(self.fail(Failure::Ssl));
-                }
+                // The fatal error was reported when it happened.
+                Engine::Dead => return Err(self.fail(Failure::Syscall)),
                 Engine::Accepting(_) => {
                     if !self.receive(tls)? {
                         return Err(self.unexpected_eof(tls));
@@ -612,6 +636,7 @@ impl Ssl {
             return Ok(());
         }
         Stats::bump(&ctx.stats.connect);
+        tls.offered = self.session();
         let settings = self.settings().clone();
         let config = match ctx.client_config(&settings) {
             Ok(c) => c,
@@ -733,9 +758,36 @@ impl Ssl {
             if reused {
                 Stats::bump(&ctx.stats.hits);
             }
+            self.settle_client_session(tls_offered_session(tls));
         }
         self.set_state(HandshakeState::Done);
         self.info(SSL_CB_HANDSHAKE_DONE, 1);
+    }
+
+    /// After a client handshake: the session made by this handshake gets the negotiated
+    /// details; without one (TLS 1.3 before its tickets), a non-resumable session stands
+    /// for the connection, as OpenSSL's does.
+    fn settle_client_session(&self, offered: Option<Arc<SslSession>>) {
+        let current = self.session();
+        let made_now = match (&current, &offered) {
+            (Some(c), Some(o)) => !Arc::ptr_eq(c, o),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if self.session_reused() && !made_now {
+            return;
+        }
+        if made_now {
+            let sess = current.expect("made_now implies a session");
+            let peer = self.peer();
+            let mut d = sess.data();
+            d.version = peer.version;
+            d.cipher = peer.cipher;
+            d.peer = peer.chain.first().cloned();
+            d.alpn = peer.alpn.clone();
+            return;
+        }
+        self.new_client_session(Resumption::None);
     }
 
     /// A server's view of the negotiated session, for `SSL_get_session`.
@@ -763,6 +815,11 @@ impl Ssl {
     /// `SSL_read`/`SSL_peek`: Ok(n) bytes of plaintext, n > 0.
     pub fn read(self: &Arc<Self>, buf: &mut [u8], peek: bool) -> Result<usize, Failure> {
         let _driving = Driving::enter(self);
+        self.last_failure.store(0, Ordering::Relaxed);
+        if self.role_set.load(Ordering::Relaxed) == 0 {
+            error::raise(error::SSL_R_UNINITIALIZED);
+            return Err(self.fail(Failure::Ssl));
+        }
         let mut tls = lock(&self.tls);
         if self.state() != HandshakeState::Done {
             self.handshake_locked(&mut tls)?;
@@ -770,11 +827,10 @@ impl Ssl {
         let mut eof_seen = false;
         loop {
             let Engine::Active(conn) = &mut tls.engine else {
-                error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
-                return Err(self.fail(Failure::Ssl));
+                return Err(self.fail(Failure::Syscall));
             };
-            let got = if peek {
-                use std::io::BufRead;
+            // Peeking, and reading into an empty buffer, must not consume anything.
+            let got = if peek || buf.is_empty() {
                 let mut reader = conn.reader();
                 reader.fill_buf().map(|data| {
                     let n = data.len().min(buf.len());
@@ -785,7 +841,7 @@ impl Ssl {
                 conn.reader().read(buf)
             };
             match got {
-                Ok(0) if buf.is_empty() => return Ok(0),
+                Ok(0) if buf.is_empty() && conn.reader().fill_buf().is_ok_and(|d| !d.is_empty()) => return Ok(0),
                 Ok(0) => {
                     tls.peer_closed = true;
                     self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
@@ -810,7 +866,6 @@ impl Ssl {
     pub fn pending(&self) -> usize {
         let mut tls = lock(&self.tls);
         let Engine::Active(conn) = &mut tls.engine else { return 0 };
-        use std::io::BufRead;
         conn.reader().fill_buf().map(|b| b.len()).unwrap_or(0)
     }
 
@@ -823,6 +878,11 @@ impl Ssl {
     /// partial-write mode, once some of it is).
     pub fn write(self: &Arc<Self>, buf: &[u8]) -> Result<usize, Failure> {
         let _driving = Driving::enter(self);
+        self.last_failure.store(0, Ordering::Relaxed);
+        if self.role_set.load(Ordering::Relaxed) == 0 {
+            error::raise(error::SSL_R_UNINITIALIZED);
+            return Err(self.fail(Failure::Ssl));
+        }
         let mut tls = lock(&self.tls);
         if self.state() != HandshakeState::Done {
             self.handshake_locked(&mut tls)?;
@@ -831,7 +891,10 @@ impl Ssl {
             error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
             return Err(self.fail(Failure::Ssl));
         }
-        let partial = self.settings().mode & crate::ctx::SSL_MODE_ENABLE_PARTIAL_WRITE != 0;
+        let (partial, record) = {
+            let st = self.settings();
+            (st.mode & crate::ctx::SSL_MODE_ENABLE_PARTIAL_WRITE != 0, st.max_send_fragment)
+        };
         loop {
             let done = tls.write_accepted.min(buf.len());
             let Engine::Active(conn) = &mut tls.engine else {
@@ -839,7 +902,9 @@ impl Ssl {
                 return Err(self.fail(Failure::Ssl));
             };
             if done < buf.len() {
-                match conn.writer().write(&buf[done..]) {
+                // With partial writes OpenSSL completes one record per call.
+                let end = if partial { buf.len().min(done + record) } else { buf.len() };
+                match conn.writer().write(&buf[done..end]) {
                     Ok(n) => tls.write_accepted = done + n,
                     Err(_) => {
                         error::raise(error::ERR_R_INTERNAL_ERROR);
@@ -847,14 +912,8 @@ impl Ssl {
                     }
                 }
             }
-            match self.flush(&mut tls) {
-                Ok(()) => {}
-                Err(Failure::WantWrite) if partial && tls.write_accepted > 0 => {
-                    return Ok(std::mem::take(&mut tls.write_accepted));
-                }
-                Err(f) => return Err(f),
-            }
-            if tls.write_accepted >= buf.len() {
+            self.flush(&mut tls)?;
+            if tls.write_accepted >= buf.len() || (partial && tls.write_accepted > 0) {
                 return Ok(std::mem::take(&mut tls.write_accepted));
             }
         }
@@ -863,6 +922,7 @@ impl Ssl {
     /// `SSL_shutdown`: Ok(0) after sending close_notify, Ok(1) once both directions closed.
     pub fn shutdown(self: &Arc<Self>) -> Result<c_int, Failure> {
         let _driving = Driving::enter(self);
+        self.last_failure.store(0, Ordering::Relaxed);
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_UNINITIALIZED);
             return Err(self.fail(Failure::Ssl));
@@ -941,6 +1001,12 @@ pub struct KeyLogBridge;
 impl rustls::KeyLog for KeyLogBridge {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
         current(|ssl| {
+            {
+                let mut p = ssl.peer();
+                if p.client_random.is_empty() {
+                    p.client_random = client_random.to_vec();
+                }
+            }
             let cb = ssl.ctx().callbacks().keylog;
             if cb.is_none() {
                 return;
@@ -959,7 +1025,8 @@ impl rustls::KeyLog for KeyLogBridge {
         });
     }
 
+    /// Always: the hook is also how `SSL_get_client_random` learns the random.
     fn will_log(&self, _label: &str) -> bool {
-        current(|ssl| ssl.ctx().callbacks().keylog.is_some()).unwrap_or(false)
+        true
     }
 }

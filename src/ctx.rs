@@ -21,7 +21,6 @@ use crate::crypto::exdata::{ExData, CLASS_SSL_CTX};
 use crate::crypto::pkey::PasswordCb;
 use crate::crypto::x509::{VerifyParam, X509Store};
 use crate::error;
-use crate::keys::CertKey;
 use crate::verify;
 
 pub const TLS1_VERSION: u16 = 0x0301;
@@ -119,7 +118,7 @@ pub struct Settings {
     pub verify_mode: c_int,
     pub verify_callback: VerifyCallback,
     pub param: VerifyParam,
-    pub cert: Arc<CertKey>,
+    pub cert: crate::keys::Certs,
     pub tls12_ciphers: Vec<&'static SslCipher>,
     pub tls13_ciphers: Vec<&'static SslCipher>,
     pub groups: Vec<&'static dyn SupportedKxGroup>,
@@ -133,6 +132,8 @@ pub struct Settings {
     pub security_level: c_int,
     pub max_send_fragment: usize,
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
+    /// `SSL_CTX_set_timeout`: lifetime of new sessions, in seconds.
+    pub session_timeout: u64,
 }
 
 impl Settings {
@@ -146,7 +147,7 @@ impl Settings {
             verify_mode: SSL_VERIFY_NONE,
             verify_callback: None,
             param: VerifyParam::new(),
-            cert: Arc::new(CertKey::default()),
+            cert: crate::keys::Certs::default(),
             tls12_ciphers: cipher::default_tls12(),
             tls13_ciphers: cipher::default_tls13(),
             groups: default_groups(),
@@ -159,6 +160,7 @@ impl Settings {
             security_level: 2,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
+            session_timeout: crate::session::DEFAULT_TIMEOUT,
         }
     }
 

@@ -63,9 +63,84 @@ impl CertKey {
                     .chain(chain.iter())
                     .map(|c| CertificateDer::from(c.to_der()))
                     .collect();
-                Some(Arc::new(CertifiedKey::new(ders, signer)))
+                Some(Arc::new(CertifiedKey::new(ders, Arc::new(RecordingKey(signer)))))
             })
             .clone()
+    }
+}
+
+/// The kind of key a certificate slot holds: OpenSSL keeps one certificate per kind,
+/// so an RSA and an ECDSA certificate can be configured side by side.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum KeyKind {
+    Rsa,
+    Ec,
+    Ed25519,
+    Other(i32),
+}
+
+impl KeyKind {
+    pub fn of_id(id: i32) -> KeyKind {
+        match id {
+            crate::crypto::pkey::EVP_PKEY_RSA | crate::crypto::pkey::EVP_PKEY_RSA_PSS => KeyKind::Rsa,
+            crate::crypto::pkey::EVP_PKEY_EC => KeyKind::Ec,
+            crate::crypto::pkey::EVP_PKEY_ED25519 => KeyKind::Ed25519,
+            other => KeyKind::Other(other),
+        }
+    }
+}
+
+/// The certificate slots of an `SSL_CTX` or `SSL`; the "current" one is what
+/// `SSL_CTX_use_*`, `check_private_key` and the chain calls act on.
+#[derive(Clone, Default)]
+pub struct Certs {
+    slots: Vec<(KeyKind, Arc<CertKey>)>,
+    current: usize,
+}
+
+static EMPTY: once_cell::sync::Lazy<Arc<CertKey>> = once_cell::sync::Lazy::new(|| Arc::new(CertKey::default()));
+
+impl std::ops::Deref for Certs {
+    type Target = CertKey;
+    fn deref(&self) -> &CertKey {
+        self.slots.get(self.current).map_or(&EMPTY, |(_, c)| c)
+    }
+}
+
+impl Certs {
+    /// Puts `ck` in the slot for `kind` and makes it current.
+    pub fn set(&mut self, kind: KeyKind, ck: CertKey) {
+        let ck = Arc::new(ck);
+        match self.slots.iter().position(|(k, _)| *k == kind) {
+            Some(i) => {
+                self.slots[i].1 = ck;
+                self.current = i;
+            }
+            None => {
+                self.slots.push((kind, ck));
+                self.current = self.slots.len() - 1;
+            }
+        }
+    }
+
+    /// Replaces the current slot's contents.
+    pub fn replace_current(&mut self, ck: CertKey) {
+        match self.slots.get_mut(self.current) {
+            Some(slot) => slot.1 = Arc::new(ck),
+            None => self.set(KeyKind::Other(0), ck),
+        }
+    }
+
+    pub fn slot(&self, kind: KeyKind) -> Option<&Arc<CertKey>> {
+        self.slots.iter().find(|(k, _)| *k == kind).map(|(_, c)| c)
+    }
+
+    /// Complete certificates, the current one first.
+    pub fn complete(&self) -> impl Iterator<Item = &Arc<CertKey>> {
+        let cur = self.slots.get(self.current).map(|(_, c)| c);
+        cur.into_iter()
+            .chain(self.slots.iter().enumerate().filter(|(i, _)| *i != self.current).map(|(_, (_, c))| c))
+            .filter(|c| c.is_complete())
     }
 }
 
@@ -76,9 +151,28 @@ pub struct ServerCertResolver;
 impl rustls::server::ResolvesServerCert for ServerCertResolver {
     fn resolve(&self, hello: rustls::server::ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         let schemes = hello.signature_schemes().to_vec();
-        crate::conn::current(|ssl| ssl.certified_key())
-            .flatten()
-            .filter(|ck| ck.key.choose_scheme(&schemes).is_some())
+        crate::conn::current(|ssl| ssl.certified_key_for(&schemes)).flatten()
+    }
+}
+
+/// Our signing key, noting which scheme the handshake chose (`SSL_get_signature_type_nid`).
+#[derive(Debug)]
+struct RecordingKey(Arc<dyn rustls::sign::SigningKey>);
+
+impl rustls::sign::SigningKey for RecordingKey {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        let signer = self.0.choose_scheme(offered)?;
+        let scheme = signer.scheme();
+        crate::conn::current(|ssl| ssl.peer().own_sig = Some(scheme));
+        Some(signer)
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        self.0.algorithm()
+    }
+
+    fn public_key(&self) -> Option<rustls::pki_types::SubjectPublicKeyInfoDer<'_>> {
+        self.0.public_key()
     }
 }
 
@@ -87,14 +181,16 @@ impl rustls::server::ResolvesServerCert for ServerCertResolver {
 pub struct ClientCertResolver;
 
 impl rustls::client::ResolvesClientCert for ClientCertResolver {
-    fn resolve(&self, _hints: &[&[u8]], schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
-        crate::conn::current(|ssl| ssl.certified_key())
-            .flatten()
-            .filter(|ck| ck.key.choose_scheme(schemes).is_some())
+    fn resolve(&self, hints: &[&[u8]], schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        crate::conn::current(|ssl| {
+            ssl.peer().received_ca_names = Some(Arc::new(crate::crypto::x509::NameList::from_ders(hints)));
+            ssl.certified_key_for(schemes)
+        })
+        .flatten()
     }
 
     fn has_certs(&self) -> bool {
-        crate::conn::current(|ssl| ssl.certified_key().is_some()).unwrap_or(false)
+        crate::conn::current(|ssl| ssl.settings().cert.complete().next().is_some()).unwrap_or(false)
     }
 }
 
@@ -111,20 +207,33 @@ fn raise_load(e: LoadError, ft: FileType) {
     });
 }
 
-/// `SSL(_CTX)_use_certificate`.
+/// `SSL(_CTX)_use_certificate`: into the slot for the certificate's key type.
 pub fn use_certificate(s: &mut Settings, cert: X509Cert) -> bool {
-    s.cert = Arc::new(s.cert.with_cert(cert));
+    let kind = KeyKind::of_id(cert.public_key_id());
+    let ck = match s.cert.slot(kind) {
+        Some(slot) => slot.with_cert(cert),
+        None => CertKey::default().with_cert(cert),
+    };
+    s.cert.set(kind, ck);
     true
 }
 
-/// `SSL(_CTX)_use_PrivateKey`: refuses a key that does not match the certificate.
+/// `SSL(_CTX)_use_PrivateKey`: refuses a key that does not match the certificate of
+/// its slot (libcrypto queues "key values mismatch").
 pub fn use_private_key(s: &mut Settings, key: EvpPkey) -> bool {
-    if let Some(cert) = &s.cert.cert {
-        if !key.matches(cert) {
-            return false; // libcrypto queued "key values mismatch"
+    let kind = KeyKind::of_id(key.id());
+    let ck = match s.cert.slot(kind) {
+        Some(slot) => {
+            if let Some(cert) = &slot.cert {
+                if !key.matches(cert) {
+                    return false;
+                }
+            }
+            slot.with_key(key)
         }
-    }
-    s.cert = Arc::new(s.cert.with_key(key));
+        None => CertKey::default().with_key(key),
+    };
+    s.cert.set(kind, ck);
     true
 }
 
@@ -161,7 +270,8 @@ pub fn use_certificate_chain_file(s: &mut Settings, path: &CStr) -> bool {
     match pkey::load_chain_file(path, s.passwd) {
         Ok((leaf, chain)) => {
             use_certificate(s, leaf);
-            s.cert = Arc::new(s.cert.with_chain(chain));
+            let ck = s.cert.with_chain(chain);
+            s.cert.replace_current(ck);
             true
         }
         Err(e) => {
@@ -190,5 +300,34 @@ impl CertKey {
     /// The chain as a STACK_OF(X509) that lives as long as this certificate slot.
     pub fn chain_stack(&self) -> *mut openssl_sys::stack_st_X509 {
         self.chain_stack.get_or_init(|| crate::crypto::x509::CertStack::new(&self.chain)).as_ptr()
+    }
+}
+
+/// (signature type NID, digest NID) of a TLS signature scheme, as OpenSSL reports them.
+pub fn scheme_nids(scheme: SignatureScheme) -> (i32, i32) {
+    const RSA: i32 = 6;
+    const RSA_PSS: i32 = 912;
+    const EC: i32 = 408;
+    const ED25519: i32 = 1087;
+    const ED448: i32 = 1088;
+    const SHA1: i32 = 64;
+    const SHA256: i32 = 672;
+    const SHA384: i32 = 673;
+    const SHA512: i32 = 674;
+    match scheme {
+        SignatureScheme::RSA_PKCS1_SHA1 => (RSA, SHA1),
+        SignatureScheme::RSA_PKCS1_SHA256 => (RSA, SHA256),
+        SignatureScheme::RSA_PKCS1_SHA384 => (RSA, SHA384),
+        SignatureScheme::RSA_PKCS1_SHA512 => (RSA, SHA512),
+        SignatureScheme::RSA_PSS_SHA256 => (RSA_PSS, SHA256),
+        SignatureScheme::RSA_PSS_SHA384 => (RSA_PSS, SHA384),
+        SignatureScheme::RSA_PSS_SHA512 => (RSA_PSS, SHA512),
+        SignatureScheme::ECDSA_SHA1_Legacy => (EC, SHA1),
+        SignatureScheme::ECDSA_NISTP256_SHA256 => (EC, SHA256),
+        SignatureScheme::ECDSA_NISTP384_SHA384 => (EC, SHA384),
+        SignatureScheme::ECDSA_NISTP521_SHA512 => (EC, SHA512),
+        SignatureScheme::ED25519 => (ED25519, 0),
+        SignatureScheme::ED448 => (ED448, 0),
+        _ => (0, 0),
     }
 }

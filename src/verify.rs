@@ -37,8 +37,13 @@ fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &
     if outcome.accept {
         Ok(())
     } else {
-        Err(Error::InvalidCertificate(crate::error::certificate_error_for(outcome.error)))
+        Err(crate::error::verify_failure(outcome.error))
     }
+}
+
+/// Remembers the peer's signature scheme for `SSL_get_peer_signature_*nid`.
+fn record_peer_scheme(dss: &DigitallySignedStruct) {
+    crate::conn::current(|ssl| ssl.peer().peer_sig = Some(dss.scheme));
 }
 
 fn no_connection() -> Error {
@@ -87,6 +92,7 @@ impl ServerCertVerifier for ServerVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
+        record_peer_scheme(dss);
         verify_tls12_signature(message, cert, dss, &self.algs)
     }
 
@@ -96,6 +102,7 @@ impl ServerCertVerifier for ServerVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
+        record_peer_scheme(dss);
         verify_tls13_signature(message, cert, dss, &self.algs)
     }
 
@@ -152,6 +159,7 @@ impl ClientCertVerifier for ClientVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
+        record_peer_scheme(dss);
         verify_tls12_signature(message, cert, dss, &self.algs)
     }
 
@@ -161,6 +169,7 @@ impl ClientCertVerifier for ClientVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
+        record_peer_scheme(dss);
         verify_tls13_signature(message, cert, dss, &self.algs)
     }
 

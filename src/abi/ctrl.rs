@@ -2,7 +2,6 @@
 //! function-like macros (`SSL_set_tlsext_host_name`, `SSL_CTX_set_min_proto_version`, …).
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_long, c_void};
-use std::sync::Arc;
 
 use openssl_sys::X509;
 
@@ -44,6 +43,8 @@ const SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
 const SSL_CTRL_GET_NEGOTIATED_GROUP: c_int = 134;
 const SSL_CTRL_SET_GROUPS: c_int = 91;
 const SSL_CTRL_GET_TMP_KEY: c_int = 133;
+const SSL_CTRL_GET_PEER_SIGNATURE_NID: c_int = 108;
+const SSL_CTRL_GET_SIGNATURE_NID: c_int = 132;
 
 const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
 const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
@@ -183,7 +184,8 @@ fn chain_cert_ctrl(s: &mut Settings, larg: c_long, parg: *mut c_void) -> c_long 
     let Some(cert) = cert else { return 0 };
     let mut chain = s.cert.chain.clone();
     chain.push(cert);
-    s.cert = Arc::new(s.cert.with_chain(chain));
+    let ck = s.cert.with_chain(chain);
+    s.cert.replace_current(ck);
     1
 }
 
@@ -259,6 +261,12 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                     }
                     None => 0,
                 }
+            }
+            SSL_CTRL_GET_PEER_SIGNATURE_NID | SSL_CTRL_GET_SIGNATURE_NID => {
+                let p = ssl.peer();
+                let scheme = if cmd == SSL_CTRL_GET_PEER_SIGNATURE_NID { p.peer_sig } else { p.own_sig };
+                drop(p);
+                super::ssl::nid_out(scheme.map(|sc| crate::keys::scheme_nids(sc).1), parg as *mut c_int) as c_long
             }
             SSL_CTRL_GET_NEGOTIATED_GROUP => {
                 ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long)

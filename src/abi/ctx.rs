@@ -45,9 +45,15 @@ method_fn!(DTLS_server_method, ctx::DTLS_SERVER_METHOD);
 #[no_mangle]
 pub extern "C" fn OPENSSL_init_ssl(opts: u64, settings: *const OPENSSL_INIT_SETTINGS) -> c_int {
     ffi_boundary!("OPENSSL_init_ssl", 0, {
+        const OPENSSL_INIT_NO_LOAD_SSL_STRINGS: u64 = 0x0010_0000;
+        // What libssl adds to every initialisation: ciphers, digests, crypto strings.
+        const IMPLIED: u64 = 0x2 | 0x4 | 0x8;
+        let extra = if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 { IMPLIED } else { 0x4 | 0x8 };
         // SAFETY: forwards the caller's arguments to libcrypto's own initialiser.
-        let ok = unsafe { crate::crypto::sys::OPENSSL_init_crypto(opts, settings) };
-        error::load_strings();
+        let ok = unsafe { crate::crypto::sys::OPENSSL_init_crypto(opts | extra, settings) };
+        if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 {
+            error::load_strings();
+        }
         ok
     })
 }
@@ -433,7 +439,12 @@ pub extern "C" fn SSL_CTX_use_PrivateKey_file(ctx: *mut SSL_CTX, file: *const c_
 #[no_mangle]
 pub extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int {
     ffi_boundary!("SSL_CTX_check_private_key", 0, {
-        let c = try_ref!("SSL_CTX_check_private_key", ctx, 0);
+        // SAFETY: NULL or a live handle.
+        let Some(c) = (unsafe { SSL_CTX::borrow(ctx) }) else {
+            // OpenSSL reports a missing context as a missing certificate.
+            error::raise(error::SSL_R_NO_CERTIFICATE_ASSIGNED);
+            return 0;
+        };
         let ok = keys::check_private_key(&c.settings());
         ok as c_int
     })
@@ -470,6 +481,26 @@ pub extern "C" fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut SSL_CTX, u: *
     ffi_boundary!("SSL_CTX_set_default_passwd_cb_userdata", (), {
         let c = try_ref!("SSL_CTX_set_default_passwd_cb_userdata", ctx, ());
         c.settings_mut().passwd.userdata = u;
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get_timeout(ctx: *const SSL_CTX) -> c_long {
+    ffi_boundary!("SSL_CTX_get_timeout", 0, {
+        let c = try_ref!("SSL_CTX_get_timeout", ctx, 0);
+        let t = c.settings().session_timeout;
+        t as c_long
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_timeout(ctx: *mut SSL_CTX, t: c_long) -> c_long {
+    ffi_boundary!("SSL_CTX_set_timeout", 0, {
+        let c = try_ref!("SSL_CTX_set_timeout", ctx, 0);
+        let mut s = c.settings_mut();
+        let old = s.session_timeout;
+        s.session_timeout = t.max(0) as u64;
+        old as c_long
     })
 }
 

@@ -12,7 +12,7 @@ pub mod ownership;
 pub mod cipher;
 pub mod ctrl;
 pub mod ctx;
-// pub mod err; (pending)
+pub mod err;
 pub mod session;
 pub mod ssl;
 

@@ -131,7 +131,7 @@ pub extern "C" fn SSL_get_fd(s: *const SSL) -> c_int {
 pub extern "C" fn SSL_get_rfd(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_get_rfd", -1, {
         let ssl = try_ref!("SSL_get_rfd", s, -1);
-        ssl.rbio().map_or(-1, |b| b.fd())
+        Bio::fd_of(ssl.rbio().as_ref())
     })
 }
 
@@ -139,7 +139,7 @@ pub extern "C" fn SSL_get_rfd(s: *const SSL) -> c_int {
 pub extern "C" fn SSL_get_wfd(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_get_wfd", -1, {
         let ssl = try_ref!("SSL_get_wfd", s, -1);
-        ssl.wbio().map_or(-1, |b| b.fd())
+        Bio::fd_of(ssl.wbio().as_ref())
     })
 }
 
@@ -703,6 +703,9 @@ pub extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
 pub extern "C" fn SSL_add1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
     ffi_boundary!("SSL_add1_host", 0, {
         let ssl = try_ref!("SSL_add1_host", s, 0);
+        if hostname.is_null() {
+            return 1; // adding no name changes nothing, as in OpenSSL
+        }
         let name = try_cstr!("SSL_add1_host", hostname, 0);
         let ok = ssl.settings().param.add_host(name.to_bytes());
         ok as c_int
@@ -908,6 +911,10 @@ pub extern "C" fn SSL_set_client_CA_list(s: *mut SSL, name_list: *mut stack_st_X
 pub extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut stack_st_X509_NAME {
     ffi_boundary!("SSL_get_client_CA_list", ptr::null_mut(), {
         let ssl = try_ref!("SSL_get_client_CA_list", s, ptr::null_mut());
+        if !ssl.is_server() {
+            // A client reports the names the server sent in its CertificateRequest.
+            return ssl.peer().received_ca_names.as_ref().map_or(ptr::null_mut(), |n| n.as_ptr());
+        }
         let p = ssl.settings().client_ca_names.as_ptr();
         p
     })
@@ -1006,13 +1013,15 @@ pub extern "C" fn SSL_get_info_callback(s: *const SSL) -> ctx::InfoCb {
 }
 
 /// OSSL_HANDSHAKE_STATE values reported by `SSL_get_state`.
-const TLS_ST_BEFORE: c_int = 0;
-const TLS_ST_OK: c_int = 1;
-const TLS_ST_CW_CLNT_HELLO: c_int = 12;
-const TLS_ST_SR_CLNT_HELLO: c_int = 20;
+const TLS_ST_BEFORE: OSSL_HANDSHAKE_STATE = 0;
+const TLS_ST_OK: OSSL_HANDSHAKE_STATE = 1;
+const TLS_ST_CW_CLNT_HELLO: OSSL_HANDSHAKE_STATE = 12;
+const TLS_ST_SR_CLNT_HELLO: OSSL_HANDSHAKE_STATE = 20;
+
+pub type OSSL_HANDSHAKE_STATE = c_uint;
 
 #[no_mangle]
-pub extern "C" fn SSL_get_state(s: *const SSL) -> c_int {
+pub extern "C" fn SSL_get_state(s: *const SSL) -> OSSL_HANDSHAKE_STATE {
     ffi_boundary!("SSL_get_state", TLS_ST_BEFORE, {
         let ssl = try_ref!("SSL_get_state", s, TLS_ST_BEFORE);
         match ssl.state() {
@@ -1104,4 +1113,110 @@ pub(crate) fn run_keylog_callback(ssl: &Arc<Ssl>, cb: ctx::KeylogCb, line: &str)
     let (Some(cb), Ok(line)) = (cb, CString::new(line)) else { return };
     // SAFETY: the line is NUL-terminated and lives for the call.
     unsafe { cb(ssl.app_ptr(), line.as_ptr()) };
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_ssl_method(s: *const SSL) -> *const super::SSL_METHOD {
+    ffi_boundary!("SSL_get_ssl_method", ptr::null(), {
+        let ssl = try_ref!("SSL_get_ssl_method", s, ptr::null());
+        static_as_c::<super::SSL_METHOD>(ssl.ctx().method)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_default_passwd_cb(s: *mut SSL) -> pem_password_cb {
+    ffi_boundary!("SSL_get_default_passwd_cb", None, {
+        let ssl = try_ref!("SSL_get_default_passwd_cb", s, None);
+        let cb = ssl.settings().passwd.cb;
+        cb
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_default_passwd_cb_userdata(s: *mut SSL) -> *mut c_void {
+    ffi_boundary!("SSL_get_default_passwd_cb_userdata", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_default_passwd_cb_userdata", s, ptr::null_mut());
+        let u = ssl.settings().passwd.userdata;
+        u
+    })
+}
+
+/// Copies `src` into the caller's buffer as OpenSSL's "get random" calls do: with
+/// `outlen == 0` it only reports the size.
+fn copy_out(src: &[u8], out: *mut c_uchar, outlen: usize) -> usize {
+    if outlen == 0 {
+        return src.len();
+    }
+    let n = src.len().min(outlen);
+    if !out.is_null() {
+        // SAFETY: the caller passes `outlen` writable bytes.
+        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), out, n) };
+    }
+    n
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_client_random(s: *const SSL, out: *mut c_uchar, outlen: usize) -> usize {
+    ffi_boundary!("SSL_get_client_random", 0, {
+        let ssl = try_ref!("SSL_get_client_random", s, 0);
+        let r = ssl.peer().client_random.clone();
+        let r = if r.is_empty() { vec![0u8; 32] } else { r };
+        copy_out(&r, out, outlen)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_server_random(s: *const SSL, out: *mut c_uchar, outlen: usize) -> usize {
+    ffi_boundary!("SSL_get_server_random", 0, {
+        let _ssl = try_ref!("SSL_get_server_random", s, 0);
+        // rustls does not expose the ServerHello random.
+        error::raise_unsupported("SSL_get_server_random");
+        let _ = (out, outlen);
+        0
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_peer_signature_type_nid(s: *const SSL, pnid: *mut c_int) -> c_int {
+    ffi_boundary!("SSL_get_peer_signature_type_nid", 0, {
+        let ssl = try_ref!("SSL_get_peer_signature_type_nid", s, 0);
+        let scheme = ssl.peer().peer_sig;
+        nid_out(scheme.map(|sc| crate::keys::scheme_nids(sc).0), pnid)
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_signature_type_nid(s: *const SSL, pnid: *mut c_int) -> c_int {
+    ffi_boundary!("SSL_get_signature_type_nid", 0, {
+        let ssl = try_ref!("SSL_get_signature_type_nid", s, 0);
+        let scheme = ssl.peer().own_sig;
+        nid_out(scheme.map(|sc| crate::keys::scheme_nids(sc).0), pnid)
+    })
+}
+
+/// Writes a NID out-parameter: 1 when known, 0 otherwise.
+pub(crate) fn nid_out(nid: Option<c_int>, pnid: *mut c_int) -> c_int {
+    let Some(n) = nid else { return 0 };
+    if !pnid.is_null() {
+        // SAFETY: writable out-parameter.
+        unsafe { *pnid = n };
+    }
+    1
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_read_ahead(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_get_read_ahead", 0, {
+        let ssl = try_ref!("SSL_get_read_ahead", s, 0);
+        let r = ssl.settings().read_ahead;
+        r as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_read_ahead(s: *mut SSL, yes: c_int) {
+    ffi_boundary!("SSL_set_read_ahead", (), {
+        let ssl = try_ref!("SSL_set_read_ahead", s, ());
+        ssl.settings().read_ahead = yes != 0;
+    })
 }

@@ -133,6 +133,19 @@ impl Bio {
         }
     }
 
+    /// `SSL_get_fd` semantics: the descriptor under `bio`, or -1 (a missing BIO makes
+    /// libcrypto queue its own NULL-parameter error, as with OpenSSL's libssl).
+    pub fn fd_of(bio: Option<&Bio>) -> c_int {
+        match bio {
+            Some(b) => b.fd(),
+            None => {
+                // SAFETY: BIO_find_type accepts NULL and reports it on the error queue.
+                unsafe { sys::BIO_find_type(std::ptr::null_mut(), BIO_TYPE_DESCRIPTOR) };
+                -1
+            }
+        }
+    }
+
     pub fn is_socket_for(&self, fd: c_int) -> bool {
         // SAFETY: reads the method type of a live BIO.
         let t = unsafe { sys::BIO_method_type(self.0) };

@@ -60,3 +60,11 @@ pub fn peek_last() -> c_ulong {
     // SAFETY: reads this thread's queue only.
     unsafe { sys::ERR_peek_last_error() }
 }
+
+/// Makes libcrypto load its own reason strings, as OpenSSL's libssl does when it
+/// initialises (OPENSSL_INIT_LOAD_CRYPTO_STRINGS).
+pub fn init_crypto_strings() {
+    const OPENSSL_INIT_LOAD_CRYPTO_STRINGS: u64 = 0x0000_0002;
+    // SAFETY: idempotent, thread-safe library initialisation.
+    unsafe { sys::OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, std::ptr::null()) };
+}

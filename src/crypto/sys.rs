@@ -78,3 +78,7 @@ extern "C" {
     pub fn BIO_free(b: *mut BIO) -> c_int;
     pub fn d2i_PrivateKey_bio(bp: *mut BIO, a: *mut *mut EVP_PKEY) -> *mut EVP_PKEY;
 }
+
+extern "C" {
+    pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+}

@@ -350,18 +350,18 @@ impl NameList {
         NameList(unsafe { sys::OPENSSL_sk_new_null() })
     }
 
-    /// Takes ownership of a STACK_OF(X509_NAME) (may be NULL: an empty list).
+    /// Takes ownership of a STACK_OF(X509_NAME) (NULL: no list at all, which
+    /// `SSL_CTX_get_client_CA_list` then reports as NULL, like OpenSSL).
     pub unsafe fn from_owned(sk: *mut c_void) -> Self {
-        if sk.is_null() {
-            Self::empty()
-        } else {
-            NameList(sk as *mut OPENSSL_STACK)
-        }
+        NameList(sk as *mut OPENSSL_STACK)
     }
 
     /// A copy of this list with the subject name of `cert` appended.
     pub fn with_subject_of(&self, cert: &X509Cert) -> Self {
-        let out = self.dup();
+        let mut out = self.dup();
+        if out.0.is_null() {
+            out = Self::empty();
+        }
         // SAFETY: the subject name is borrowed from the live certificate and duplicated
         // before it goes into our stack.
         unsafe {
@@ -374,6 +374,9 @@ impl NameList {
     }
 
     pub fn dup(&self) -> Self {
+        if self.0.is_null() {
+            return NameList(std::ptr::null_mut());
+        }
         let out = Self::empty();
         for i in 0..self.len() {
             // SAFETY: i < len; each name is duplicated into the new stack.
@@ -472,5 +475,38 @@ impl CertStack {
 impl Drop for CertStack {
     fn drop(&mut self) {
         stack_free(self.0);
+    }
+}
+
+impl X509Cert {
+    /// The EVP_PKEY type id of the certificate's public key (0 if unreadable).
+    pub fn public_key_id(&self) -> c_int {
+        // SAFETY: get0 borrows the key from the live certificate.
+        unsafe {
+            let k = sys::X509_get0_pubkey(self.0);
+            if k.is_null() {
+                0
+            } else {
+                sys::EVP_PKEY_get_id(k)
+            }
+        }
+    }
+}
+
+impl NameList {
+    /// Builds a list from DER-encoded names (undecodable entries are skipped).
+    pub fn from_ders(ders: &[&[u8]]) -> Self {
+        let out = Self::empty();
+        for der in ders {
+            let mut p = der.as_ptr();
+            // SAFETY: d2i reads at most `len` bytes within `der`; the new name goes into our stack.
+            unsafe {
+                let n = openssl_sys::d2i_X509_NAME(std::ptr::null_mut(), &mut p, der.len() as c_long);
+                if !n.is_null() {
+                    sys::OPENSSL_sk_push(out.0, n as *const c_void);
+                }
+            }
+        }
+        out
     }
 }

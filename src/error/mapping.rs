@@ -38,8 +38,10 @@ pub fn reason_for_alert(alert: AlertDescription) -> c_int {
 /// mappings pick the common case: `InvalidContentType` is usually a non-TLS peer
 /// ("wrong version number"; use [`reason_for_record_header`] when the bytes are at
 /// hand), `DecryptError` is usually a bad record MAC (a bad Finished is
-/// `SSL_R_DIGEST_CHECK_FAILED` in OpenSSL), and `NoCertificatesPresented` is usually a
-/// server whose client sent no certificate.
+/// `SSL_R_DIGEST_CHECK_FAILED` in OpenSSL), `NoCertificatesPresented` is usually a
+/// server whose client sent no certificate, and every `InvalidCertificate` is a failed
+/// chain verification (a bad CertificateVerify signature is `SSL_R_BAD_SIGNATURE` in
+/// OpenSSL, but rustls reports it as `InvalidCertificate(BadSignature)` too).
 pub fn reason_for_rustls(err: &Error) -> c_int {
     match err {
         // Wrong record type or handshake message for the state: OpenSSL's record layer and
@@ -75,6 +77,19 @@ pub fn reason_for_rustls(err: &Error) -> c_int {
         Error::Other(_) => ERR_R_INTERNAL_ERROR,
         // rustls::Error is non_exhaustive: variants added after 0.23.46.
         _ => ERR_R_INTERNAL_ERROR,
+    }
+}
+
+/// Queues OpenSSL's reason for `err` on this thread's error queue, with OpenSSL's
+/// explanatory data where it adds some (`SSL alert number N` for a received alert).
+#[track_caller]
+pub fn raise_rustls(err: &Error) {
+    let reason = reason_for_rustls(err);
+    match err {
+        Error::AlertReceived(alert) => {
+            raise_with_data(reason, &format!("SSL alert number {}", u8::from(*alert)));
+        }
+        _ => raise(reason),
     }
 }
 
@@ -282,7 +297,11 @@ pub fn reason_for_record_header(header: &[u8], first_record: bool) -> Option<c_i
     if major != 3 {
         if first_record && header.len() >= 5 {
             let looks_like = |prefix: &[u8]| header.starts_with(prefix);
-            if looks_like(b"GET ") || looks_like(b"POST ") || looks_like(b"HEAD ") || looks_like(b"PUT ") {
+            if looks_like(b"GET ")
+                || looks_like(b"POST ")
+                || looks_like(b"HEAD ")
+                || looks_like(b"PUT ")
+            {
                 return Some(SSL_R_HTTP_REQUEST);
             }
             if looks_like(b"CONNE") {
@@ -397,7 +416,9 @@ pub fn alert_for_verify_error(x509_v_err: c_int) -> CertificateError {
         // unsupported_certificate
         INVALID_PURPOSE => CertificateError::InvalidPurpose,
         // bad_certificate
-        HOSTNAME_MISMATCH | EMAIL_MISMATCH | IP_ADDRESS_MISMATCH => CertificateError::NotValidForName,
+        HOSTNAME_MISMATCH | EMAIL_MISMATCH | IP_ADDRESS_MISMATCH => {
+            CertificateError::NotValidForName
+        }
         UNABLE_TO_DECRYPT_CERT_SIGNATURE
         | UNABLE_TO_DECRYPT_CRL_SIGNATURE
         | UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY
@@ -522,7 +543,11 @@ mod tests {
             // The CertificateError alone matches too, except for handshake_failure.
             let alone = u8::from(AlertDescription::from(alert_for_verify_error(code)));
             if openssl_alert == 40 {
-                assert_eq!(alone, u8::from(AlertDescription::AccessDenied), "code {code}");
+                assert_eq!(
+                    alone,
+                    u8::from(AlertDescription::AccessDenied),
+                    "code {code}"
+                );
             } else if openssl_alert != INTERNAL_ERROR {
                 assert_eq!(alone, openssl_alert, "code {code}");
             }
@@ -533,7 +558,11 @@ mod tests {
     fn verify_failures_are_certificate_verify_failed() {
         for &(code, _) in EXPECTED_VERIFY_ALERTS {
             let err = verify_failure(code);
-            assert_eq!(reason_for_rustls(&err), SSL_R_CERTIFICATE_VERIFY_FAILED, "code {code}");
+            assert_eq!(
+                reason_for_rustls(&err),
+                SSL_R_CERTIFICATE_VERIFY_FAILED,
+                "code {code}"
+            );
             assert!(verify_error_of(&err).is_some(), "code {code}");
         }
     }
@@ -541,21 +570,42 @@ mod tests {
     #[test]
     fn verify_codes_survive_where_possible() {
         use x509v::*;
-        for code in [CERT_HAS_EXPIRED, CERT_REVOKED, CERT_SIGNATURE_FAILURE, INVALID_PURPOSE,
-                     HOSTNAME_MISMATCH, APPLICATION_VERIFICATION, UNABLE_TO_GET_CRL,
-                     UNHANDLED_CRITICAL_EXTENSION, 24, 37, 9999]
-        {
-            assert_eq!(verify_error_of(&verify_failure(code)), Some(code), "code {code}");
+        for code in [
+            CERT_HAS_EXPIRED,
+            CERT_REVOKED,
+            CERT_SIGNATURE_FAILURE,
+            INVALID_PURPOSE,
+            HOSTNAME_MISMATCH,
+            APPLICATION_VERIFICATION,
+            UNABLE_TO_GET_CRL,
+            UNHANDLED_CRITICAL_EXTENSION,
+            24,
+            37,
+            9999,
+        ] {
+            assert_eq!(
+                verify_error_of(&verify_failure(code)),
+                Some(code),
+                "code {code}"
+            );
         }
-        assert_eq!(verify_error_of(&verify_failure(DEPTH_ZERO_SELF_SIGNED_CERT)),
-                   Some(UNABLE_TO_GET_ISSUER_CERT_LOCALLY));
-        assert_eq!(x509_verify_error(&CertificateError::NotValidYet), CERT_NOT_YET_VALID);
+        assert_eq!(
+            verify_error_of(&verify_failure(DEPTH_ZERO_SELF_SIGNED_CERT)),
+            Some(UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
+        );
+        assert_eq!(
+            x509_verify_error(&CertificateError::NotValidYet),
+            CERT_NOT_YET_VALID
+        );
         assert_eq!(verify_error_of(&Error::DecryptError), None);
     }
 
     #[test]
     fn alerts_received() {
-        assert_eq!(reason_for_rustls(&Error::AlertReceived(AlertDescription::UnknownCA)), 1048);
+        assert_eq!(
+            reason_for_rustls(&Error::AlertReceived(AlertDescription::UnknownCA)),
+            1048
+        );
         assert_eq!(
             reason_for_rustls(&Error::AlertReceived(AlertDescription::ProtocolVersion)),
             SSL_R_TLSV1_ALERT_PROTOCOL_VERSION
@@ -569,7 +619,9 @@ mod tests {
             SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED
         );
         assert_eq!(
-            reason_for_rustls(&Error::AlertReceived(AlertDescription::NoApplicationProtocol)),
+            reason_for_rustls(&Error::AlertReceived(
+                AlertDescription::NoApplicationProtocol
+            )),
             SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL
         );
         // Every alert the system libssl names has its reason at 1000 + code.
@@ -577,7 +629,10 @@ mod tests {
             let reason = reason_for_alert(AlertDescription::from(code));
             assert_eq!(reason, 1000 + c_int::from(code));
             if let Some(text) = reason_string(reason) {
-                assert!(text.contains("alert") || text.starts_with("tlsv1"), "{reason}: {text}");
+                assert!(
+                    text.contains("alert") || text.starts_with("tlsv1"),
+                    "{reason}: {text}"
+                );
             }
         }
     }
@@ -585,30 +640,96 @@ mod tests {
     #[test]
     fn common_failures() {
         let cases: Vec<(Error, c_int)> = vec![
-            (CertificateError::UnknownIssuer.into(), SSL_R_CERTIFICATE_VERIFY_FAILED),
+            (
+                CertificateError::UnknownIssuer.into(),
+                SSL_R_CERTIFICATE_VERIFY_FAILED,
+            ),
             (Error::NoApplicationProtocol, SSL_R_NO_APPLICATION_PROTOCOL),
-            (PeerIncompatible::NoCipherSuitesInCommon.into(), SSL_R_NO_SHARED_CIPHER),
-            (PeerIncompatible::Tls12NotOffered.into(), SSL_R_UNSUPPORTED_PROTOCOL),
-            (PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig.into(), SSL_R_UNSUPPORTED_PROTOCOL),
-            (PeerIncompatible::NoKxGroupsInCommon.into(), SSL_R_NO_SUITABLE_KEY_SHARE),
-            (PeerIncompatible::NoSignatureSchemesInCommon.into(), SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM),
-            (InvalidMessage::MessageTooLarge.into(), SSL_R_PACKET_LENGTH_TOO_LONG),
-            (InvalidMessage::InvalidContentType.into(), SSL_R_WRONG_VERSION_NUMBER),
-            (InvalidMessage::UnknownProtocolVersion.into(), SSL_R_WRONG_VERSION_NUMBER),
-            (InvalidMessage::MessageTooShort.into(), SSL_R_LENGTH_MISMATCH),
-            (InvalidMessage::DuplicateExtension(0).into(), SSL_R_BAD_EXTENSION),
-            (InvalidMessage::IllegalEmptyList("CipherSuites").into(), SSL_R_NO_CIPHERS_SPECIFIED),
-            (Error::DecryptError, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC),
+            (
+                PeerIncompatible::NoCipherSuitesInCommon.into(),
+                SSL_R_NO_SHARED_CIPHER,
+            ),
+            (
+                PeerIncompatible::Tls12NotOffered.into(),
+                SSL_R_UNSUPPORTED_PROTOCOL,
+            ),
+            (
+                PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig.into(),
+                SSL_R_UNSUPPORTED_PROTOCOL,
+            ),
+            (
+                PeerIncompatible::NoKxGroupsInCommon.into(),
+                SSL_R_NO_SUITABLE_KEY_SHARE,
+            ),
+            (
+                PeerIncompatible::NoSignatureSchemesInCommon.into(),
+                SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM,
+            ),
+            (
+                InvalidMessage::MessageTooLarge.into(),
+                SSL_R_PACKET_LENGTH_TOO_LONG,
+            ),
+            (
+                InvalidMessage::InvalidContentType.into(),
+                SSL_R_WRONG_VERSION_NUMBER,
+            ),
+            (
+                InvalidMessage::UnknownProtocolVersion.into(),
+                SSL_R_WRONG_VERSION_NUMBER,
+            ),
+            (
+                InvalidMessage::MessageTooShort.into(),
+                SSL_R_LENGTH_MISMATCH,
+            ),
+            (
+                InvalidMessage::DuplicateExtension(0).into(),
+                SSL_R_BAD_EXTENSION,
+            ),
+            (
+                InvalidMessage::IllegalEmptyList("CipherSuites").into(),
+                SSL_R_NO_CIPHERS_SPECIFIED,
+            ),
+            (
+                Error::DecryptError,
+                SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC,
+            ),
             (Error::PeerSentOversizedRecord, SSL_R_DATA_LENGTH_TOO_LONG),
-            (Error::NoCertificatesPresented, SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE),
-            (PeerMisbehaved::SelectedUnofferedCipherSuite.into(), SSL_R_WRONG_CIPHER_RETURNED),
-            (PeerMisbehaved::SelectedTls12UsingTls13VersionExtension.into(), SSL_R_BAD_PROTOCOL_VERSION_NUMBER),
-            (PeerMisbehaved::UnsolicitedServerHelloExtension.into(), SSL_R_UNSOLICITED_EXTENSION),
-            (PeerMisbehaved::SelectedUnofferedApplicationProtocol.into(), SSL_R_BAD_EXTENSION),
-            (PeerMisbehaved::SelectedUnofferedCompression.into(), SSL_R_COMPRESSION_DISABLED),
-            (PeerMisbehaved::IncorrectBinder.into(), SSL_R_BINDER_DOES_NOT_VERIFY),
-            (PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported.into(), SSL_R_INAPPROPRIATE_FALLBACK),
-            (PeerMisbehaved::TooManyWarningAlertsReceived.into(), SSL_R_TOO_MANY_WARN_ALERTS),
+            (
+                Error::NoCertificatesPresented,
+                SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE,
+            ),
+            (
+                PeerMisbehaved::SelectedUnofferedCipherSuite.into(),
+                SSL_R_WRONG_CIPHER_RETURNED,
+            ),
+            (
+                PeerMisbehaved::SelectedTls12UsingTls13VersionExtension.into(),
+                SSL_R_BAD_PROTOCOL_VERSION_NUMBER,
+            ),
+            (
+                PeerMisbehaved::UnsolicitedServerHelloExtension.into(),
+                SSL_R_UNSOLICITED_EXTENSION,
+            ),
+            (
+                PeerMisbehaved::SelectedUnofferedApplicationProtocol.into(),
+                SSL_R_BAD_EXTENSION,
+            ),
+            (
+                PeerMisbehaved::SelectedUnofferedCompression.into(),
+                SSL_R_COMPRESSION_DISABLED,
+            ),
+            (
+                PeerMisbehaved::IncorrectBinder.into(),
+                SSL_R_BINDER_DOES_NOT_VERIFY,
+            ),
+            (
+                PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported.into(),
+                SSL_R_INAPPROPRIATE_FALLBACK,
+            ),
+            (
+                PeerMisbehaved::TooManyWarningAlertsReceived.into(),
+                SSL_R_TOO_MANY_WARN_ALERTS,
+            ),
             (
                 Error::InappropriateMessage {
                     expect_types: vec![ContentType::Handshake],
@@ -624,7 +745,10 @@ mod tests {
                 SSL_R_UNEXPECTED_MESSAGE,
             ),
             (Error::General("x".into()), ERR_R_INTERNAL_ERROR),
-            (InconsistentKeys::KeyMismatch.into(), SSL_R_PRIVATE_KEY_MISMATCH),
+            (
+                InconsistentKeys::KeyMismatch.into(),
+                SSL_R_PRIVATE_KEY_MISMATCH,
+            ),
         ];
         for (err, want) in cases {
             assert_eq!(reason_for_rustls(&err), want, "{err:?}");
@@ -654,75 +778,146 @@ mod tests {
         ];
         use InvalidMessage as M;
         for m in [
-            M::CertificatePayloadTooLarge, M::HandshakePayloadTooLarge, M::InvalidCcs,
-            M::InvalidContentType, M::InvalidCertificateStatusType, M::InvalidCertRequest,
-            M::InvalidDhParams, M::InvalidEmptyPayload, M::InvalidKeyUpdate, M::InvalidServerName,
-            M::MessageTooLarge, M::MessageTooShort, M::MissingData("x"), M::MissingKeyExchange,
-            M::NoSignatureSchemes, M::TrailingData("x"), M::UnexpectedMessage("x"),
-            M::UnknownProtocolVersion, M::UnsupportedCompression, M::UnsupportedCurveType,
-            M::EmptyTicketValue, M::IllegalEmptyList("x"), M::IllegalEmptyList("Compressions"),
-            M::IllegalEmptyList("PayloadU24"), M::IllegalEmptyList("ClientCertificateTypes"),
-            M::IllegalEmptyValue, M::DuplicateExtension(1), M::PreSharedKeyIsNotFinalExtension,
-            M::UnknownHelloRetryRequestExtension, M::UnknownCertificateExtension,
+            M::CertificatePayloadTooLarge,
+            M::HandshakePayloadTooLarge,
+            M::InvalidCcs,
+            M::InvalidContentType,
+            M::InvalidCertificateStatusType,
+            M::InvalidCertRequest,
+            M::InvalidDhParams,
+            M::InvalidEmptyPayload,
+            M::InvalidKeyUpdate,
+            M::InvalidServerName,
+            M::MessageTooLarge,
+            M::MessageTooShort,
+            M::MissingData("x"),
+            M::MissingKeyExchange,
+            M::NoSignatureSchemes,
+            M::TrailingData("x"),
+            M::UnexpectedMessage("x"),
+            M::UnknownProtocolVersion,
+            M::UnsupportedCompression,
+            M::UnsupportedCurveType,
+            M::EmptyTicketValue,
+            M::IllegalEmptyList("x"),
+            M::IllegalEmptyList("Compressions"),
+            M::IllegalEmptyList("PayloadU24"),
+            M::IllegalEmptyList("ClientCertificateTypes"),
+            M::IllegalEmptyValue,
+            M::DuplicateExtension(1),
+            M::PreSharedKeyIsNotFinalExtension,
+            M::UnknownHelloRetryRequestExtension,
+            M::UnknownCertificateExtension,
         ] {
             errors.push(m.into());
         }
         use PeerIncompatible as I;
         for p in [
-            I::EcPointsExtensionRequired, I::ExtendedMasterSecretExtensionRequired,
-            I::IncorrectCertificateTypeExtension, I::KeyShareExtensionRequired,
-            I::NamedGroupsExtensionRequired, I::NoCertificateRequestSignatureSchemesInCommon,
-            I::NoCipherSuitesInCommon, I::NoEcPointFormatsInCommon, I::NoKxGroupsInCommon,
-            I::NoSignatureSchemesInCommon, I::NullCompressionRequired,
-            I::ServerDoesNotSupportTls12Or13, I::ServerSentHelloRetryRequestWithUnknownExtension,
-            I::ServerTlsVersionIsDisabledByOurConfig, I::SignatureAlgorithmsExtensionRequired,
-            I::SupportedVersionsExtensionRequired, I::Tls12NotOffered, I::Tls12NotOfferedOrEnabled,
-            I::Tls13RequiredForQuic, I::UncompressedEcPointsRequired,
-            I::UnsolicitedCertificateTypeExtension, I::ServerRejectedEncryptedClientHello(None),
+            I::EcPointsExtensionRequired,
+            I::ExtendedMasterSecretExtensionRequired,
+            I::IncorrectCertificateTypeExtension,
+            I::KeyShareExtensionRequired,
+            I::NamedGroupsExtensionRequired,
+            I::NoCertificateRequestSignatureSchemesInCommon,
+            I::NoCipherSuitesInCommon,
+            I::NoEcPointFormatsInCommon,
+            I::NoKxGroupsInCommon,
+            I::NoSignatureSchemesInCommon,
+            I::NullCompressionRequired,
+            I::ServerDoesNotSupportTls12Or13,
+            I::ServerSentHelloRetryRequestWithUnknownExtension,
+            I::ServerTlsVersionIsDisabledByOurConfig,
+            I::SignatureAlgorithmsExtensionRequired,
+            I::SupportedVersionsExtensionRequired,
+            I::Tls12NotOffered,
+            I::Tls12NotOfferedOrEnabled,
+            I::Tls13RequiredForQuic,
+            I::UncompressedEcPointsRequired,
+            I::UnsolicitedCertificateTypeExtension,
+            I::ServerRejectedEncryptedClientHello(None),
         ] {
             errors.push(p.into());
         }
         use PeerMisbehaved as P;
         for m in [
-            P::AttemptedDowngradeToTls12WhenTls13IsSupported, P::BadCertChainExtensions,
-            P::CipherSuiteDifferedOnRetry, P::DisallowedEncryptedExtension,
-            P::DuplicateClientHelloExtensions, P::DuplicateEncryptedExtensions,
-            P::DuplicateHelloRetryRequestExtensions, P::DuplicateNewSessionTicketExtensions,
-            P::DuplicateServerHelloExtensions, P::DuplicateServerNameTypes,
-            P::EarlyDataAttemptedInSecondClientHello, P::EarlyDataExtensionWithoutResumption,
-            P::EarlyDataOfferedWithVariedCipherSuite, P::EchAcceptanceVariedAfterRetry,
-            P::HandshakeHashVariedAfterRetry, P::IllegalHelloRetryRequestWithEmptyCookie,
-            P::IllegalHelloRetryRequestWithNoChanges, P::IllegalHelloRetryRequestWithOfferedGroup,
+            P::AttemptedDowngradeToTls12WhenTls13IsSupported,
+            P::BadCertChainExtensions,
+            P::CipherSuiteDifferedOnRetry,
+            P::DisallowedEncryptedExtension,
+            P::DuplicateClientHelloExtensions,
+            P::DuplicateEncryptedExtensions,
+            P::DuplicateHelloRetryRequestExtensions,
+            P::DuplicateNewSessionTicketExtensions,
+            P::DuplicateServerHelloExtensions,
+            P::DuplicateServerNameTypes,
+            P::EarlyDataAttemptedInSecondClientHello,
+            P::EarlyDataExtensionWithoutResumption,
+            P::EarlyDataOfferedWithVariedCipherSuite,
+            P::EchAcceptanceVariedAfterRetry,
+            P::HandshakeHashVariedAfterRetry,
+            P::IllegalHelloRetryRequestWithEmptyCookie,
+            P::IllegalHelloRetryRequestWithNoChanges,
+            P::IllegalHelloRetryRequestWithOfferedGroup,
             P::IllegalHelloRetryRequestWithUnofferedCipherSuite,
             P::IllegalHelloRetryRequestWithUnofferedNamedGroup,
             P::IllegalHelloRetryRequestWithUnsupportedVersion,
-            P::IllegalHelloRetryRequestWithWrongSessionId, P::IllegalHelloRetryRequestWithInvalidEch,
-            P::IllegalMiddleboxChangeCipherSpec, P::IllegalTlsInnerPlaintext, P::IncorrectBinder,
-            P::InvalidCertCompression, P::InvalidMaxEarlyDataSize, P::InvalidKeyShare,
-            P::KeyEpochWithPendingFragment, P::KeyUpdateReceivedInQuicConnection,
-            P::MessageInterleavedWithHandshakeMessage, P::MissingBinderInPskExtension,
-            P::MissingKeyShare, P::MissingPskExtensionInSecondClientHello,
-            P::MissingPskModesExtension, P::MissingQuicTransportParameters,
-            P::OfferedDuplicateCertificateCompressions, P::OfferedDuplicateKeyShares,
-            P::OfferedEarlyDataWithOldProtocolVersion, P::OfferedEmptyApplicationProtocol,
-            P::OfferedIncorrectCompressions, P::PskExtensionMustBeLast,
-            P::PskExtensionWithMismatchedIdsAndBinders, P::RefusedToFollowHelloRetryRequest,
-            P::RejectedEarlyDataInterleavedWithHandshakeMessage, P::ResumptionAttemptedWithVariedEms,
-            P::ResumptionOfferedWithVariedCipherSuite, P::ResumptionOfferedWithVariedEms,
-            P::ResumptionOfferedWithIncompatibleCipherSuite, P::SelectedDifferentCipherSuiteAfterRetry,
-            P::SelectedInvalidPsk, P::SelectedTls12UsingTls13VersionExtension,
-            P::SelectedUnofferedApplicationProtocol, P::SelectedUnofferedCertCompression,
-            P::SelectedUnofferedCipherSuite, P::SelectedUnofferedCompression,
-            P::SelectedUnofferedKxGroup, P::SelectedUnofferedPsk,
-            P::SelectedUnusableCipherSuiteForVersion, P::ServerEchoedCompatibilitySessionId,
-            P::ServerHelloMustOfferUncompressedEcPoints, P::ServerNameDifferedOnRetry,
-            P::ServerNameMustContainOneHostName, P::SignedKxWithWrongAlgorithm,
-            P::SignedHandshakeWithUnadvertisedSigScheme, P::TooManyEmptyFragments,
-            P::TooManyKeyUpdateRequests, P::TooManyRenegotiationRequests,
-            P::TooManyWarningAlertsReceived, P::TooMuchEarlyDataReceived,
-            P::UnexpectedCleartextExtension, P::UnsolicitedCertExtension,
-            P::UnsolicitedEncryptedExtension, P::UnsolicitedSctList,
-            P::UnsolicitedServerHelloExtension, P::WrongGroupForKeyShare, P::UnsolicitedEchExtension,
+            P::IllegalHelloRetryRequestWithWrongSessionId,
+            P::IllegalHelloRetryRequestWithInvalidEch,
+            P::IllegalMiddleboxChangeCipherSpec,
+            P::IllegalTlsInnerPlaintext,
+            P::IncorrectBinder,
+            P::InvalidCertCompression,
+            P::InvalidMaxEarlyDataSize,
+            P::InvalidKeyShare,
+            P::KeyEpochWithPendingFragment,
+            P::KeyUpdateReceivedInQuicConnection,
+            P::MessageInterleavedWithHandshakeMessage,
+            P::MissingBinderInPskExtension,
+            P::MissingKeyShare,
+            P::MissingPskExtensionInSecondClientHello,
+            P::MissingPskModesExtension,
+            P::MissingQuicTransportParameters,
+            P::OfferedDuplicateCertificateCompressions,
+            P::OfferedDuplicateKeyShares,
+            P::OfferedEarlyDataWithOldProtocolVersion,
+            P::OfferedEmptyApplicationProtocol,
+            P::OfferedIncorrectCompressions,
+            P::PskExtensionMustBeLast,
+            P::PskExtensionWithMismatchedIdsAndBinders,
+            P::RefusedToFollowHelloRetryRequest,
+            P::RejectedEarlyDataInterleavedWithHandshakeMessage,
+            P::ResumptionAttemptedWithVariedEms,
+            P::ResumptionOfferedWithVariedCipherSuite,
+            P::ResumptionOfferedWithVariedEms,
+            P::ResumptionOfferedWithIncompatibleCipherSuite,
+            P::SelectedDifferentCipherSuiteAfterRetry,
+            P::SelectedInvalidPsk,
+            P::SelectedTls12UsingTls13VersionExtension,
+            P::SelectedUnofferedApplicationProtocol,
+            P::SelectedUnofferedCertCompression,
+            P::SelectedUnofferedCipherSuite,
+            P::SelectedUnofferedCompression,
+            P::SelectedUnofferedKxGroup,
+            P::SelectedUnofferedPsk,
+            P::SelectedUnusableCipherSuiteForVersion,
+            P::ServerEchoedCompatibilitySessionId,
+            P::ServerHelloMustOfferUncompressedEcPoints,
+            P::ServerNameDifferedOnRetry,
+            P::ServerNameMustContainOneHostName,
+            P::SignedKxWithWrongAlgorithm,
+            P::SignedHandshakeWithUnadvertisedSigScheme,
+            P::TooManyEmptyFragments,
+            P::TooManyKeyUpdateRequests,
+            P::TooManyRenegotiationRequests,
+            P::TooManyWarningAlertsReceived,
+            P::TooMuchEarlyDataReceived,
+            P::UnexpectedCleartextExtension,
+            P::UnsolicitedCertExtension,
+            P::UnsolicitedEncryptedExtension,
+            P::UnsolicitedSctList,
+            P::UnsolicitedServerHelloExtension,
+            P::WrongGroupForKeyShare,
+            P::UnsolicitedEchExtension,
         ] {
             errors.push(m.into());
         }
@@ -734,16 +929,46 @@ mod tests {
 
     #[test]
     fn record_headers() {
-        assert_eq!(reason_for_record_header(b"GET / HTTP/1.1", true), Some(SSL_R_HTTP_REQUEST));
-        assert_eq!(reason_for_record_header(b"POST /x", true), Some(SSL_R_HTTP_REQUEST));
-        assert_eq!(reason_for_record_header(b"HEAD /", true), Some(SSL_R_HTTP_REQUEST));
-        assert_eq!(reason_for_record_header(b"PUT /x", true), Some(SSL_R_HTTP_REQUEST));
-        assert_eq!(reason_for_record_header(b"CONNECT h:443", true), Some(SSL_R_HTTPS_PROXY_REQUEST));
-        assert_eq!(reason_for_record_header(b"GET / HTTP/1.1", false), Some(SSL_R_WRONG_VERSION_NUMBER));
-        assert_eq!(reason_for_record_header(b"HTTP/1.0 400", true), Some(SSL_R_WRONG_VERSION_NUMBER));
-        assert_eq!(reason_for_record_header(b"\x16\x04\x03\x00\x05", true), Some(SSL_R_WRONG_VERSION_NUMBER));
-        assert_eq!(reason_for_record_header(b"\x63\x03\x01\x00\x05", true), Some(SSL_R_UNEXPECTED_MESSAGE));
-        assert_eq!(reason_for_record_header(b"\x16\x03\x07\x00\x05", true), None);
+        assert_eq!(
+            reason_for_record_header(b"GET / HTTP/1.1", true),
+            Some(SSL_R_HTTP_REQUEST)
+        );
+        assert_eq!(
+            reason_for_record_header(b"POST /x", true),
+            Some(SSL_R_HTTP_REQUEST)
+        );
+        assert_eq!(
+            reason_for_record_header(b"HEAD /", true),
+            Some(SSL_R_HTTP_REQUEST)
+        );
+        assert_eq!(
+            reason_for_record_header(b"PUT /x", true),
+            Some(SSL_R_HTTP_REQUEST)
+        );
+        assert_eq!(
+            reason_for_record_header(b"CONNECT h:443", true),
+            Some(SSL_R_HTTPS_PROXY_REQUEST)
+        );
+        assert_eq!(
+            reason_for_record_header(b"GET / HTTP/1.1", false),
+            Some(SSL_R_WRONG_VERSION_NUMBER)
+        );
+        assert_eq!(
+            reason_for_record_header(b"HTTP/1.0 400", true),
+            Some(SSL_R_WRONG_VERSION_NUMBER)
+        );
+        assert_eq!(
+            reason_for_record_header(b"\x16\x04\x03\x00\x05", true),
+            Some(SSL_R_WRONG_VERSION_NUMBER)
+        );
+        assert_eq!(
+            reason_for_record_header(b"\x63\x03\x01\x00\x05", true),
+            Some(SSL_R_UNEXPECTED_MESSAGE)
+        );
+        assert_eq!(
+            reason_for_record_header(b"\x16\x03\x07\x00\x05", true),
+            None
+        );
         assert_eq!(reason_for_record_header(b"\x16", true), None);
     }
 }

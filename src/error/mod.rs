@@ -64,9 +64,16 @@ pub fn raise_panic(function: &str) {
 
 /// Registers the SSL library's reason strings with libcrypto (idempotent).
 pub fn load_strings() {
+    crate::crypto::err::init_crypto_strings();
     strings::load();
 }
 
 pub mod strings;
-mod tmp;
-pub use tmp::{certificate_error_for, reason_for_rustls};
+
+pub mod alerts;
+pub mod mapping;
+pub use mapping::{
+    alert_for_verify_error, raise_rustls, reason_for_alert, reason_for_record_header,
+    verify_error_of, verify_failure, x509_verify_error, X509VerifyFailure,
+};
+pub use mapping::reason_for_rustls;
