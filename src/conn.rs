@@ -151,6 +151,9 @@ pub struct PeerState {
 
 pub struct Ssl {
     ctx: RwLock<Arc<SslCtx>>,
+    /// The context the SSL was made from: OpenSSL keeps it (and its session cache)
+    /// for the SSL's whole life, even after `SSL_set_SSL_CTX`.
+    pub initial_ctx: Arc<SslCtx>,
     settings: Mutex<Settings>,
     tls: Mutex<Tls>,
     bios: Mutex<Bios>,
@@ -225,6 +228,21 @@ impl Write for BioWriter<'_> {
         self.0.write(buf)
     }
 
+    /// rustls hands over several records at once (a handshake flight); one BIO write
+    /// for them all keeps a flight in one TCP segment, as OpenSSL's buffering does,
+    /// instead of letting Nagle's algorithm hold back the second small write.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        const COALESCE_LIMIT: usize = 32 * 1024;
+        let nonempty: Vec<&[u8]> = bufs.iter().map(|b| &b[..]).filter(|b| !b.is_empty()).collect();
+        let total: usize = nonempty.iter().map(|b| b.len()).sum();
+        match nonempty.len() {
+            0 => Ok(0),
+            1 => self.0.write(nonempty[0]),
+            _ if total <= COALESCE_LIMIT => self.0.write(&nonempty.concat()),
+            _ => self.0.write(nonempty[0]),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush();
         Ok(())
@@ -237,6 +255,7 @@ impl Ssl {
         let settings = ctx.settings().clone();
         let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
+            initial_ctx: ctx.clone(),
             ctx: RwLock::new(ctx),
             settings: Mutex::new(settings),
             tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None }),
@@ -331,20 +350,18 @@ impl Ssl {
     /// A server's peer chain omits the client's own certificate, as in OpenSSL.
     pub fn peer_chain_stack(&self, verified: bool) -> *mut openssl_sys::stack_st_X509 {
         let mut p = self.peer();
-        let certs: Vec<X509Cert> = if verified {
-            p.verified_chain.clone()
-        } else if self.is_server() {
-            p.chain.iter().skip(1).cloned().collect()
-        } else {
-            p.chain.clone()
-        };
-        if certs.is_empty() && (verified || p.chain.is_empty()) {
+        if let Some(stack) = &p.chain_stacks[verified as usize] {
+            return stack.as_ptr();
+        }
+        let certs = if verified { p.verified_chain.clone() } else { p.chain.clone() };
+        // A server that asked for a certificate reports an empty chain when none came.
+        let asked = self.is_server() && self.settings().verify_mode & crate::ctx::SSL_VERIFY_PEER != 0;
+        if certs.is_empty() && !(asked && !verified && self.state() == HandshakeState::Done) {
             return std::ptr::null_mut();
         }
-        let slot = &mut p.chain_stacks[verified as usize];
         let stack = x509::CertStack::new(&certs);
         let ptr = stack.as_ptr();
-        *slot = Some(stack);
+        p.chain_stacks[verified as usize] = Some(stack);
         ptr
     }
 
@@ -897,9 +914,9 @@ impl Ssl {
         };
         loop {
             let done = tls.write_accepted.min(buf.len());
+            // After a fatal error OpenSSL answers SYSCALL with nothing queued.
             let Engine::Active(conn) = &mut tls.engine else {
-                error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
-                return Err(self.fail(Failure::Ssl));
+                return Err(self.fail(Failure::Syscall));
             };
             if done < buf.len() {
                 // With partial writes OpenSSL completes one record per call.

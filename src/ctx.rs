@@ -102,7 +102,9 @@ pub const SSL_OP_NO_RENEGOTIATION: u64 = 1 << 30;
 pub const SSL_OP_LEGACY_SERVER_CONNECT: u64 = 1 << 2;
 
 /// OpenSSL 3.0's defaults for `SSL_CTX_get_options` on a fresh context.
-pub const DEFAULT_OPTIONS: u64 = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT | SSL_OP_LEGACY_SERVER_CONNECT;
+pub const DEFAULT_OPTIONS: u64 = SSL_OP_NO_COMPRESSION | SSL_OP_ENABLE_MIDDLEBOX_COMPAT;
+
+pub const SSL_SESS_CACHE_SERVER: i64 = 0x0002;
 
 pub const SSL_MODE_ENABLE_PARTIAL_WRITE: u32 = 0x1;
 pub const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: u32 = 0x2;
@@ -134,6 +136,10 @@ pub struct Settings {
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
     /// `SSL_CTX_set_timeout`: lifetime of new sessions, in seconds.
     pub session_timeout: u64,
+    /// `SSL_CTX_set_session_cache_mode` (SSL_SESS_CACHE_*).
+    pub session_cache_mode: i64,
+    /// `SSL_CTX_sess_set_cache_size`.
+    pub session_cache_size: i64,
 }
 
 impl Settings {
@@ -161,6 +167,8 @@ impl Settings {
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
             session_timeout: crate::session::DEFAULT_TIMEOUT,
+            session_cache_mode: SSL_SESS_CACHE_SERVER,
+            session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
         }
     }
 

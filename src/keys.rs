@@ -160,8 +160,10 @@ impl rustls::server::ResolvesServerCert for ServerCertResolver {
 struct RecordingKey(Arc<dyn rustls::sign::SigningKey>);
 
 impl rustls::sign::SigningKey for RecordingKey {
+    /// Takes the peer's most preferred scheme that the key supports, as OpenSSL does
+    /// (rustls' own keys would take their strongest).
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
-        let signer = self.0.choose_scheme(offered)?;
+        let signer = offered.iter().find_map(|s| self.0.choose_scheme(std::slice::from_ref(s)))?;
         let scheme = signer.scheme();
         crate::conn::current(|ssl| ssl.peer().own_sig = Some(scheme));
         Some(signer)

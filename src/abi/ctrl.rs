@@ -21,6 +21,10 @@ const SSL_CTRL_SESS_ACCEPT_RENEGOTIATE: c_int = 26;
 const SSL_CTRL_SESS_HIT: c_int = 27;
 const SSL_CTRL_SESS_MISSES: c_int = 29;
 const SSL_CTRL_MODE: c_int = 33;
+const SSL_CTRL_SET_SESS_CACHE_SIZE: c_int = 42;
+const SSL_CTRL_GET_SESS_CACHE_SIZE: c_int = 43;
+const SSL_CTRL_SET_SESS_CACHE_MODE: c_int = 44;
+const SSL_CTRL_GET_SESS_CACHE_MODE: c_int = 45;
 const SSL_CTRL_GET_READ_AHEAD: c_int = 40;
 const SSL_CTRL_SET_READ_AHEAD: c_int = 41;
 const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
@@ -160,6 +164,23 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
             c.extra_chain_mut().clear();
             1
         }
+        SSL_CTRL_SET_SESS_CACHE_MODE => {
+            let mut s = c.settings_mut();
+            let old = s.session_cache_mode;
+            s.session_cache_mode = larg as i64;
+            old as c_long
+        }
+        SSL_CTRL_GET_SESS_CACHE_MODE => c.settings().session_cache_mode as c_long,
+        SSL_CTRL_SET_SESS_CACHE_SIZE => {
+            if larg < 0 {
+                return Some(0);
+            }
+            let mut s = c.settings_mut();
+            let old = s.session_cache_size;
+            s.session_cache_size = larg as i64;
+            old as c_long
+        }
+        SSL_CTRL_GET_SESS_CACHE_SIZE => c.settings().session_cache_size as c_long,
         SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
             c.set_callbacks(|cbs| cbs.servername_arg = ctx::AppPtr(parg));
             1

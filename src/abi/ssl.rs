@@ -312,7 +312,7 @@ fn buf_ref<'a>(buf: *const c_void, num: usize) -> &'a [u8] {
 fn io_ret(r: Result<usize, Failure>) -> c_int {
     match r {
         Ok(n) => n.min(c_int::MAX as usize) as c_int,
-        Err(Failure::ZeroReturn) => 0,
+        Err(Failure::ZeroReturn | Failure::Closed) => 0,
         Err(_) => -1,
     }
 }
