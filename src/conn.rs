@@ -117,6 +117,9 @@ struct Tls {
     peer_closed: bool,
     /// The session `SSL_set_session` gave a client when its handshake started.
     offered: Option<Arc<SslSession>>,
+    /// A server's first bytes from the peer (a record header's worth), to name what a
+    /// non-TLS peer sent the way OpenSSL does ("http request", "wrong version number").
+    hello_prefix: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -150,10 +153,11 @@ pub struct PeerState {
 }
 
 pub struct Ssl {
-    ctx: RwLock<Arc<SslCtx>>,
     /// The context the SSL was made from: OpenSSL keeps it (and its session cache)
-    /// for the SSL's whole life, even after `SSL_set_SSL_CTX`.
+    /// for the SSL's whole life, even after `SSL_set_SSL_CTX`. (Declared first: it
+    /// is released first, as OpenSSL releases it.)
     pub initial_ctx: Arc<SslCtx>,
+    ctx: RwLock<Arc<SslCtx>>,
     settings: Mutex<Settings>,
     tls: Mutex<Tls>,
     bios: Mutex<Bios>,
@@ -220,6 +224,21 @@ impl Read for BioReader<'_> {
     }
 }
 
+/// Reads through `inner`, keeping the first record header's worth of bytes.
+struct PrefixReader<'a, 'b> {
+    inner: BioReader<'a>,
+    prefix: &'b mut Vec<u8>,
+}
+
+impl Read for PrefixReader<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let want = 5usize.saturating_sub(self.prefix.len()).min(n);
+        self.prefix.extend_from_slice(&buf[..want]);
+        Ok(n)
+    }
+}
+
 /// `io::Write` over the connection's write BIO.
 struct BioWriter<'a>(&'a Bio);
 
@@ -258,7 +277,7 @@ impl Ssl {
             initial_ctx: ctx.clone(),
             ctx: RwLock::new(ctx),
             settings: Mutex::new(settings),
-            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None }),
+            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None, hello_prefix: Vec::new() }),
             bios: Mutex::new(Bios::default()),
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
@@ -437,10 +456,10 @@ impl Ssl {
         let certs = self.settings().cert.clone();
         let ctx = self.ctx();
         let extra = ctx.extra_chain();
-        let found = certs
-            .complete()
-            .filter_map(|c| c.certified(&extra))
-            .find(|ck| ck.key.choose_scheme(schemes).is_some());
+        let usable: Vec<_> = certs.complete().filter_map(|c| c.certified(&extra)).collect();
+        // Without a certificate for the peer's schemes, offer the current one anyway:
+        // rustls then fails the way OpenSSL does ("no shared cipher").
+        let found = usable.iter().find(|ck| ck.key.choose_scheme(schemes).is_some()).or(usable.first()).cloned();
         found
     }
 
@@ -556,7 +575,7 @@ impl Ssl {
         let mut r = BioReader(&rbio);
         let n = match &mut tls.engine {
             Engine::Active(conn) => conn.read_tls(&mut r),
-            Engine::Accepting(acc) => acc.read_tls(&mut r),
+            Engine::Accepting(acc) => acc.read_tls(&mut PrefixReader { inner: r, prefix: &mut tls.hello_prefix }),
             _ => return Err(self.fail(Failure::Ssl)),
         };
         match n {
@@ -638,6 +657,14 @@ impl Ssl {
                     if !self.receive(tls)? {
                         return Err(self.unexpected_eof(tls));
                     }
+                    // A close_notify in the middle of a handshake ends it cleanly.
+                    if let Engine::Active(conn) = &mut tls.engine {
+                        if conn.is_handshaking() && conn.reader().fill_buf().is_ok_and(|d| d.is_empty()) {
+                            tls.peer_closed = true;
+                            self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+                            return Err(self.fail(Failure::ZeroReturn));
+                        }
+                    }
                 }
             }
         }
@@ -684,10 +711,23 @@ impl Ssl {
             Ok(None) => return Ok(()),
             Ok(Some(a)) => a,
             Err((e, mut alert)) => {
-                if let Some(wbio) = self.wbio() {
-                    let _ = alert.write_all(&mut BioWriter(&wbio));
+                // OpenSSL names a non-TLS first record by its header and, when the
+                // peer is not speaking TLS at all, sends it no alert.
+                let Some(reason) = error::reason_for_record_header(&tls.hello_prefix, true) else {
+                    if let Some(wbio) = self.wbio() {
+                        let _ = alert.write_all(&mut BioWriter(&wbio));
+                    }
+                    return Err(self.tls_error(tls, &e));
+                };
+                if reason == error::SSL_R_UNEXPECTED_MESSAGE {
+                    if let Some(wbio) = self.wbio() {
+                        let _ = alert.write_all(&mut BioWriter(&wbio));
+                    }
                 }
-                return Err(self.tls_error(tls, &e));
+                error::raise(reason);
+                tls.engine = Engine::Dead;
+                self.set_state(HandshakeState::Failed);
+                return Err(self.fail(Failure::Ssl));
             }
         };
         let hello = accepted.client_hello();

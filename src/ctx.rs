@@ -189,6 +189,20 @@ impl Settings {
         out
     }
 
+    /// The versions a configuration may offer, or OpenSSL's reason for refusing to
+    /// start: TLS 1.3 enabled with no TLS 1.3 suites is "no ciphers available" (OpenSSL
+    /// does not fall back to TLS 1.2 then).
+    fn usable_versions(&self, key: &ConfigKey) -> Result<Vec<&'static SupportedProtocolVersion>, c_int> {
+        if key.tls13 && self.tls13_ciphers.is_empty() {
+            return Err(error::SSL_R_NO_CIPHERS_AVAILABLE);
+        }
+        let versions = self.versions();
+        if versions.is_empty() {
+            return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
+        }
+        Ok(versions)
+    }
+
     /// The part of the settings a rustls configuration is built from.
     fn config_key(&self, role: Role) -> ConfigKey {
         ConfigKey {
@@ -408,10 +422,7 @@ impl SslCtx {
         if let Some(Config::Client(c)) = self.configs().get(&key) {
             return Ok(c.clone());
         }
-        let versions = settings.versions();
-        if versions.is_empty() {
-            return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
-        }
+        let versions = settings.usable_versions(&key)?;
         let provider = Self::provider(settings, key.tls12, key.tls13);
         let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
             .with_protocol_versions(&versions)
@@ -440,10 +451,7 @@ impl SslCtx {
         if let Some(Config::Server(c)) = self.configs().get(&key) {
             return Ok(c.clone());
         }
-        let versions = settings.versions();
-        if versions.is_empty() {
-            return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
-        }
+        let versions = settings.usable_versions(&key)?;
         let provider = Arc::new(Self::provider(settings, key.tls12, key.tls13));
         let builder = ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)

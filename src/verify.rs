@@ -54,15 +54,42 @@ fn algorithms() -> WebPkiSupportedAlgorithms {
     rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms
 }
 
+/// The schemes we accept, in the order OpenSSL 3.0 advertises them (ECDSA, EdDSA,
+/// RSA-PSS, PKCS#1), so a peer picking by our preference picks what it would with OpenSSL.
+fn openssl_ordered(algs: &WebPkiSupportedAlgorithms) -> Vec<SignatureScheme> {
+    use SignatureScheme as S;
+    const ORDER: [SignatureScheme; 14] = [
+        S::ECDSA_NISTP256_SHA256,
+        S::ECDSA_NISTP384_SHA384,
+        S::ECDSA_NISTP521_SHA512,
+        S::ED25519,
+        S::ED448,
+        S::RSA_PSS_SHA256,
+        S::RSA_PSS_SHA384,
+        S::RSA_PSS_SHA512,
+        S::RSA_PKCS1_SHA256,
+        S::RSA_PKCS1_SHA384,
+        S::RSA_PKCS1_SHA512,
+        S::ECDSA_SHA1_Legacy,
+        S::RSA_PKCS1_SHA1,
+        S::Unknown(0),
+    ];
+    let mut schemes = algs.supported_schemes();
+    schemes.sort_by_key(|s| ORDER.iter().position(|o| o == s).unwrap_or(ORDER.len()));
+    schemes
+}
+
 /// Verifies servers for clients (shared by every client connection of an `SSL_CTX`).
 #[derive(Debug)]
 pub struct ServerVerifier {
     algs: WebPkiSupportedAlgorithms,
+    schemes: Vec<SignatureScheme>,
 }
 
 impl ServerVerifier {
     pub fn new() -> Self {
-        ServerVerifier { algs: algorithms() }
+        let algs = algorithms();
+        ServerVerifier { schemes: openssl_ordered(&algs), algs }
     }
 }
 
@@ -107,7 +134,7 @@ impl ServerCertVerifier for ServerVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
+        self.schemes.clone()
     }
 }
 
@@ -117,6 +144,7 @@ pub struct ClientVerifier {
     mandatory: bool,
     hints: Vec<DistinguishedName>,
     algs: WebPkiSupportedAlgorithms,
+    schemes: Vec<SignatureScheme>,
 }
 
 impl ClientVerifier {
@@ -124,6 +152,7 @@ impl ClientVerifier {
         ClientVerifier {
             mandatory: mode & crate::ctx::SSL_VERIFY_FAIL_IF_NO_PEER_CERT != 0,
             hints: names.ders().into_iter().map(DistinguishedName::from).collect(),
+            schemes: openssl_ordered(&provider.signature_verification_algorithms),
             algs: provider.signature_verification_algorithms,
         }
     }
@@ -174,7 +203,7 @@ impl ClientCertVerifier for ClientVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
+        self.schemes.clone()
     }
 }
 

@@ -233,8 +233,6 @@ pub extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
 fn handshake_ret(r: Result<(), Failure>) -> c_int {
     match r {
         Ok(()) => 1,
-        // A fatal error after the peer closed the transport cleanly is 0 in OpenSSL.
-        Err(Failure::ZeroReturn) => 0,
         Err(_) => -1,
     }
 }
