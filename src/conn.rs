@@ -831,6 +831,18 @@ impl Ssl {
             (Some(_), None) => true,
             (None, _) => false,
         };
+        if self.session_reused() && self.version() == crate::ctx::TLS1_2_VERSION {
+            // TLS 1.2 resumption keeps the offered session object; rustls' refreshed
+            // resumption value (a renewed ticket, say) moves into it.
+            if let (true, Some(cur), Some(off)) = (made_now, &current, &offered) {
+                let fresh = std::mem::take(&mut cur.data().resumption);
+                if matches!(fresh, Resumption::Tls12(_)) {
+                    off.data().resumption = fresh;
+                }
+                self.set_session(Some(off.clone()));
+            }
+            return;
+        }
         if self.session_reused() && !made_now {
             return;
         }

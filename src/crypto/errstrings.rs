@@ -20,6 +20,14 @@ const REASON_MASK: c_int = 0x7f_ffff;
 /// Reasons carrying this flag are libcrypto's shared `ERR_R_*` codes.
 const RFLAG_COMMON: c_int = 2 << 18;
 
+/// A registered table, kept for the life of the process.
+struct Held(#[allow(dead_code)] &'static [ERR_STRING_DATA]);
+
+// SAFETY: the table is immutable after registration; only libcrypto reads it.
+unsafe impl Send for Held {}
+
+static HELD: std::sync::Mutex<Vec<Held>> = std::sync::Mutex::new(Vec::new());
+
 /// `ERR_PACK(lib, 0, reason)`: the code libcrypto's string table is keyed by.
 pub fn pack(lib: c_int, reason: c_int) -> c_ulong {
     ((lib as c_ulong & LIB_MASK) << LIB_SHIFT) | (reason & REASON_MASK) as c_ulong
@@ -57,6 +65,9 @@ pub fn register(lib: c_int, library_name: &str, reasons: &[(c_int, &str)]) -> bo
         string: std::ptr::null(),
     });
     let rows: &'static [ERR_STRING_DATA] = Vec::leak(rows);
+    // Keep the table reachable from a static: libcrypto's hash of it is freed at exit,
+    // and leak checkers would otherwise call the table lost.
+    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(Held(rows));
     // SAFETY: `rows` ends with a zero-code row and, like every string it points to, is
     // leaked, so it outlives libcrypto's references; libcrypto takes its own lock.
     unsafe { ERR_load_strings_const(rows.as_ptr()) == 1 }
