@@ -11,7 +11,7 @@ STATIC  := $(OUT)/liboxissl.a
 MAP     := target/oxissl.map
 EXPORTS := data/libssl3-exports.txt
 
-.PHONY: all lib test cargo-test c-test c-test-valgrind header-check demo clean deps
+.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check demo clean deps
 
 all: lib
 
@@ -31,13 +31,16 @@ lib: $(MAP)
 deps:
 	@./tools/install-deps.sh
 
-test: deps lib cargo-test c-test c-test-valgrind header-check
+test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check
 
 cargo-test:
 	$(CARGO) test --release
 
 c-test: lib
 	./c-tests/run.sh --lib $(OUT)
+
+c-test-our-header: lib
+	./c-tests/run.sh --lib $(OUT) --our-header
 
 c-test-valgrind: lib
 	./c-tests/run.sh --lib $(OUT) --valgrind

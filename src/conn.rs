@@ -527,7 +527,9 @@ impl Ssl {
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
             Some(Failure::Ssl | Failure::Closed) => SSL_ERROR_SSL,
             _ => {
-                if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 && lock(&self.tls).peer_closed {
+                // try_lock: SSL_get_error may be called from a callback inside a handshake.
+                let peer_closed = self.tls.try_lock().map(|t| t.peer_closed).unwrap_or(false);
+                if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 && peer_closed {
                     SSL_ERROR_ZERO_RETURN
                 } else {
                     SSL_ERROR_SYSCALL
@@ -933,7 +935,9 @@ impl Ssl {
 
     /// `SSL_pending`: decrypted bytes ready to read without touching the transport.
     pub fn pending(&self) -> usize {
-        let mut tls = lock(&self.tls);
+        // Called from inside a callback during a handshake, the connection is busy and
+        // has nothing decrypted yet.
+        let Ok(mut tls) = self.tls.try_lock() else { return 0 };
         let Engine::Active(conn) = &mut tls.engine else { return 0 };
         conn.reader().fill_buf().map(|b| b.len()).unwrap_or(0)
     }

@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests and demo need, if missing (fresh Debian 12).
 set -euo pipefail
 need=()
-for pkg in valgrind gcc make openssl libssl-dev; do
+for pkg in valgrind gcc make openssl libssl-dev python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
