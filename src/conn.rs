@@ -174,6 +174,11 @@ pub struct Ssl {
     state: AtomicU8,
     last_failure: AtomicU8,
     info_cb: Mutex<crate::ctx::InfoCb>,
+    /// Sessions made during the handshake in progress; described and announced to the
+    /// new-session callback when it completes.
+    made: Mutex<Vec<Arc<SslSession>>>,
+    /// Server: the cached session a resumption attempt found.
+    resumed_from: Mutex<Option<Arc<SslSession>>>,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -289,6 +294,8 @@ impl Ssl {
             state: AtomicU8::new(HandshakeState::Before as u8),
             last_failure: AtomicU8::new(0),
             info_cb: Mutex::new(None),
+            made: Mutex::new(Vec::new()),
+            resumed_from: Mutex::new(None),
         })
     }
 
@@ -432,22 +439,140 @@ impl Ssl {
         self.session().filter(|s| s.is_resumable())
     }
 
-    /// rustls made a new session (TLS 1.2 at the end of a full handshake; TLS 1.3 per ticket).
-    pub fn new_client_session(&self, resumption: Resumption) {
-        let peer = self.peer();
-        let data = SessionData {
-            version: peer.version,
-            cipher: peer.cipher,
+    /// The connection's negotiated details as a new session description.
+    fn session_template(&self) -> SessionData {
+        let mut d = SessionData {
             time: crate::session::now(),
-            timeout: crate::session::DEFAULT_TIMEOUT,
-            peer: peer.chain.first().cloned(),
-            hostname: self.hostname().as_ref().map(|h| h.to_string_lossy().into_owned()),
-            alpn: peer.alpn.clone(),
-            resumption,
+            timeout: self.initial_ctx.settings().session_timeout,
+            sid_ctx: self.settings().session_id_context.clone(),
             ..SessionData::default()
         };
-        drop(peer);
-        self.set_session(Some(SslSession::new(data)));
+        self.describe_into(&mut d);
+        d
+    }
+
+    /// Copies what the handshake negotiated into a session's description.
+    fn describe_into(&self, d: &mut SessionData) {
+        let peer = self.peer();
+        d.version = peer.version;
+        d.cipher = peer.cipher;
+        d.peer = peer.chain.first().cloned();
+        d.verify_result = peer.verify_result;
+        d.alpn = peer.alpn.clone();
+        d.hostname = if self.is_server() { peer.servername.clone() } else { self.hostname().clone() };
+    }
+
+    /// A session made by rustls for this connection: announced now if the handshake is
+    /// over (TLS 1.3 tickets), else when it completes.
+    fn session_made(&self, sess: Arc<SslSession>) {
+        if self.state() == HandshakeState::Done {
+            self.announce_session(&sess);
+        } else {
+            lock(&self.made).push(sess);
+        }
+    }
+
+    /// Files a new session in the cache and calls the new-session callback, as
+    /// OpenSSL's cache update does for the side the cache mode names.
+    fn announce_session(&self, sess: &Arc<SslSession>) {
+        use crate::session::cache::*;
+        let ctx = &self.initial_ctx;
+        let mode = ctx.settings().session_cache_mode;
+        let side = if self.is_server() { SSL_SESS_CACHE_SERVER } else { SSL_SESS_CACHE_CLIENT };
+        if mode & side == 0 {
+            return;
+        }
+        if !self.is_server() && mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 && !sess.data().id.is_empty() {
+            ctx.cache_add(sess);
+        }
+        if let Some(cb) = ctx.callbacks().new_session {
+            crate::abi::session::run_new_session_cb(self, cb, sess);
+        }
+    }
+
+    /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
+    /// per ticket): it becomes the connection's session.
+    pub fn new_client_session(&self, resumption: Resumption) {
+        let mut data = self.session_template();
+        data.has_ticket = matches!(resumption, Resumption::Tls13(_));
+        data.resumption = resumption;
+        let sess = SslSession::new(data);
+        self.set_session(Some(sess.clone()));
+        self.session_made(sess);
+    }
+
+    /// rustls' server stored a session under `id` (TLS 1.2 session ID, TLS 1.3
+    /// stateful ticket).
+    pub fn server_session_made(&self, id: Vec<u8>, value: Vec<u8>) -> bool {
+        use crate::session::cache::*;
+        let ctx = &self.initial_ctx;
+        let mode = ctx.settings().session_cache_mode;
+        if mode & SSL_SESS_CACHE_SERVER == 0 {
+            return false;
+        }
+        let mut data = self.session_template();
+        data.id = id;
+        data.server_value = Some(value);
+        let sess = SslSession::new(data);
+        if mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 {
+            ctx.cache_add(&sess);
+        }
+        self.session_made(sess);
+        true
+    }
+
+    /// rustls' server issued a stateless ticket carrying `value`.
+    pub fn server_ticket_made(&self, value: &[u8]) {
+        let mut data = self.session_template();
+        data.server_value = Some(value.to_vec());
+        data.has_ticket = true;
+        data.ticket_lifetime_hint = data.timeout;
+        self.session_made(SslSession::new(data));
+    }
+
+    /// rustls' server looks for the session a client offered by ID: the internal cache,
+    /// then the application's get callback; `take` removes it (single-use tickets).
+    pub fn server_session_lookup(&self, id: &[u8], take: bool) -> Option<Vec<u8>> {
+        use crate::session::cache::*;
+        let ctx = &self.initial_ctx;
+        let mode = ctx.settings().session_cache_mode;
+        let now = crate::session::now();
+        let mut found = None;
+        if mode & SSL_SESS_CACHE_NO_INTERNAL_LOOKUP == 0 {
+            let (hit, removed) = ctx.sessions.lookup(id, now);
+            ctx.report_removed(removed);
+            found = hit;
+        }
+        if found.is_none() {
+            if let Some(cb) = ctx.callbacks().get_session {
+                found = crate::abi::session::run_get_session_cb(self, cb, id);
+                if let Some(s) = &found {
+                    CacheStats::bump(&ctx.sessions.stats.cb_hits);
+                    if mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 {
+                        ctx.cache_add(s);
+                    }
+                }
+            }
+        }
+        let usable = found.filter(|s| {
+            let d = s.data();
+            if d.is_expired(now) {
+                CacheStats::bump(&ctx.sessions.stats.timeouts);
+                return false;
+            }
+            // A session made under another session ID context is not resumed here.
+            d.sid_ctx == self.settings().session_id_context && d.server_value.is_some()
+        });
+        let Some(sess) = usable else {
+            CacheStats::bump(&ctx.sessions.stats.misses);
+            return None;
+        };
+        let value = sess.data().server_value.clone();
+        if take {
+            ctx.cache_remove(&sess);
+        }
+        *lock(&self.resumed_from) = Some(sess);
+        value
     }
 
     /// The rustls certificate this connection presents: the first complete one (the
@@ -677,11 +802,11 @@ impl Ssl {
         self.set_state(HandshakeState::InProgress);
         self.info(SSL_CB_HANDSHAKE_START, 1);
         if self.is_server() {
-            Stats::bump(&ctx.stats.accept);
+            Stats::bump(&self.initial_ctx.stats.accept);
             tls.engine = Engine::Accepting(Box::default());
             return Ok(());
         }
-        Stats::bump(&ctx.stats.connect);
+        Stats::bump(&self.initial_ctx.stats.connect);
         tls.offered = self.session();
         let settings = self.settings().clone();
         let config = match ctx.client_config(&settings) {
@@ -808,75 +933,69 @@ impl Ssl {
                 }
             }
         }
-        let ctx = self.ctx();
+        let ctx = &self.initial_ctx;
+        let mut made: Vec<Arc<SslSession>> = std::mem::take(&mut *lock(&self.made));
+        for sess in &made {
+            self.describe_into(&mut sess.data());
+        }
+        if reused {
+            crate::session::cache::CacheStats::bump(&ctx.sessions.stats.hits);
+        }
         if self.is_server() {
             Stats::bump(&ctx.stats.accept_good);
-            self.new_server_session(conn);
+            self.settle_server_session(reused, &made);
         } else {
             Stats::bump(&ctx.stats.connect_good);
-            if reused {
-                Stats::bump(&ctx.stats.hits);
-            }
-            self.settle_client_session(tls_offered_session(tls));
+            self.settle_client_session(tls_offered_session(tls), reused, &mut made);
+        }
+        self.set_state(HandshakeState::Done);
+        for sess in &made {
+            self.announce_session(sess);
         }
         self.set_state(HandshakeState::Done);
         self.info(SSL_CB_HANDSHAKE_DONE, 1);
     }
 
-    /// After a client handshake: the session made by this handshake gets the negotiated
-    /// details; without one (TLS 1.3 before its tickets), a non-resumable session stands
-    /// for the connection, as OpenSSL's does.
-    fn settle_client_session(&self, offered: Option<Arc<SslSession>>) {
-        let current = self.session();
-        let made_now = match (&current, &offered) {
-            (Some(c), Some(o)) => !Arc::ptr_eq(c, o),
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if self.session_reused() && self.version() == crate::ctx::TLS1_2_VERSION {
-            // TLS 1.2 resumption keeps the offered session object; rustls' refreshed
-            // resumption value (a renewed ticket, say) moves into it.
-            if let (true, Some(cur), Some(off)) = (made_now, &current, &offered) {
-                let fresh = std::mem::take(&mut cur.data().resumption);
-                if matches!(fresh, Resumption::Tls12(_)) {
-                    off.data().resumption = fresh;
+    /// After a client handshake, the connection's session, as OpenSSL's would be:
+    /// - TLS 1.2 resumption keeps the offered session object (a value rustls refreshed,
+    ///   a renewed ticket say, moves into it) and announces nothing new;
+    /// - TLS 1.3 resumption yields a new session object (the ticket was single-use);
+    /// - a full handshake keeps what it made, or (TLS 1.3 before its tickets arrive) a
+    ///   non-resumable session that stands for the connection.
+    fn settle_client_session(&self, offered: Option<Arc<SslSession>>, reused: bool, made: &mut Vec<Arc<SslSession>>) {
+        if reused && self.version() == crate::ctx::TLS1_2_VERSION {
+            if let Some(off) = offered {
+                for m in made.drain(..) {
+                    let fresh = std::mem::take(&mut m.data().resumption);
+                    if matches!(fresh, Resumption::Tls12(_)) {
+                        off.data().resumption = fresh;
+                    }
                 }
-                self.set_session(Some(off.clone()));
+                self.set_session(Some(off));
             }
             return;
         }
-        if self.session_reused() && !made_now {
+        if !made.is_empty() {
             return;
         }
-        if made_now {
-            let sess = current.expect("made_now implies a session");
-            let peer = self.peer();
-            let mut d = sess.data();
-            d.version = peer.version;
-            d.cipher = peer.cipher;
-            d.peer = peer.chain.first().cloned();
-            d.alpn = peer.alpn.clone();
-            return;
-        }
-        self.new_client_session(Resumption::None);
+        let mut data = match (&offered, reused) {
+            (Some(off), true) => off.data().describe(),
+            _ => self.session_template(),
+        };
+        self.describe_into(&mut data);
+        self.set_session(Some(SslSession::new(data)));
     }
 
-    /// A server's view of the negotiated session, for `SSL_get_session`.
-    fn new_server_session(&self, _conn: &Connection) {
-        let peer = self.peer();
-        let data = SessionData {
-            version: peer.version,
-            cipher: peer.cipher,
-            time: crate::session::now(),
-            timeout: crate::session::DEFAULT_TIMEOUT,
-            peer: peer.chain.first().cloned(),
-            hostname: peer.servername.as_ref().map(|h| h.to_string_lossy().into_owned()),
-            alpn: peer.alpn.clone(),
-            sid_ctx: self.settings().session_id_context.clone(),
-            ..SessionData::default()
+    /// After a server handshake: the connection's session is the cached one it resumed,
+    /// or the one this handshake made (or, with stateless tickets only, a description).
+    fn settle_server_session(&self, reused: bool, made: &[Arc<SslSession>]) {
+        let found = lock(&self.resumed_from).take();
+        let sess = match (reused, found) {
+            (true, Some(s)) => s,
+            (false, _) if !made.is_empty() => made[0].clone(),
+            _ => SslSession::new(self.session_template()),
         };
-        drop(peer);
-        self.set_session(Some(SslSession::new(data)));
+        self.set_session(Some(sess));
     }
 
     fn info(self: &Arc<Self>, event: c_int, value: c_int) {

@@ -262,6 +262,11 @@ pub type AlpnSelectCb = Option<
 pub type ServernameCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
 pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c_char)>;
 pub type InfoCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, c_int, c_int)>;
+pub type NewSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION) -> c_int>;
+pub type RemoveSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL_CTX, *mut crate::abi::SSL_SESSION)>;
+pub type GetSessionCb = Option<
+    unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION,
+>;
 
 /// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
 #[derive(Clone, Copy, Default)]
@@ -272,6 +277,9 @@ pub struct Callbacks {
     pub servername_arg: AppPtr,
     pub keylog: KeylogCb,
     pub info: InfoCb,
+    pub new_session: NewSessionCb,
+    pub remove_session: RemoveSessionCb,
+    pub get_session: GetSessionCb,
 }
 
 /// Statistics reported by `SSL_CTX_sess_*`.
@@ -281,8 +289,6 @@ pub struct Stats {
     pub connect_good: AtomicU64,
     pub accept: AtomicU64,
     pub accept_good: AtomicU64,
-    pub hits: AtomicU64,
-    pub misses: AtomicU64,
 }
 
 impl Stats {
@@ -307,8 +313,10 @@ pub struct SslCtx {
     pub client_resolver: Arc<crate::keys::ClientCertResolver>,
     pub server_resolver: Arc<crate::keys::ServerCertResolver>,
     pub keylog: Arc<crate::conn::KeyLogBridge>,
-    pub server_sessions: Arc<crate::session::ServerSessionStore>,
-    pub client_sessions: Arc<crate::session::ClientSessionBridge>,
+    /// The session cache (used through the SSLs whose original context this is).
+    pub sessions: crate::session::SessionCache,
+    server_sessions: Arc<crate::session::ServerSessionBridge>,
+    client_sessions: Arc<crate::session::ClientSessionBridge>,
     pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
 }
 
@@ -350,7 +358,8 @@ impl SslCtx {
                 client_resolver: Arc::new(crate::keys::ClientCertResolver),
                 server_resolver: Arc::new(crate::keys::ServerCertResolver),
                 keylog: Arc::new(crate::conn::KeyLogBridge),
-                server_sessions: Arc::new(crate::session::ServerSessionStore::new()),
+                sessions: crate::session::SessionCache::default(),
+                server_sessions: Arc::new(crate::session::ServerSessionBridge),
                 client_sessions: Arc::new(crate::session::ClientSessionBridge),
                 ticketer,
             }
@@ -468,7 +477,7 @@ impl SslCtx {
         let mut config = builder.with_cert_resolver(self.server_resolver.clone());
         config.session_storage = self.server_sessions.clone();
         if !key.no_ticket {
-            config.ticketer = self.ticketer.clone();
+            config.ticketer = Arc::new(crate::session::cache::TicketBridge(self.ticketer.clone()));
         }
         config.send_tls13_tickets = settings.num_tickets;
         config.ignore_client_order = key.server_preference;
@@ -480,8 +489,44 @@ impl SslCtx {
     }
 }
 
+impl SslCtx {
+    /// Reports sessions a cache operation removed to the remove callback.
+    pub fn report_removed(&self, removed: crate::session::cache::Removed) {
+        if removed.0.is_empty() {
+            return;
+        }
+        if let Some(cb) = self.callbacks().remove_session {
+            for s in &removed.0 {
+                crate::abi::session::run_remove_session_cb(self, cb, s);
+            }
+        }
+    }
+
+    /// Adds a session to this context's cache (`SSL_CTX_add_session`).
+    pub fn cache_add(&self, session: &Arc<crate::session::SslSession>) -> bool {
+        let limit = self.settings().session_cache_size.max(0) as usize;
+        let (added, removed) = self.sessions.add(session, limit);
+        self.report_removed(removed);
+        added
+    }
+
+    /// Removes a session from this context's cache (`SSL_CTX_remove_session`).
+    pub fn cache_remove(&self, session: &Arc<crate::session::SslSession>) -> bool {
+        match self.sessions.remove(session) {
+            Some(s) => {
+                self.report_removed(crate::session::cache::Removed(vec![s]));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 impl Drop for SslCtx {
     fn drop(&mut self) {
+        // OpenSSL empties the cache (telling the remove callback) before ex_data goes.
+        let all = self.sessions.flush(u64::MAX);
+        self.report_removed(all);
         // The application's ex_data free callbacks see the handle they knew the context by.
         self.ex_data.free(self as *const SslCtx as *mut c_void);
     }

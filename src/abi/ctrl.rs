@@ -19,7 +19,10 @@ const SSL_CTRL_SESS_ACCEPT: c_int = 24;
 const SSL_CTRL_SESS_ACCEPT_GOOD: c_int = 25;
 const SSL_CTRL_SESS_ACCEPT_RENEGOTIATE: c_int = 26;
 const SSL_CTRL_SESS_HIT: c_int = 27;
+const SSL_CTRL_SESS_CB_HIT: c_int = 28;
 const SSL_CTRL_SESS_MISSES: c_int = 29;
+const SSL_CTRL_SESS_TIMEOUTS: c_int = 30;
+const SSL_CTRL_SESS_CACHE_FULL: c_int = 31;
 const SSL_CTRL_MODE: c_int = 33;
 const SSL_CTRL_SET_SESS_CACHE_SIZE: c_int = 42;
 const SSL_CTRL_GET_SESS_CACHE_SIZE: c_int = 43;
@@ -137,14 +140,17 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
     use std::sync::atomic::Ordering::Relaxed;
     let stat = |v: &std::sync::atomic::AtomicU64| v.load(Relaxed) as c_long;
     Some(match cmd {
-        SSL_CTRL_SESS_NUMBER => c.server_sessions.len() as c_long,
+        SSL_CTRL_SESS_NUMBER => c.sessions.len() as c_long,
         SSL_CTRL_SESS_CONNECT => stat(&c.stats.connect),
         SSL_CTRL_SESS_CONNECT_GOOD => stat(&c.stats.connect_good),
         SSL_CTRL_SESS_ACCEPT => stat(&c.stats.accept),
         SSL_CTRL_SESS_ACCEPT_GOOD => stat(&c.stats.accept_good),
         SSL_CTRL_SESS_CONNECT_RENEGOTIATE | SSL_CTRL_SESS_ACCEPT_RENEGOTIATE => 0,
-        SSL_CTRL_SESS_HIT => stat(&c.stats.hits),
-        SSL_CTRL_SESS_MISSES => stat(&c.stats.misses),
+        SSL_CTRL_SESS_HIT => stat(&c.sessions.stats.hits),
+        SSL_CTRL_SESS_MISSES => stat(&c.sessions.stats.misses),
+        SSL_CTRL_SESS_TIMEOUTS => stat(&c.sessions.stats.timeouts),
+        SSL_CTRL_SESS_CACHE_FULL => stat(&c.sessions.stats.cache_full),
+        SSL_CTRL_SESS_CB_HIT => stat(&c.sessions.stats.cb_hits),
         SSL_CTRL_EXTRA_CHAIN_CERT => {
             // SAFETY: the context takes over the caller's reference.
             let Some(cert) = (unsafe { X509Cert::from_owned(parg as *mut X509) }) else { return Some(0) };
@@ -175,9 +181,12 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
             if larg < 0 {
                 return Some(0);
             }
-            let mut s = c.settings_mut();
-            let old = s.session_cache_size;
-            s.session_cache_size = larg as i64;
+            let old = {
+                let mut s = c.settings_mut();
+                std::mem::replace(&mut s.session_cache_size, larg as i64)
+            };
+            let removed = c.sessions.trim(larg as usize);
+            c.report_removed(removed);
             old as c_long
         }
         SSL_CTRL_GET_SESS_CACHE_SIZE => c.settings().session_cache_size as c_long,

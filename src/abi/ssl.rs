@@ -594,14 +594,6 @@ pub extern "C" fn SSL_get_servername_type(s: *const SSL) -> c_int {
     })
 }
 
-#[no_mangle]
-pub extern "C" fn SSL_session_reused(s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_session_reused", 0, {
-        let ssl = try_ref!("SSL_session_reused", s, 0);
-        ssl.session_reused() as c_int
-    })
-}
-
 // ---- verification ---------------------------------------------------------------------
 
 #[no_mangle]

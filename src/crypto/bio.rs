@@ -170,3 +170,55 @@ impl Drop for Bio {
         unsafe { openssl_sys::BIO_free_all(self.0) };
     }
 }
+
+const PEM_NAME_MAX: usize = 80;
+
+extern "C" {
+    fn PEM_write_bio(bp: *mut BIO, name: *const std::os::raw::c_char, hdr: *const std::os::raw::c_char, data: *const u8, len: std::os::raw::c_long) -> c_int;
+    fn PEM_read_bio(bp: *mut BIO, name: *mut *mut std::os::raw::c_char, header: *mut *mut std::os::raw::c_char, data: *mut *mut u8, len: *mut std::os::raw::c_long) -> c_int;
+    fn CRYPTO_free(p: *mut c_void, file: *const std::os::raw::c_char, line: c_int);
+    fn BIO_new_fp(stream: *mut libc::FILE, close_flag: c_int) -> *mut BIO;
+}
+
+impl Bio {
+    /// A BIO over a C stdio stream that leaves the stream open.
+    pub fn for_file(fp: *mut libc::FILE) -> Option<Bio> {
+        if fp.is_null() {
+            return None;
+        }
+        // SAFETY: BIO_new_fp with BIO_NOCLOSE only borrows the caller's stream.
+        unsafe { Self::from_owned(BIO_new_fp(fp, 0)) }
+    }
+
+    /// Writes `data` as a PEM block labelled `name`.
+    pub fn pem_write(&self, name: &std::ffi::CStr, data: &[u8]) -> bool {
+        // SAFETY: live BIO; name and empty header are NUL-terminated; data is in bounds.
+        unsafe { PEM_write_bio(self.0, name.as_ptr(), c"".as_ptr(), data.as_ptr(), data.len() as _) > 0 }
+    }
+
+    /// Reads PEM blocks until one labelled `name`; None at end of input or on a
+    /// malformed block (libcrypto queues the reason).
+    pub fn pem_read(&self, name: &std::ffi::CStr) -> Option<Vec<u8>> {
+        loop {
+            let mut n: *mut std::os::raw::c_char = std::ptr::null_mut();
+            let mut h: *mut std::os::raw::c_char = std::ptr::null_mut();
+            let mut d: *mut u8 = std::ptr::null_mut();
+            let mut len: std::os::raw::c_long = 0;
+            // SAFETY: PEM_read_bio allocates the three outputs, which we copy and free.
+            unsafe {
+                if PEM_read_bio(self.0, &mut n, &mut h, &mut d, &mut len) <= 0 {
+                    return None;
+                }
+                let label = std::ffi::CStr::from_ptr(n).to_bytes();
+                let matches = label.len() <= PEM_NAME_MAX && label == name.to_bytes();
+                let out = (matches && len >= 0).then(|| std::slice::from_raw_parts(d, len as usize).to_vec());
+                CRYPTO_free(n as *mut c_void, c"oxissl".as_ptr(), 0);
+                CRYPTO_free(h as *mut c_void, c"oxissl".as_ptr(), 0);
+                CRYPTO_free(d as *mut c_void, c"oxissl".as_ptr(), 0);
+                if out.is_some() {
+                    return out;
+                }
+            }
+        }
+    }
+}

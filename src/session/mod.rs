@@ -3,8 +3,14 @@
 //! On the client, rustls hands its resumption values to [`ClientSessionBridge`], which
 //! turns them into `SslSession` objects on the connection being driven; the session set
 //! with `SSL_set_session` goes back to rustls the same way. On the server, rustls keeps
-//! opaque session bytes in the context's [`ServerSessionStore`].
-use std::collections::{HashMap, VecDeque};
+//! opaque session bytes through [`cache::ServerSessionBridge`], which files them as
+//! `SslSession`s in the context's [`cache::SessionCache`] with OpenSSL's modes,
+//! statistics and callbacks.
+
+pub mod cache;
+pub mod der;
+
+use std::ffi::CString;
 use std::os::raw::c_void;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -17,13 +23,15 @@ use crate::cipher::SslCipher;
 use crate::crypto::exdata::{ExData, CLASS_SSL_SESSION};
 use crate::crypto::x509::X509Cert;
 
+pub use cache::{ServerSessionBridge, SessionCache, DEFAULT_CACHE_SIZE};
+
 /// The client's means of resuming, as rustls gave it.
 #[derive(Default)]
 pub enum Resumption {
     #[default]
     None,
     Tls12(Tls12ClientSessionValue),
-    /// Single-use: taken when offered.
+    /// Single-use: taken when offered (RFC 8446 C.4).
     Tls13(Option<Tls13ClientSessionValue>),
 }
 
@@ -38,9 +46,47 @@ pub struct SessionData {
     pub time: u64,
     pub timeout: u64,
     pub peer: Option<X509Cert>,
-    pub hostname: Option<String>,
+    pub verify_result: i64,
+    pub hostname: Option<CString>,
     pub alpn: Vec<u8>,
+    pub master_key: Vec<u8>,
+    pub ticket_lifetime_hint: u64,
+    pub has_ticket: bool,
+    pub max_early_data: u32,
+    /// Client side: what rustls needs to resume.
     pub resumption: Resumption,
+    /// Server side: rustls' encoding of the session (it holds the secrets).
+    pub server_value: Option<Vec<u8>>,
+    pub not_resumable: bool,
+}
+
+impl SessionData {
+    /// A copy of the descriptive fields (not the single-use resumption secrets).
+    pub fn describe(&self) -> SessionData {
+        SessionData {
+            version: self.version,
+            cipher: self.cipher,
+            id: self.id.clone(),
+            sid_ctx: self.sid_ctx.clone(),
+            time: self.time,
+            timeout: self.timeout,
+            peer: self.peer.clone(),
+            verify_result: self.verify_result,
+            hostname: self.hostname.clone(),
+            alpn: self.alpn.clone(),
+            master_key: self.master_key.clone(),
+            ticket_lifetime_hint: self.ticket_lifetime_hint,
+            has_ticket: self.has_ticket,
+            max_early_data: self.max_early_data,
+            resumption: Resumption::None,
+            server_value: None,
+            not_resumable: self.not_resumable,
+        }
+    }
+
+    pub fn is_expired(&self, now: u64) -> bool {
+        self.time.saturating_add(self.timeout) < now
+    }
 }
 
 pub struct SslSession {
@@ -50,6 +96,9 @@ pub struct SslSession {
 
 /// OpenSSL's default session lifetime (SSL_CTX_get_timeout of a TLS method).
 pub const DEFAULT_TIMEOUT: u64 = 7200;
+
+/// SSL_MAX_SSL_SESSION_ID_LENGTH.
+pub const MAX_SESSION_ID_LENGTH: usize = 32;
 
 pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -63,6 +112,7 @@ impl SslSession {
         })
     }
 
+    /// `SSL_SESSION_new`.
     pub fn empty() -> Arc<SslSession> {
         Self::new(SessionData { time: now(), timeout: DEFAULT_TIMEOUT, ..SessionData::default() })
     }
@@ -71,12 +121,29 @@ impl SslSession {
         self.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// `SSL_SESSION_dup`: the same session under a new object (a TLS 1.2 client value
+    /// and the server value are copied; a TLS 1.3 ticket stays single-use).
+    pub fn dup(&self) -> Arc<SslSession> {
+        let d = self.data();
+        let mut copy = d.describe();
+        copy.server_value = d.server_value.clone();
+        if let Resumption::Tls12(v) = &d.resumption {
+            copy.resumption = Resumption::Tls12(v.clone());
+        }
+        drop(d);
+        Self::new(copy)
+    }
+
     /// `SSL_SESSION_is_resumable`.
     pub fn is_resumable(&self) -> bool {
-        match &self.data().resumption {
-            Resumption::None => false,
+        let d = self.data();
+        if d.not_resumable {
+            return false;
+        }
+        match &d.resumption {
             Resumption::Tls12(_) => true,
             Resumption::Tls13(t) => t.is_some(),
+            Resumption::None => d.server_value.is_some(),
         }
     }
 }
@@ -131,81 +198,5 @@ impl ClientSessionStore for ClientSessionBridge {
             }
         })
         .flatten()
-    }
-}
-
-/// The server's session cache (session IDs and stateful TLS 1.3 tickets).
-pub struct ServerSessionStore {
-    inner: Mutex<ServerCache>,
-}
-
-struct ServerCache {
-    map: HashMap<Vec<u8>, Vec<u8>>,
-    order: VecDeque<Vec<u8>>,
-    limit: usize,
-}
-
-/// SSL_SESSION_CACHE_MAX_SIZE_DEFAULT.
-pub const DEFAULT_CACHE_SIZE: usize = 1024 * 20;
-
-impl ServerSessionStore {
-    pub fn new() -> Self {
-        ServerSessionStore {
-            inner: Mutex::new(ServerCache { map: HashMap::new(), order: VecDeque::new(), limit: DEFAULT_CACHE_SIZE }),
-        }
-    }
-
-    fn cache(&self) -> MutexGuard<'_, ServerCache> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn len(&self) -> usize {
-        self.cache().map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl Default for ServerSessionStore {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Debug for ServerSessionStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerSessionStore").finish_non_exhaustive()
-    }
-}
-
-impl rustls::server::StoresServerSessions for ServerSessionStore {
-    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
-        let mut c = self.cache();
-        if c.limit > 0 && c.map.len() >= c.limit {
-            if let Some(old) = c.order.pop_front() {
-                c.map.remove(&old);
-            }
-        }
-        if c.map.insert(key.clone(), value).is_none() {
-            c.order.push_back(key);
-        }
-        true
-    }
-
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.cache().map.get(key).cloned()
-    }
-
-    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
-        let mut c = self.cache();
-        let v = c.map.remove(key)?;
-        c.order.retain(|k| k != key);
-        Some(v)
-    }
-
-    fn can_cache(&self) -> bool {
-        true
     }
 }
