@@ -11,7 +11,7 @@ STATIC  := $(OUT)/liboxissl.a
 MAP     := target/oxissl.map
 EXPORTS := data/libssl3-exports.txt
 
-.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check demo clean deps
+.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check demo clean deps
 
 all: lib
 
@@ -31,7 +31,7 @@ lib: $(MAP)
 deps:
 	@./tools/install-deps.sh
 
-test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check
+test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check
 
 cargo-test:
 	$(CARGO) test --release
@@ -47,6 +47,10 @@ c-test-valgrind: lib
 
 header-check: lib
 	./tools/check-header.sh
+
+# Every function of data/libssl3-exports.txt is exported; the unimplemented ones fail cleanly.
+exports-check: lib
+	./tools/check-exports.sh
 
 demo: deps lib
 	./examples/demo.sh

@@ -117,6 +117,9 @@ struct Tls {
     peer_closed: bool,
     /// The session `SSL_set_session` gave a client when its handshake started.
     offered: Option<Arc<SslSession>>,
+    /// The client's session when its handshake started (offered, or a fresh one);
+    /// weak, so that replacing it mid-handshake frees it at once, as in OpenSSL.
+    started: Option<std::sync::Weak<SslSession>>,
     /// A server's first bytes from the peer (a record header's worth), to name what a
     /// non-TLS peer sent the way OpenSSL does ("http request", "wrong version number").
     hello_prefix: Vec<u8>,
@@ -146,6 +149,8 @@ pub struct PeerState {
     pub own_sig: Option<rustls::SignatureScheme>,
     /// The ClientHello random, learnt from rustls' key-log hook.
     pub client_random: Vec<u8>,
+    /// The TLS 1.2 master secret (from rustls' key-log hook).
+    pub master_secret: Vec<u8>,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
@@ -179,6 +184,10 @@ pub struct Ssl {
     made: Mutex<Vec<Arc<SslSession>>>,
     /// Server: the cached session a resumption attempt found.
     resumed_from: Mutex<Option<Arc<SslSession>>>,
+    /// Server: a ticket or cached session for resumption was accepted this handshake.
+    resuming: std::sync::atomic::AtomicBool,
+    /// Server: tickets issued in this handshake.
+    tickets_issued: std::sync::atomic::AtomicUsize,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -209,11 +218,6 @@ impl Drop for Driving {
     fn drop(&mut self) {
         CURRENT.with(|c| c.borrow_mut().pop());
     }
-}
-
-/// The session a client offered when its handshake started.
-fn tls_offered_session(tls: &Tls) -> Option<Arc<SslSession>> {
-    tls.offered.clone()
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -282,7 +286,7 @@ impl Ssl {
             initial_ctx: ctx.clone(),
             ctx: RwLock::new(ctx),
             settings: Mutex::new(settings),
-            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None, hello_prefix: Vec::new() }),
+            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None, started: None, hello_prefix: Vec::new() }),
             bios: Mutex::new(Bios::default()),
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
@@ -296,6 +300,8 @@ impl Ssl {
             info_cb: Mutex::new(None),
             made: Mutex::new(Vec::new()),
             resumed_from: Mutex::new(None),
+            resuming: std::sync::atomic::AtomicBool::new(false),
+            tickets_issued: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -434,6 +440,19 @@ impl Ssl {
         drop(old); // released outside the lock: its ex_data callbacks may call us
     }
 
+    /// Whether a client can offer `s`: resumable, and of a version these settings allow.
+    fn can_offer(&self, s: &SslSession, settings: &Settings) -> bool {
+        let (v, expired) = {
+            let d = s.data();
+            (d.version, d.is_expired(crate::session::now()))
+        };
+        // Like OpenSSL, an expired TLS 1.3 ticket is not offered (TLS 1.2 ones are).
+        s.is_resumable()
+            && (settings.max_version == 0 || v <= settings.max_version)
+            && v >= settings.min_version
+            && !(expired && v == crate::ctx::TLS1_3_VERSION)
+    }
+
     /// The session a client offers for resumption, if any.
     pub fn offered_session(&self) -> Option<Arc<SslSession>> {
         self.session().filter(|s| s.is_resumable())
@@ -460,6 +479,14 @@ impl Ssl {
         d.verify_result = peer.verify_result;
         d.alpn = peer.alpn.clone();
         d.hostname = if self.is_server() { peer.servername.clone() } else { self.hostname().clone() };
+        if d.version == crate::ctx::TLS1_2_VERSION {
+            d.master_key = peer.master_secret.clone();
+        }
+        // OpenSSL gives every session an ID; where rustls keeps it to itself (client
+        // sessions, stateless tickets) a random one stands in.
+        if d.id.is_empty() {
+            d.id = crate::crypto::random_bytes(crate::session::MAX_SESSION_ID_LENGTH);
+        }
     }
 
     /// A session made by rustls for this connection: announced now if the handshake is
@@ -482,29 +509,78 @@ impl Ssl {
         if mode & side == 0 {
             return;
         }
-        if !self.is_server() && mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 && !sess.data().id.is_empty() {
+        let cbs = ctx.callbacks();
+        // A stateless ticket's session is kept only for a remove callback to hear of
+        // (OpenSSL's rule); everything else with an ID is kept unless told not to.
+        let keep = !sess.data().id.is_empty()
+            && (!sess.data().stateless_ticket || cbs.remove_session.is_some())
+            && mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0;
+        if keep {
             ctx.cache_add(sess);
         }
-        if let Some(cb) = ctx.callbacks().new_session {
+        if let Some(cb) = cbs.new_session {
             crate::abi::session::run_new_session_cb(self, cb, sess);
+        }
+    }
+
+    /// OpenSSL's "bad session" rule: a connection abandoned without close_notify, or a
+    /// session replaced on an established connection, cannot be resumed later.
+    pub fn clear_bad_session(&self) {
+        if self.shutdown_flags() & SSL_SENT_SHUTDOWN != 0 || self.state() != HandshakeState::Done {
+            return;
+        }
+        if let Some(sess) = self.session() {
+            self.initial_ctx.cache_remove(&sess);
         }
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
     /// per ticket): it becomes the connection's session.
     pub fn new_client_session(&self, resumption: Resumption) {
+        let facts = crate::session::ClientValueFacts::of(&resumption);
         let mut data = self.session_template();
-        data.has_ticket = matches!(resumption, Resumption::Tls13(_));
+        if !facts.session_id.is_empty() {
+            data.id = facts.session_id;
+        }
+        data.has_ticket = !facts.ticket.is_empty();
+        data.ticket = facts.ticket;
+        data.ticket_lifetime_hint = facts.lifetime_secs;
         data.resumption = resumption;
         let sess = SslSession::new(data);
         self.set_session(Some(sess.clone()));
         self.session_made(sess);
     }
 
+    /// Server: a resumption attempt succeeded (a ticket decrypted, a session found).
+    pub fn note_resuming(&self) {
+        self.resuming.store(true, Ordering::Relaxed);
+    }
+
+    /// Server: a stateless ticket decrypted; like OpenSSL, the session it carries
+    /// becomes an object now, at the ClientHello.
+    pub fn note_ticket_resumption(&self, value: &[u8]) {
+        self.note_resuming();
+        let mut data = self.session_template();
+        data.server_value = Some(value.to_vec());
+        data.stateless_ticket = true;
+        *lock(&self.resumed_from) = Some(SslSession::new(data));
+    }
+
+    /// Server: whether another ticket may go out. OpenSSL sends `num_tickets` after a
+    /// full handshake but a single one after a resumption; rustls skips a ticket we
+    /// decline, so the same counts reach the client.
+    pub fn may_issue_ticket(&self) -> bool {
+        let issued = self.tickets_issued.fetch_add(1, Ordering::Relaxed);
+        !(self.resuming.load(Ordering::Relaxed) && issued >= 1)
+    }
+
     /// rustls' server stored a session under `id` (TLS 1.2 session ID, TLS 1.3
     /// stateful ticket).
     pub fn server_session_made(&self, id: Vec<u8>, value: Vec<u8>) -> bool {
         use crate::session::cache::*;
+        if !self.may_issue_ticket() {
+            return false;
+        }
         let ctx = &self.initial_ctx;
         let mode = ctx.settings().session_cache_mode;
         if mode & SSL_SESS_CACHE_SERVER == 0 {
@@ -513,11 +589,7 @@ impl Ssl {
         let mut data = self.session_template();
         data.id = id;
         data.server_value = Some(value);
-        let sess = SslSession::new(data);
-        if mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 {
-            ctx.cache_add(&sess);
-        }
-        self.session_made(sess);
+        self.session_made(SslSession::new(data));
         true
     }
 
@@ -525,8 +597,7 @@ impl Ssl {
     pub fn server_ticket_made(&self, value: &[u8]) {
         let mut data = self.session_template();
         data.server_value = Some(value.to_vec());
-        data.has_ticket = true;
-        data.ticket_lifetime_hint = data.timeout;
+        data.stateless_ticket = true;
         self.session_made(SslSession::new(data));
     }
 
@@ -539,9 +610,15 @@ impl Ssl {
         let now = crate::session::now();
         let mut found = None;
         if mode & SSL_SESS_CACHE_NO_INTERNAL_LOOKUP == 0 {
-            let (hit, removed) = ctx.sessions.lookup(id, now);
-            ctx.report_removed(removed);
-            found = hit;
+            match ctx.sessions.lookup(id, now) {
+                Lookup::Found(s) => found = Some(s),
+                // OpenSSL counts a miss only for its own cache's lookups.
+                Lookup::Absent => CacheStats::bump(&ctx.sessions.stats.misses),
+                Lookup::Expired(removed) => {
+                    ctx.report_removed(removed);
+                    return None;
+                }
+            }
         }
         if found.is_none() {
             if let Some(cb) = ctx.callbacks().get_session {
@@ -554,23 +631,24 @@ impl Ssl {
                 }
             }
         }
-        let usable = found.filter(|s| {
-            let d = s.data();
-            if d.is_expired(now) {
-                CacheStats::bump(&ctx.sessions.stats.timeouts);
-                return false;
-            }
-            // A session made under another session ID context is not resumed here.
-            d.sid_ctx == self.settings().session_id_context && d.server_value.is_some()
-        });
-        let Some(sess) = usable else {
-            CacheStats::bump(&ctx.sessions.stats.misses);
-            return None;
+        let Some(sess) = found else { return None };
+        let (expired, foreign, value) = {
+            let d = sess.data();
+            (d.is_expired(now), d.sid_ctx != self.settings().session_id_context, d.server_value.clone())
         };
-        let value = sess.data().server_value.clone();
-        if take {
+        if expired {
+            CacheStats::bump(&ctx.sessions.stats.timeouts);
             ctx.cache_remove(&sess);
+            return None;
         }
+        // A session made under another session ID context is not resumed here, and
+        // OpenSSL counts that as neither hit nor miss.
+        if foreign || value.is_none() {
+            return None;
+        }
+        // OpenSSL keeps used TLS 1.3 stateful tickets cached; so do we.
+        let _ = take;
+        self.note_resuming();
         *lock(&self.resumed_from) = Some(sess);
         value
     }
@@ -784,6 +862,7 @@ impl Ssl {
                     if !self.receive(tls)? {
                         return Err(self.unexpected_eof(tls));
                     }
+                    self.check_offer_refused(tls);
                     // A close_notify in the middle of a handshake ends it cleanly.
                     if let Engine::Active(conn) = &mut tls.engine {
                         if conn.is_handshaking() && conn.reader().fill_buf().is_ok_and(|d| d.is_empty()) {
@@ -803,11 +882,23 @@ impl Ssl {
         self.info(SSL_CB_HANDSHAKE_START, 1);
         if self.is_server() {
             Stats::bump(&self.initial_ctx.stats.accept);
+            self.resuming.store(false, Ordering::Relaxed);
+            self.tickets_issued.store(0, Ordering::Relaxed);
+            // A session set on a server SSL is dropped at its first step, as in OpenSSL.
+            self.set_session(None);
             tls.engine = Engine::Accepting(Box::default());
             return Ok(());
         }
         Stats::bump(&self.initial_ctx.stats.connect);
-        tls.offered = self.session();
+        tls.offered = self.session().filter(|s| self.can_offer(s, &self.settings()));
+        if tls.offered.is_none() {
+            // OpenSSL starts a fresh session at the ClientHello, releasing one it
+            // cannot offer.
+            let mut data = self.session_template();
+            data.not_resumable = true;
+            self.set_session(Some(SslSession::new(data)));
+        }
+        tls.started = self.session().map(|s| Arc::downgrade(&s));
         let settings = self.settings().clone();
         let config = match ctx.client_config(&settings) {
             Ok(c) => c,
@@ -916,6 +1007,36 @@ impl Ssl {
         }
     }
 
+    /// Once the ServerHello shows a full handshake, the session the client offered is
+    /// released and replaced (OpenSSL does it at that very step) and counted as a miss;
+    /// so is one the application set after the handshake began.
+    fn check_offer_refused(&self, tls: &mut Tls) {
+        let Engine::Active(conn) = &tls.engine else { return };
+        if self.is_server() {
+            return;
+        }
+        if !matches!(conn.handshake_kind(), Some(HandshakeKind::Full | HandshakeKind::FullWithHelloRetryRequest)) {
+            return;
+        }
+        let current = self.session();
+        let replaced_midway = match (&current, &tls.started) {
+            (Some(c), Some(s)) => !std::ptr::eq(Arc::as_ptr(c), s.as_ptr()),
+            (None, _) => false,
+            (Some(_), None) => true,
+        };
+        if tls.offered.is_none() && !replaced_midway {
+            return;
+        }
+        if tls.offered.take().is_some() {
+            crate::session::cache::CacheStats::bump(&self.initial_ctx.sessions.stats.misses);
+        }
+        let mut data = self.session_template();
+        data.not_resumable = true;
+        let fresh = SslSession::new(data);
+        tls.started = Some(Arc::downgrade(&fresh));
+        self.set_session(Some(fresh));
+    }
+
     fn finish_handshake(self: &Arc<Self>, tls: &mut Tls) {
         let Engine::Active(conn) = &tls.engine else { return };
         let reused = conn.handshake_kind() == Some(HandshakeKind::Resumed);
@@ -943,59 +1064,114 @@ impl Ssl {
         }
         if self.is_server() {
             Stats::bump(&ctx.stats.accept_good);
-            self.settle_server_session(reused, &made);
+            self.settle_server_session(reused, &mut made);
         } else {
             Stats::bump(&ctx.stats.connect_good);
-            self.settle_client_session(tls_offered_session(tls), reused, &mut made);
+            let offered = tls.offered.take();
+            let started = tls.started.take();
+            self.settle_client_session(offered.clone(), started, reused, &mut made);
+            if reused && self.version() == crate::ctx::TLS1_3_VERSION {
+                if let Some(off) = offered {
+                    // A used TLS 1.3 session leaves a client-mode cache (single use).
+                    if ctx.settings().session_cache_mode & crate::session::cache::SSL_SESS_CACHE_CLIENT != 0 {
+                        ctx.cache_remove(&off);
+                    }
+                }
+            }
         }
         self.set_state(HandshakeState::Done);
-        for sess in &made {
-            self.announce_session(sess);
+        // Each new session in turn becomes the connection's (releasing the one before)
+        // and is announced, in OpenSSL's order.
+        for sess in made {
+            self.set_session(Some(sess.clone()));
+            self.announce_session(&sess);
         }
-        self.set_state(HandshakeState::Done);
         self.info(SSL_CB_HANDSHAKE_DONE, 1);
     }
 
     /// After a client handshake, the connection's session, as OpenSSL's would be:
-    /// - TLS 1.2 resumption keeps the offered session object (a value rustls refreshed,
-    ///   a renewed ticket say, moves into it) and announces nothing new;
-    /// - TLS 1.3 resumption yields a new session object (the ticket was single-use);
-    /// - a full handshake keeps what it made, or (TLS 1.3 before its tickets arrive) a
-    ///   non-resumable session that stands for the connection.
-    fn settle_client_session(&self, offered: Option<Arc<SslSession>>, reused: bool, made: &mut Vec<Arc<SslSession>>) {
-        if reused && self.version() == crate::ctx::TLS1_2_VERSION {
+    /// - resumption keeps the offered session object (for TLS 1.2 a value rustls
+    ///   refreshed, a renewed ticket say, moves into it; TLS 1.3 tickets arriving later
+    ///   replace it);
+    /// - a full handshake keeps the session it made or, before TLS 1.3 tickets arrive,
+    ///   the unresumable session started at the ClientHello, now describing the connection.
+    fn settle_client_session(
+        &self,
+        offered: Option<Arc<SslSession>>,
+        started: Option<std::sync::Weak<SslSession>>,
+        reused: bool,
+        made: &mut Vec<Arc<SslSession>>,
+    ) {
+        if reused {
             if let Some(off) = offered {
-                for m in made.drain(..) {
-                    let fresh = std::mem::take(&mut m.data().resumption);
-                    if matches!(fresh, Resumption::Tls12(_)) {
-                        off.data().resumption = fresh;
+                if self.version() == crate::ctx::TLS1_2_VERSION {
+                    for m in made.drain(..) {
+                        let fresh = std::mem::take(&mut m.data().resumption);
+                        if matches!(fresh, Resumption::Tls12(_)) {
+                            off.data().resumption = fresh;
+                        }
                     }
                 }
                 self.set_session(Some(off));
             }
             return;
         }
-        if !made.is_empty() {
+        if offered.is_some() {
+            // Refused (TLS 1.3 only reveals it now): a miss, and a fresh session.
+            crate::session::cache::CacheStats::bump(&self.initial_ctx.sessions.stats.misses);
+            if made.is_empty() {
+                let mut data = self.session_template();
+                data.not_resumable = true;
+                self.set_session(Some(SslSession::new(data)));
+            }
             return;
         }
-        let mut data = match (&offered, reused) {
-            (Some(off), true) => off.data().describe(),
-            _ => self.session_template(),
-        };
-        self.describe_into(&mut data);
-        self.set_session(Some(SslSession::new(data)));
+        if made.is_empty() {
+            match (self.session(), started) {
+                (Some(cur), Some(st)) if std::ptr::eq(Arc::as_ptr(&cur), st.as_ptr()) => {
+                    self.describe_into(&mut cur.data())
+                }
+                // The application swapped sessions mid-handshake: that one is dropped.
+                _ => {
+                    let mut data = self.session_template();
+                    data.not_resumable = true;
+                    self.set_session(Some(SslSession::new(data)));
+                }
+            }
+        }
     }
 
-    /// After a server handshake: the connection's session is the cached one it resumed,
-    /// or the one this handshake made (or, with stateless tickets only, a description).
-    fn settle_server_session(&self, reused: bool, made: &[Arc<SslSession>]) {
+    /// After a server handshake: the connection's session is the cached one it resumed
+    /// (or, for a ticket, a new description), then each session the handshake made.
+    /// TLS 1.2 with a ticket follows OpenSSL: no session ID, nothing cached or announced.
+    fn settle_server_session(&self, reused: bool, made: &mut Vec<Arc<SslSession>>) {
         let found = lock(&self.resumed_from).take();
-        let sess = match (reused, found) {
-            (true, Some(s)) => s,
-            (false, _) if !made.is_empty() => made[0].clone(),
-            _ => SslSession::new(self.session_template()),
+        let tls12_ticket = self.version() == crate::ctx::TLS1_2_VERSION && made.iter().any(|s| s.data().stateless_ticket);
+        if tls12_ticket {
+            made.clear();
+        }
+        let base = match (reused, found) {
+            // A TLS 1.3 resumption works on a copy of the cached session (OpenSSL's
+            // ticket rules); TLS 1.2 resumes the cached object itself.
+            (true, Some(s)) if self.version() == crate::ctx::TLS1_3_VERSION && !s.data().stateless_ticket => s.dup(),
+            (true, Some(s)) => {
+                if s.data().stateless_ticket {
+                    self.describe_into(&mut s.data());
+                }
+                s
+            }
+            _ => {
+                let mut data = self.session_template();
+                if tls12_ticket && !reused {
+                    data.id.clear();
+                    data.not_resumable = true;
+                }
+                SslSession::new(data)
+            }
         };
-        self.set_session(Some(sess));
+        if made.is_empty() || reused {
+            self.set_session(Some(base));
+        }
     }
 
     fn info(self: &Arc<Self>, event: c_int, value: c_int) {
@@ -1182,6 +1358,7 @@ pub enum AlpnChoice {
 
 impl Drop for Ssl {
     fn drop(&mut self) {
+        self.clear_bad_session();
         self.ex_data.free(self as *const Ssl as *mut c_void);
     }
 }
@@ -1197,6 +1374,10 @@ impl rustls::KeyLog for KeyLogBridge {
                 let mut p = ssl.peer();
                 if p.client_random.is_empty() {
                     p.client_random = client_random.to_vec();
+                }
+                // TLS 1.2's master secret: OpenSSL keeps it in the session.
+                if label == "CLIENT_RANDOM" {
+                    p.master_secret = secret.to_vec();
                 }
             }
             let cb = ssl.ctx().callbacks().keylog;

@@ -490,10 +490,11 @@ impl SslCtx {
 }
 
 impl SslCtx {
-    /// Reports sessions a cache operation removed to the remove callback.
+    /// Reports sessions a cache operation removed: they can no longer be resumed, and
+    /// the remove callback hears of each.
     pub fn report_removed(&self, removed: crate::session::cache::Removed) {
-        if removed.0.is_empty() {
-            return;
+        for s in &removed.0 {
+            s.data().not_resumable = true;
         }
         if let Some(cb) = self.callbacks().remove_session {
             for s in &removed.0 {
@@ -510,15 +511,16 @@ impl SslCtx {
         added
     }
 
-    /// Removes a session from this context's cache (`SSL_CTX_remove_session`).
+    /// `SSL_CTX_remove_session`, as OpenSSL does it: a session with an ID becomes
+    /// unresumable and the remove callback hears of it, cached or not; true if it was
+    /// cached.
     pub fn cache_remove(&self, session: &Arc<crate::session::SslSession>) -> bool {
-        match self.sessions.remove(session) {
-            Some(s) => {
-                self.report_removed(crate::session::cache::Removed(vec![s]));
-                true
-            }
-            None => false,
+        if session.data().id.is_empty() {
+            return false;
         }
+        let was_cached = self.sessions.remove(session).is_some();
+        self.report_removed(crate::session::cache::Removed(vec![session.clone()]));
+        was_cached
     }
 }
 

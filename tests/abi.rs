@@ -119,6 +119,15 @@ fn send(from: *mut SSL, to: *mut SSL, msg: &[u8]) -> Vec<u8> {
     buf
 }
 
+fn close(p: &Pair) {
+    assert_eq!(SSL_shutdown(p.client), 0);
+    let mut buf = [0u8; 8];
+    let r = SSL_read(p.server, buf.as_mut_ptr() as *mut c_void, 8);
+    assert_eq!((r, SSL_get_error(p.server, r)), (0, SSL_ERROR_ZERO_RETURN));
+    assert_eq!(SSL_shutdown(p.server), 1);
+    assert_eq!(SSL_shutdown(p.client), 1);
+}
+
 fn free(p: Pair) {
     SSL_free(p.client);
     SSL_free(p.server);
@@ -155,6 +164,9 @@ fn tls12_session_resumes_with_the_same_session_object() {
     let sess = SSL_get1_session(p1.client);
     assert!(!sess.is_null());
     assert_eq!(SSL_SESSION_is_resumable(sess), 1);
+    // A connection freed without close_notify makes its session unresumable (OpenSSL's
+    // rule), so close properly.
+    close(&p1);
     free(p1);
 
     let p2 = pair(cctx, sctx);
@@ -164,6 +176,7 @@ fn tls12_session_resumes_with_the_same_session_object() {
     assert_eq!(SSL_session_reused(p2.server), 1);
     assert_eq!(SSL_get_session(p2.client), sess, "TLS 1.2 resumption keeps the session object");
     free(p2);
+    assert_eq!(SSL_SESSION_is_resumable(sess), 0, "freed without shutdown: no longer resumable");
     SSL_SESSION_free(sess);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);

@@ -15,6 +15,7 @@ pub mod ctx;
 pub mod err;
 pub mod session;
 pub mod ssl;
+pub mod unsupported;
 
 
 /// Opaque C handle of an `SSL_CTX` (a [`crate::ctx::SslCtx`] behind an `Arc`).

@@ -78,6 +78,7 @@ pub extern "C" fn SSL_get1_session(s: *mut SSL) -> *mut SSL_SESSION {
 pub extern "C" fn SSL_set_session(s: *mut SSL, session: *mut SSL_SESSION) -> c_int {
     ffi_boundary!("SSL_set_session", 0, {
         let ssl = try_ref!("SSL_set_session", s, 0);
+        ssl.clear_bad_session();
         ssl.set_session(session_arc(session));
         1
     })
@@ -151,8 +152,11 @@ pub extern "C" fn SSL_CTX_flush_sessions(ctx: *mut SSL_CTX, tm: c_long) {
     })
 }
 
+/// OpenSSL's `LHASH_OF(SSL_SESSION)` (opaque here: never handed out).
+pub type lhash_st_SSL_SESSION = c_void;
+
 #[no_mangle]
-pub extern "C" fn SSL_CTX_sessions(ctx: *mut SSL_CTX) -> *mut c_void {
+pub extern "C" fn SSL_CTX_sessions(ctx: *mut SSL_CTX) -> *mut lhash_st_SSL_SESSION {
     ffi_boundary!("SSL_CTX_sessions", ptr::null_mut(), {
         let _c = try_ref!("SSL_CTX_sessions", ctx, ptr::null_mut());
         // The cache is not an OpenSSL LHASH; nothing can be handed out.
@@ -514,7 +518,7 @@ pub extern "C" fn SSL_SESSION_get_master_key(s: *const SSL_SESSION, out: *mut c_
 pub extern "C" fn SSL_SESSION_set1_master_key(s: *mut SSL_SESSION, input: *const c_uchar, len: usize) -> c_int {
     ffi_boundary!("SSL_SESSION_set1_master_key", 0, {
         let sess = try_ref!("SSL_SESSION_set1_master_key", s, 0);
-        if len > 48 {
+        if len > crate::session::MAX_MASTER_KEY_LENGTH {
             return 0;
         }
         let Some(v) = bytes_in(input, len) else { return 0 };
@@ -544,15 +548,16 @@ pub extern "C" fn SSL_SESSION_get_ticket_lifetime_hint(s: *const SSL_SESSION) ->
 #[no_mangle]
 pub extern "C" fn SSL_SESSION_get0_ticket(s: *const SSL_SESSION, tick: *mut *const c_uchar, len: *mut usize) {
     ffi_boundary!("SSL_SESSION_get0_ticket", (), {
-        let _sess = try_ref!("SSL_SESSION_get0_ticket", s, ());
-        // rustls keeps the ticket bytes to itself.
-        // SAFETY: writable out-parameters when non-NULL.
+        let sess = try_ref!("SSL_SESSION_get0_ticket", s, ());
+        let d = sess.data();
+        let p = if d.ticket.is_empty() { ptr::null() } else { d.ticket.as_ptr() };
+        // SAFETY: writable out-parameters when non-NULL; the bytes live with the session.
         unsafe {
             if !tick.is_null() {
-                *tick = ptr::null();
+                *tick = p;
             }
             if !len.is_null() {
-                *len = 0;
+                *len = d.ticket.len();
             }
         }
     })
@@ -710,8 +715,8 @@ pub extern "C" fn i2d_SSL_SESSION(input: *const SSL_SESSION, pp: *mut *mut c_uch
 fn decode_session(bytes: &[u8]) -> Option<(Arc<SslSession>, usize)> {
     match der::decode(bytes) {
         Ok((data, used)) => Some((SslSession::new(data), used)),
-        Err(_) => {
-            error::raise(error::ERR_R_ASN1_LIB);
+        Err(e) => {
+            crate::crypto::err::push_lib(13, e.asn1_reason());
             None
         }
     }
@@ -735,7 +740,7 @@ pub extern "C" fn d2i_SSL_SESSION(a: *mut *mut SSL_SESSION, pp: *mut *const c_uc
     ffi_boundary!("d2i_SSL_SESSION", ptr::null_mut(), {
         // SAFETY: `pp` is NULL or points to a pointer to `length` readable bytes.
         if pp.is_null() || unsafe { (*pp).is_null() } || length <= 0 {
-            error::raise(error::ERR_R_ASN1_LIB);
+            crate::crypto::err::push_lib(13, der::Malformed::TooSmall.asn1_reason());
             return ptr::null_mut();
         }
         // SAFETY: as above.
@@ -784,10 +789,8 @@ pub extern "C" fn PEM_read_bio_SSL_SESSION(
             error::raise_null("PEM_read_bio_SSL_SESSION");
             return ptr::null_mut();
         };
-        let Some(der) = bio.pem_read(PEM_STRING_SSL_SESSION) else {
-            error::raise(error::ERR_R_PEM_LIB);
-            return ptr::null_mut();
-        };
+        // libcrypto's PEM reader queues its own reason (no start line, bad base64...).
+        let Some(der) = bio.pem_read(PEM_STRING_SSL_SESSION) else { return ptr::null_mut() };
         match decode_session(&der) {
             Some((sess, _)) => store_out(x, sess),
             None => ptr::null_mut(),

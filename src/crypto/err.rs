@@ -68,3 +68,10 @@ pub fn init_crypto_strings() {
     // SAFETY: idempotent, thread-safe library initialisation.
     unsafe { sys::OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, std::ptr::null()) };
 }
+
+/// Pushes an error of another libcrypto library (e.g. ASN1) with our location.
+#[track_caller]
+pub fn push_lib(lib: c_int, reason: c_int) {
+    let loc = std::panic::Location::caller();
+    push(lib, reason, loc.file(), loc.line(), None);
+}

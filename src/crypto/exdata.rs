@@ -49,6 +49,13 @@ impl ExData {
         unsafe { sys::CRYPTO_get_ex_data(self.raw.get() as *const _, idx) }
     }
 
+    /// Copies another object's slots into these (`SSL_SESSION_dup`), running the
+    /// application's dup callbacks.
+    pub fn copy_from(&self, other: &ExData) -> bool {
+        // SAFETY: both slot stacks were initialised by CRYPTO_new_ex_data and are live.
+        unsafe { sys::CRYPTO_dup_ex_data(self.class, self.raw.get() as *mut _, other.raw.get() as *const _) == 1 }
+    }
+
     /// Runs the application's free callbacks; call exactly once, when `obj` dies.
     pub fn free(&self, obj: *mut c_void) {
         // SAFETY: called once from the owner's Drop with the same object pointer.

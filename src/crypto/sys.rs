@@ -82,3 +82,7 @@ extern "C" {
 extern "C" {
     pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
 }
+
+extern "C" {
+    pub fn CRYPTO_dup_ex_data(class_index: c_int, to: *mut CRYPTO_EX_DATA, from: *const CRYPTO_EX_DATA) -> c_int;
+}

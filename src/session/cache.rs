@@ -59,6 +59,13 @@ pub struct SessionCache {
     pub stats: CacheStats,
 }
 
+/// The outcome of a cache lookup.
+pub enum Lookup {
+    Found(Arc<SslSession>),
+    Absent,
+    Expired(Removed),
+}
+
 /// What a cache operation removed, for the remove callback.
 #[must_use]
 pub struct Removed(pub Vec<Arc<SslSession>>);
@@ -77,7 +84,8 @@ impl SessionCache {
     }
 
     /// `SSL_CTX_add_session`: false if this very session is already cached. A different
-    /// session with the same ID is replaced; when full, the oldest entry is evicted.
+    /// session with the same ID is replaced. Then, like OpenSSL, the oldest entries are
+    /// evicted while the cache holds `limit` or more (so it settles at `limit - 1`).
     pub fn add(&self, session: &Arc<SslSession>, limit: usize) -> (bool, Removed) {
         let id = session.data().id.clone();
         let mut removed = Vec::new();
@@ -88,12 +96,12 @@ impl SessionCache {
             }
             removed.extend(e.remove_id(&id));
         }
+        e.by_id.insert(id.clone(), session.clone());
         while limit > 0 && e.by_id.len() >= limit {
             let Some(oldest) = e.order.pop_front() else { break };
             removed.extend(e.by_id.remove(&oldest));
             CacheStats::bump(&self.stats.cache_full);
         }
-        e.by_id.insert(id.clone(), session.clone());
         e.order.push_back(id);
         (true, Removed(removed))
     }
@@ -108,16 +116,17 @@ impl SessionCache {
         }
     }
 
-    /// Finds a live session by ID; an expired one is dropped and counted as a timeout.
-    pub fn lookup(&self, id: &[u8], now: u64) -> (Option<Arc<SslSession>>, Removed) {
+    /// Finds a live session by ID; an expired one is dropped and counted as a timeout
+    /// (and reported in `Lookup::Expired`, which OpenSSL does not count as a miss).
+    pub fn lookup(&self, id: &[u8], now: u64) -> Lookup {
         let mut e = self.entries();
-        let Some(s) = e.by_id.get(id).cloned() else { return (None, Removed(Vec::new())) };
+        let Some(s) = e.by_id.get(id).cloned() else { return Lookup::Absent };
         if s.data().is_expired(now) {
             CacheStats::bump(&self.stats.timeouts);
             let gone = e.remove_id(id);
-            return (None, Removed(gone.into_iter().collect()));
+            return Lookup::Expired(Removed(gone.into_iter().collect()));
         }
-        (Some(s), Removed(Vec::new()))
+        Lookup::Found(s)
     }
 
     pub fn contains_id(&self, id: &[u8]) -> Option<Arc<SslSession>> {
@@ -162,8 +171,10 @@ impl rustls::server::StoresServerSessions for ServerSessionBridge {
         crate::conn::current(|ssl| ssl.server_session_lookup(key, true)).flatten()
     }
 
+    /// With the server cache off, rustls sends no session ID (as OpenSSL does).
     fn can_cache(&self) -> bool {
-        true
+        crate::conn::current(|ssl| ssl.initial_ctx.settings().session_cache_mode & SSL_SESS_CACHE_SERVER != 0)
+            .unwrap_or(false)
     }
 }
 
@@ -186,17 +197,31 @@ impl rustls::server::ProducesTickets for TicketBridge {
         self.0.lifetime()
     }
 
+    /// The ticket also carries the session ID context it was issued under, so that a
+    /// ticket from another context is not resumed (OpenSSL keeps it in the session).
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        let ticket = self.0.encrypt(plain)?;
+        if crate::conn::current(|ssl| ssl.may_issue_ticket()) == Some(false) {
+            return None;
+        }
+        let sid_ctx = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();
+        let mut bound = Vec::with_capacity(1 + sid_ctx.len() + plain.len());
+        bound.push(sid_ctx.len() as u8);
+        bound.extend_from_slice(&sid_ctx);
+        bound.extend_from_slice(plain);
+        let ticket = self.0.encrypt(&bound)?;
         crate::conn::current(|ssl| ssl.server_ticket_made(plain));
         Some(ticket)
     }
 
     fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
-        let plain = self.0.decrypt(cipher);
-        if plain.is_none() {
-            crate::conn::current(|ssl| CacheStats::bump(&ssl.initial_ctx.sessions.stats.misses));
+        let bound = self.0.decrypt(cipher)?;
+        let (&len, rest) = bound.split_first()?;
+        let (sid_ctx, plain) = rest.split_at_checked(len as usize)?;
+        let ours = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();
+        if sid_ctx != ours.as_slice() {
+            return None;
         }
-        plain
+        crate::conn::current(|ssl| ssl.note_ticket_resumption(plain));
+        Some(plain.to_vec())
     }
 }

@@ -27,6 +27,10 @@ const TAG_HOSTNAME: u8 = ctx_tag(6);
 const TAG_LIFETIME_HINT: u8 = ctx_tag(9);
 const TAG_ALPN: u8 = ctx_tag(12);
 const TAG_MAX_EARLY_DATA: u8 = ctx_tag(15);
+/// The client's ticket (OpenSSL's tag for it).
+const TAG_TICKET: u8 = ctx_tag(10);
+/// Private to oxissl: whether the client holds a ticket.
+const TAG_HAS_TICKET: u8 = ctx_tag(29);
 /// Private to oxissl: rustls' server-side session value.
 const TAG_SERVER_VALUE: u8 = ctx_tag(30);
 
@@ -87,12 +91,19 @@ pub fn encode(d: &SessionData) -> Vec<u8> {
     if d.ticket_lifetime_hint > 0 {
         explicit(&mut body, TAG_LIFETIME_HINT, |o| integer(o, d.ticket_lifetime_hint));
     }
+    if !d.ticket.is_empty() {
+        explicit(&mut body, TAG_TICKET, |o| tlv(o, OCTET_STRING, &d.ticket));
+    }
     if !d.alpn.is_empty() {
         explicit(&mut body, TAG_ALPN, |o| tlv(o, OCTET_STRING, &d.alpn));
     }
     if d.max_early_data > 0 {
         explicit(&mut body, TAG_MAX_EARLY_DATA, |o| integer(o, d.max_early_data as u64));
     }
+    if d.has_ticket {
+        explicit(&mut body, TAG_HAS_TICKET, |o| integer(o, 1));
+    }
+
     if let Some(v) = &d.server_value {
         explicit(&mut body, TAG_SERVER_VALUE, |o| tlv(o, OCTET_STRING, v));
     }
@@ -101,9 +112,30 @@ pub fn encode(d: &SessionData) -> Vec<u8> {
     out
 }
 
-/// Why a DER session was rejected.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Malformed;
+/// Why a DER session was rejected, in the terms of libcrypto's ASN.1 decoder.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Malformed {
+    /// A length runs past the end of the input (ASN1_R_TOO_LONG).
+    TooLong,
+    /// No input at all (ASN1_R_TOO_SMALL).
+    TooSmall,
+    /// A required field is absent (ASN1_R_FIELD_MISSING).
+    FieldMissing,
+    /// An unexpected tag, or a value out of range (ASN1_R_WRONG_TAG).
+    WrongTag,
+}
+
+impl Malformed {
+    /// The ASN1 library reason code libcrypto would report.
+    pub fn asn1_reason(self) -> std::os::raw::c_int {
+        match self {
+            Malformed::TooLong => 155,
+            Malformed::TooSmall => 224,
+            Malformed::FieldMissing => 121,
+            Malformed::WrongTag => 168,
+        }
+    }
+}
 
 /// A bounds-checked reader of DER TLVs.
 struct Reader<'a> {
@@ -115,25 +147,27 @@ impl<'a> Reader<'a> {
         self.rest.first().copied()
     }
 
+    /// Reads one TLV. Like libcrypto, the length is checked before the tag, so
+    /// garbage whose "length" overruns the input is "too long".
     fn read(&mut self, tag: u8) -> Result<&'a [u8], Malformed> {
-        let (&t, rest) = self.rest.split_first().ok_or(Malformed)?;
-        if t != tag {
-            return Err(Malformed);
-        }
-        let (&first, mut rest) = rest.split_first().ok_or(Malformed)?;
+        let (&t, rest) = self.rest.split_first().ok_or(Malformed::FieldMissing)?;
+        let (&first, mut rest) = rest.split_first().ok_or(Malformed::TooLong)?;
         let len = if first < 0x80 {
             first as usize
         } else {
             let n = (first & 0x7f) as usize;
             if n == 0 || n > 4 || rest.len() < n {
-                return Err(Malformed);
+                return Err(Malformed::TooLong);
             }
             let len = rest[..n].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize);
             rest = &rest[n..];
             len
         };
         if rest.len() < len {
-            return Err(Malformed);
+            return Err(Malformed::TooLong);
+        }
+        if t != tag {
+            return Err(Malformed::WrongTag);
         }
         let (body, after) = rest.split_at(len);
         self.rest = after;
@@ -143,11 +177,11 @@ impl<'a> Reader<'a> {
     fn integer(&mut self) -> Result<u64, Malformed> {
         let body = self.read(INTEGER)?;
         if body.is_empty() || body.len() > 9 || body[0] & 0x80 != 0 {
-            return Err(Malformed);
+            return Err(Malformed::WrongTag);
         }
         let body = if body.len() == 9 {
             if body[0] != 0 {
-                return Err(Malformed);
+                return Err(Malformed::WrongTag);
             }
             &body[1..]
         } else {
@@ -168,7 +202,7 @@ impl<'a> Reader<'a> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(Malformed)
+            Err(Malformed::WrongTag)
         }
     }
 }
@@ -177,22 +211,25 @@ impl<'a> Reader<'a> {
 /// A decoded client session carries no rustls resumption value (rustls cannot import
 /// one), so it is not resumable; a server session is.
 pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
+    if input.is_empty() {
+        return Err(Malformed::TooSmall);
+    }
     let mut outer = Reader { rest: input };
     let body = outer.read(SEQUENCE)?;
     let consumed = input.len() - outer.rest.len();
     let mut r = Reader { rest: body };
     if r.integer()? != FORMAT_VERSION {
-        return Err(Malformed);
+        return Err(Malformed::WrongTag);
     }
-    let version = u16::try_from(r.integer()?).map_err(|_| Malformed)?;
+    let version = u16::try_from(r.integer()?).map_err(|_| Malformed::WrongTag)?;
     let cipher_id = r.read(OCTET_STRING)?;
     let cipher = match cipher_id {
         [a, b] => crate::cipher::by_protocol_id(u16::from_be_bytes([*a, *b])),
-        _ => return Err(Malformed),
+        _ => return Err(Malformed::WrongTag),
     };
     let id = r.read(OCTET_STRING)?.to_vec();
     if id.len() > super::MAX_SESSION_ID_LENGTH {
-        return Err(Malformed);
+        return Err(Malformed::WrongTag);
     }
     let master_key = r.read(OCTET_STRING)?.to_vec();
     let mut d = SessionData { version, cipher, id, master_key, ..SessionData::default() };
@@ -205,13 +242,13 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         t.finish()?;
     }
     if let Some(t) = r.optional(TAG_PEER)? {
-        d.peer = Some(X509Cert::from_der(t.rest).ok_or(Malformed)?);
+        d.peer = Some(X509Cert::from_der(t.rest).ok_or(Malformed::WrongTag)?);
     }
     if let Some(mut t) = r.optional(TAG_SID_CTX)? {
         d.sid_ctx = t.read(OCTET_STRING)?.to_vec();
         t.finish()?;
         if d.sid_ctx.len() > crate::ctx::SSL_MAX_SID_CTX_LENGTH {
-            return Err(Malformed);
+            return Err(Malformed::WrongTag);
         }
     }
     if let Some(mut t) = r.optional(TAG_VERIFY_RESULT)? {
@@ -219,11 +256,15 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         t.finish()?;
     }
     if let Some(mut t) = r.optional(TAG_HOSTNAME)? {
-        d.hostname = Some(CString::new(t.read(OCTET_STRING)?).map_err(|_| Malformed)?);
+        d.hostname = Some(CString::new(t.read(OCTET_STRING)?).map_err(|_| Malformed::WrongTag)?);
         t.finish()?;
     }
     if let Some(mut t) = r.optional(TAG_LIFETIME_HINT)? {
         d.ticket_lifetime_hint = t.integer()?;
+        t.finish()?;
+    }
+    if let Some(mut t) = r.optional(TAG_TICKET)? {
+        d.ticket = t.read(OCTET_STRING)?.to_vec();
         t.finish()?;
     }
     if let Some(mut t) = r.optional(TAG_ALPN)? {
@@ -231,7 +272,11 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         t.finish()?;
     }
     if let Some(mut t) = r.optional(TAG_MAX_EARLY_DATA)? {
-        d.max_early_data = u32::try_from(t.integer()?).map_err(|_| Malformed)?;
+        d.max_early_data = u32::try_from(t.integer()?).map_err(|_| Malformed::WrongTag)?;
+        t.finish()?;
+    }
+    if let Some(mut t) = r.optional(TAG_HAS_TICKET)? {
+        d.has_ticket = t.integer()? == 1;
         t.finish()?;
     }
     if let Some(mut t) = r.optional(TAG_SERVER_VALUE)? {
@@ -240,6 +285,9 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
     }
     r.finish()?;
     d.resumption = Resumption::None;
+    // rustls cannot import a client's resumption state: a decoded client session
+    // describes the connection but cannot resume it.
+    d.not_resumable = d.server_value.is_none();
     Ok((d, consumed))
 }
 
@@ -259,6 +307,8 @@ mod tests {
             alpn: b"h2".to_vec(),
             server_value: Some(vec![1, 2, 3, 200]),
             ticket_lifetime_hint: 7200,
+            ticket: vec![9; 300],
+            has_ticket: true,
             ..SessionData::default()
         }
     }
@@ -275,6 +325,7 @@ mod tests {
         assert_eq!(d.alpn, s.alpn);
         assert_eq!(d.server_value, s.server_value);
         assert_eq!(d.ticket_lifetime_hint, 7200);
+        assert_eq!((d.ticket.len(), d.has_ticket), (300, true));
     }
 
     #[test]

@@ -52,12 +52,16 @@ pub struct SessionData {
     pub master_key: Vec<u8>,
     pub ticket_lifetime_hint: u64,
     pub has_ticket: bool,
+    /// Client side: the ticket bytes (`SSL_SESSION_get0_ticket`).
+    pub ticket: Vec<u8>,
     pub max_early_data: u32,
     /// Client side: what rustls needs to resume.
     pub resumption: Resumption,
     /// Server side: rustls' encoding of the session (it holds the secrets).
     pub server_value: Option<Vec<u8>>,
     pub not_resumable: bool,
+    /// Server side, internal: made for a stateless ticket rather than stored by ID.
+    pub stateless_ticket: bool,
 }
 
 impl SessionData {
@@ -77,10 +81,12 @@ impl SessionData {
             master_key: self.master_key.clone(),
             ticket_lifetime_hint: self.ticket_lifetime_hint,
             has_ticket: self.has_ticket,
+            ticket: self.ticket.clone(),
             max_early_data: self.max_early_data,
             resumption: Resumption::None,
             server_value: None,
             not_resumable: self.not_resumable,
+            stateless_ticket: false,
         }
     }
 
@@ -97,6 +103,12 @@ pub struct SslSession {
 /// OpenSSL's default session lifetime (SSL_CTX_get_timeout of a TLS method).
 pub const DEFAULT_TIMEOUT: u64 = 7200;
 
+/// The lifetime OpenSSL gives a session made by `SSL_SESSION_new`.
+pub const BARE_TIMEOUT: u64 = 304;
+
+/// TLS13_MAX_RESUMPTION_PSK_LENGTH: the size of a session's master key buffer.
+pub const MAX_MASTER_KEY_LENGTH: usize = 256;
+
 /// SSL_MAX_SSL_SESSION_ID_LENGTH.
 pub const MAX_SESSION_ID_LENGTH: usize = 32;
 
@@ -112,9 +124,9 @@ impl SslSession {
         })
     }
 
-    /// `SSL_SESSION_new`.
+    /// `SSL_SESSION_new` (OpenSSL gives a bare session a 304-second lifetime).
     pub fn empty() -> Arc<SslSession> {
-        Self::new(SessionData { time: now(), timeout: DEFAULT_TIMEOUT, ..SessionData::default() })
+        Self::new(SessionData { time: now(), timeout: BARE_TIMEOUT, ..SessionData::default() })
     }
 
     pub fn data(&self) -> MutexGuard<'_, SessionData> {
@@ -131,10 +143,13 @@ impl SslSession {
             copy.resumption = Resumption::Tls12(v.clone());
         }
         drop(d);
-        Self::new(copy)
+        let new = Self::new(copy);
+        new.ex_data.copy_from(&self.ex_data);
+        new
     }
 
-    /// `SSL_SESSION_is_resumable`.
+    /// `SSL_SESSION_is_resumable`: OpenSSL's rule (an ID or a ticket, and not marked
+    /// otherwise), where a spent TLS 1.3 ticket counts as none.
     pub fn is_resumable(&self) -> bool {
         let d = self.data();
         if d.not_resumable {
@@ -143,7 +158,7 @@ impl SslSession {
         match &d.resumption {
             Resumption::Tls12(_) => true,
             Resumption::Tls13(t) => t.is_some(),
-            Resumption::None => d.server_value.is_some(),
+            Resumption::None => d.server_value.is_some() || !d.id.is_empty(),
         }
     }
 }
@@ -192,11 +207,71 @@ impl ClientSessionStore for ClientSessionBridge {
         crate::conn::current(|ssl| {
             let s = ssl.offered_session()?;
             let mut d = s.data();
+            // Like OpenSSL, a client does not offer a TLS 1.3 ticket past its lifetime.
+            if d.is_expired(now()) {
+                return None;
+            }
             match &mut d.resumption {
                 Resumption::Tls13(t) => t.take(),
                 _ => None,
             }
         })
         .flatten()
+    }
+}
+
+/// What OpenSSL exposes of a client session that rustls keeps private (its session ID,
+/// whether it holds a ticket, the ticket's lifetime), read from the `Debug` form
+/// rustls gives its resumption values. A unit test pins the format; if a rustls
+/// update changes it, the fields are simply absent (a random ID stands in).
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct ClientValueFacts {
+    pub session_id: Vec<u8>,
+    pub ticket: Vec<u8>,
+    pub lifetime_secs: u64,
+}
+
+impl ClientValueFacts {
+    pub fn of(resumption: &Resumption) -> ClientValueFacts {
+        let text = match resumption {
+            Resumption::Tls12(v) => format!("{v:?}"),
+            Resumption::Tls13(Some(v)) => format!("{v:?}"),
+            _ => return ClientValueFacts::default(),
+        };
+        ClientValueFacts {
+            session_id: field(&text, "session_id: ").and_then(unhex).unwrap_or_default(),
+            ticket: field(&text, "ticket: ").and_then(unhex).unwrap_or_default(),
+            lifetime_secs: field(&text, "lifetime_secs: ").and_then(|v| v.parse().ok()).unwrap_or(0),
+        }
+    }
+}
+
+/// The token after `name` in a `Debug` rendering, up to the next separator.
+fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let start = text.find(name)? + name.len();
+    let rest = &text[start..];
+    let end = rest.find([',', ' ', '}']).unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_fields_are_read_from_rustls_renderings() {
+        let text = "Tls12ClientSessionValue { suite: TLS_ECDHE, session_id: 0a0b0c, extended_ms: true, \
+                    common: ClientSessionCommon { ticket: ffee, epoch: 3, lifetime_secs: 7200, server_cert_chain: [] } }";
+        assert_eq!(field(text, "session_id: ").and_then(unhex), Some(vec![0x0a, 0x0b, 0x0c]));
+        assert_eq!(field(text, "ticket: ").and_then(unhex).map(|t| t.len()), Some(2));
+        assert_eq!(field(text, "lifetime_secs: "), Some("7200"));
+        assert_eq!(unhex("zz"), None);
     }
 }
