@@ -140,6 +140,9 @@ pub struct Settings {
     pub session_cache_mode: i64,
     /// `SSL_CTX_sess_set_cache_size`.
     pub session_cache_size: i64,
+    /// `SSL(_CTX)_set1_sigalgs_list`: the signature schemes we sign with and accept
+    /// (None: rustls' full set, in OpenSSL's order).
+    pub sigalgs: Option<Vec<rustls::SignatureScheme>>,
 }
 
 impl Settings {
@@ -169,6 +172,7 @@ impl Settings {
             session_timeout: crate::session::DEFAULT_TIMEOUT,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
+            sigalgs: None,
         }
     }
 

@@ -163,7 +163,11 @@ impl rustls::sign::SigningKey for RecordingKey {
     /// Takes the peer's most preferred scheme that the key supports, as OpenSSL does
     /// (rustls' own keys would take their strongest).
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
-        let signer = offered.iter().find_map(|s| self.0.choose_scheme(std::slice::from_ref(s)))?;
+        let allowed = crate::conn::current(|ssl| ssl.settings().sigalgs.clone()).flatten();
+        let signer = offered
+            .iter()
+            .filter(|s| allowed.as_ref().is_none_or(|a| a.contains(s)))
+            .find_map(|s| self.0.choose_scheme(std::slice::from_ref(s)))?;
         let scheme = signer.scheme();
         crate::conn::current(|ssl| ssl.peer().own_sig = Some(scheme));
         Some(signer)
@@ -331,5 +335,46 @@ pub fn scheme_nids(scheme: SignatureScheme) -> (i32, i32) {
         SignatureScheme::ED25519 => (ED25519, 0),
         SignatureScheme::ED448 => (ED448, 0),
         _ => (0, 0),
+    }
+}
+
+/// `SSL(_CTX)_set1_sigalgs_list`: OpenSSL's `ALG+HASH` pairs or TLS 1.3 scheme names,
+/// colon-separated. None (OpenSSL's failure) for an unknown entry or an empty list.
+pub fn parse_sigalgs_list(list: &str) -> Option<Vec<SignatureScheme>> {
+    use SignatureScheme as S;
+    let one = |name: &str| -> Option<SignatureScheme> {
+        Some(match name {
+            "RSA+SHA256" | "rsa_pkcs1_sha256" => S::RSA_PKCS1_SHA256,
+            "RSA+SHA384" | "rsa_pkcs1_sha384" => S::RSA_PKCS1_SHA384,
+            "RSA+SHA512" | "rsa_pkcs1_sha512" => S::RSA_PKCS1_SHA512,
+            "RSA+SHA1" | "rsa_pkcs1_sha1" => S::RSA_PKCS1_SHA1,
+            "RSA-PSS+SHA256" | "rsa_pss_rsae_sha256" | "rsa_pss_pss_sha256" | "PSS+SHA256" => S::RSA_PSS_SHA256,
+            "RSA-PSS+SHA384" | "rsa_pss_rsae_sha384" | "rsa_pss_pss_sha384" | "PSS+SHA384" => S::RSA_PSS_SHA384,
+            "RSA-PSS+SHA512" | "rsa_pss_rsae_sha512" | "rsa_pss_pss_sha512" | "PSS+SHA512" => S::RSA_PSS_SHA512,
+            "ECDSA+SHA256" | "ecdsa_secp256r1_sha256" => S::ECDSA_NISTP256_SHA256,
+            "ECDSA+SHA384" | "ecdsa_secp384r1_sha384" => S::ECDSA_NISTP384_SHA384,
+            "ECDSA+SHA512" | "ecdsa_secp521r1_sha512" => S::ECDSA_NISTP521_SHA512,
+            "ECDSA+SHA1" | "ecdsa_sha1" => S::ECDSA_SHA1_Legacy,
+            "ed25519" | "Ed25519" => S::ED25519,
+            "ed448" | "Ed448" => S::ED448,
+            _ => return None,
+        })
+    };
+    let schemes: Option<Vec<_>> = list.split(':').map(|n| one(n.trim())).collect();
+    schemes.filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigalgs_lists_accept_openssl_and_tls13_names_and_reject_unknown_ones() {
+        assert_eq!(
+            parse_sigalgs_list("ECDSA+SHA256:rsa_pss_rsae_sha256:ed25519"),
+            Some(vec![SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256, SignatureScheme::ED25519])
+        );
+        assert_eq!(parse_sigalgs_list("RSA+MD5"), None);
+        assert_eq!(parse_sigalgs_list(""), None);
     }
 }

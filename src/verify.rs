@@ -41,6 +41,14 @@ fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &
     }
 }
 
+/// The schemes we accept, narrowed by the connection's `set1_sigalgs_list`, if any.
+fn restrict(schemes: &[SignatureScheme]) -> Vec<SignatureScheme> {
+    match crate::conn::current(|ssl| ssl.settings().sigalgs.clone()).flatten() {
+        Some(allowed) => schemes.iter().filter(|s| allowed.contains(s)).copied().collect(),
+        None => schemes.to_vec(),
+    }
+}
+
 /// Remembers the peer's signature scheme for `SSL_get_peer_signature_*nid`.
 fn record_peer_scheme(dss: &DigitallySignedStruct) {
     crate::conn::current(|ssl| ssl.peer().peer_sig = Some(dss.scheme));
@@ -134,7 +142,7 @@ impl ServerCertVerifier for ServerVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.schemes.clone()
+        restrict(&self.schemes)
     }
 }
 
@@ -203,7 +211,7 @@ impl ClientCertVerifier for ClientVerifier {
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.schemes.clone()
+        restrict(&self.schemes)
     }
 }
 

@@ -109,9 +109,14 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             }
         }
         SSL_CTRL_SET_SIGALGS_LIST | SSL_CTRL_SET_CLIENT_SIGALGS_LIST => {
-            // rustls negotiates signature schemes itself; accept well-formed lists.
             let Some(list) = cstr_arg(parg) else { return Some(0) };
-            (!list.to_bytes().is_empty()) as c_long
+            match crate::keys::parse_sigalgs_list(&list.to_string_lossy()) {
+                Some(schemes) => {
+                    s.sigalgs = Some(schemes);
+                    1
+                }
+                None => 0,
+            }
         }
         _ => return None,
     })

@@ -671,11 +671,22 @@ pub extern "C" fn SSL_SESSION_print_fp(fp: *mut libc::FILE, ses: *const SSL_SESS
 #[no_mangle]
 pub extern "C" fn SSL_SESSION_print_keylog(bp: *mut BIO, x: *const SSL_SESSION) -> c_int {
     ffi_boundary!("SSL_SESSION_print_keylog", 0, {
-        let _sess = try_ref!("SSL_SESSION_print_keylog", x, 0);
-        let _ = bp;
-        // rustls does not expose master secrets (use SSL_CTX_set_keylog_callback).
-        error::raise_unsupported("SSL_SESSION_print_keylog");
-        0
+        let sess = try_ref!("SSL_SESSION_print_keylog", x, 0);
+        let line = {
+            let d = sess.data();
+            // Like OpenSSL: nothing to print without an ID and a master key (a TLS 1.3
+            // session's secret is not available from rustls).
+            if d.id.is_empty() || d.master_key.is_empty() {
+                return 0;
+            }
+            format!("RSA Session-ID:{} Master-Key:{}\n", hex(&d.id), hex(&d.master_key))
+        };
+        // SAFETY: a live BIO borrowed for the call.
+        let Some(bio) = (unsafe { Bio::from_borrowed(bp) }) else {
+            error::raise_null("SSL_SESSION_print_keylog");
+            return 0;
+        };
+        bio.write(line.as_bytes()).is_ok_and(|n| n == line.len()) as c_int
     })
 }
 
