@@ -11,7 +11,9 @@ STATIC  := $(OUT)/liboxissl.a
 MAP     := target/oxissl.map
 EXPORTS := data/libssl3-exports.txt
 
-.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check demo clean deps
+
+.PHONY: bench
+.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test demo clean deps
 
 all: lib
 
@@ -52,8 +54,16 @@ header-check: lib
 exports-check: lib
 	./tools/check-exports.sh
 
+# The system `openssl` command (s_client, s_server, ciphers) on oxissl against the system
+# libssl over loopback (not part of `test` yet).
+openssl-cmd-test: lib
+	./tools/test-openssl-cmd.sh --lib $(OUT)
+
 demo: deps lib
 	./examples/demo.sh
+
+bench: lib
+	./bench/run.sh
 
 clean:
 	$(CARGO) clean

@@ -1738,3 +1738,30 @@ mod tests {
         );
     }
 }
+
+/// The `STACK_OF(SSL_CIPHER)` an `SSL` or `SSL_CTX` hands out (`SSL_get_ciphers`):
+/// built when first asked for after each change of the list, and kept (the caller
+/// does not own it) until the next change or the owner's end.
+#[derive(Default)]
+pub struct StackCache(std::sync::Mutex<Option<(Vec<&'static SslCipher>, crate::crypto::stack::CipherStack)>>);
+
+impl StackCache {
+    /// The stack for `list` (NULL: out of memory).
+    pub fn get(&self, list: Vec<&'static SslCipher>) -> *mut openssl_sys::stack_st_SSL_CIPHER {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let same = |cached: &[&'static SslCipher]| {
+            cached.len() == list.len() && cached.iter().zip(&list).all(|(a, b)| std::ptr::eq(*a, *b))
+        };
+        match slot.as_ref() {
+            Some((cached, stack)) if same(cached) => stack.as_ptr(),
+            _ => match crate::crypto::stack::CipherStack::new(&list) {
+                Some(stack) => {
+                    let p = stack.as_ptr();
+                    *slot = Some((list, stack));
+                    p
+                }
+                None => std::ptr::null_mut(),
+            },
+        }
+    }
+}

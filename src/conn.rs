@@ -151,6 +151,13 @@ pub struct PeerState {
     pub client_random: Vec<u8>,
     /// The TLS 1.2 master secret (from rustls' key-log hook).
     pub master_secret: Vec<u8>,
+    /// The signature schemes the peer accepts (a server's from the ClientHello, a
+    /// client's from the CertificateRequest).
+    pub peer_sigalgs: Vec<rustls::SignatureScheme>,
+    /// Server: the groups of the client's supported_groups extension.
+    pub peer_groups: Vec<rustls::NamedGroup>,
+    /// Server: the suites the client offered that we know, in its order.
+    pub client_ciphers: Vec<&'static crate::cipher::SslCipher>,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
@@ -188,6 +195,9 @@ pub struct Ssl {
     resuming: std::sync::atomic::AtomicBool,
     /// Server: tickets issued in this handshake.
     tickets_issued: std::sync::atomic::AtomicUsize,
+    /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
+    pub cipher_stack: crate::cipher::StackCache,
+    pub client_cipher_stack: crate::cipher::StackCache,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -302,6 +312,8 @@ impl Ssl {
             resumed_from: Mutex::new(None),
             resuming: std::sync::atomic::AtomicBool::new(false),
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
+            cipher_stack: crate::cipher::StackCache::default(),
+            client_cipher_stack: crate::cipher::StackCache::default(),
         })
     }
 
@@ -345,6 +357,14 @@ impl Ssl {
     pub fn set_role(&self, server: bool) {
         self.role.store(if server { ROLE_SERVER } else { ROLE_CLIENT }, Ordering::Relaxed);
         self.role_set.store(1, Ordering::Relaxed);
+        // As in OpenSSL, setting the role restarts the handshake state machine: after a
+        // finished (or failed) connection the object runs a new handshake, offering
+        // its session again (`openssl s_client -reconnect` relies on this).
+        if let Ok(mut tls) = self.tls.try_lock() {
+            if !matches!(tls.engine, Engine::Idle) {
+                self.reset_connection(&mut tls);
+            }
+        }
         self.shutdown.store(0, Ordering::Relaxed);
         self.state.store(HandshakeState::Before as u8, Ordering::Relaxed);
     }
@@ -476,6 +496,7 @@ impl Ssl {
         d.version = peer.version;
         d.cipher = peer.cipher;
         d.peer = peer.chain.first().cloned();
+        d.peer_chain = peer.chain.clone();
         d.verify_result = peer.verify_result;
         d.alpn = peer.alpn.clone();
         d.hostname = if self.is_server() { peer.servername.clone() } else { self.hostname().clone() };
@@ -532,6 +553,48 @@ impl Ssl {
         if let Some(sess) = self.session() {
             self.initial_ctx.cache_remove(&sess);
         }
+    }
+
+    /// `SSL_clear`: ready for a new handshake on the same object (a server accepting
+    /// its next client, a client reconnecting). Settings, BIOs, the role and the host
+    /// name stay; the connection state and what was learnt about the peer go. The
+    /// session stays too (a client may offer it again) unless the bad-session rule
+    /// applies, which removes it from the cache and drops it, as OpenSSL does.
+    pub fn clear(&self) -> bool {
+        // A callback clearing the connection it runs inside: refuse, as OpenSSL refuses
+        // during renegotiation.
+        let Ok(mut tls) = self.tls.try_lock() else {
+            error::raise(error::ERR_R_INTERNAL_ERROR);
+            return false;
+        };
+        let bad = self.shutdown_flags() & SSL_SENT_SHUTDOWN == 0 && self.state() == HandshakeState::Done;
+        if bad {
+            self.clear_bad_session();
+            *lock(&self.session) = None;
+        }
+        self.reset_connection(&mut tls);
+        true
+    }
+
+    /// Forgets the connection (rustls state, peer facts, handshake progress) so that the
+    /// object can run a new handshake; the session is kept, to be offered again.
+    fn reset_connection(&self, tls: &mut Tls) {
+        *tls = Tls {
+            engine: Engine::Idle,
+            write_accepted: 0,
+            peer_closed: false,
+            offered: None,
+            started: None,
+            hello_prefix: Vec::new(),
+        };
+        *self.peer() = PeerState::default();
+        self.shutdown.store(0, Ordering::Relaxed);
+        self.set_state(HandshakeState::Before);
+        self.last_failure.store(0, Ordering::Relaxed);
+        lock(&self.made).clear();
+        *lock(&self.resumed_from) = None;
+        self.resuming.store(false, Ordering::Relaxed);
+        self.tickets_issued.store(0, Ordering::Relaxed);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -957,7 +1020,13 @@ impl Ssl {
             }
             wire
         });
-        self.peer().servername = hello.server_name().and_then(|n| CString::new(n).ok());
+        {
+            let mut peer = self.peer();
+            peer.servername = hello.server_name().and_then(|n| CString::new(n).ok());
+            peer.peer_sigalgs = hello.signature_schemes().to_vec();
+            peer.peer_groups = hello.named_groups().map(<[_]>::to_vec).unwrap_or_default();
+            peer.client_ciphers = hello.cipher_suites().iter().filter_map(|&cs| crate::cipher::by_suite(cs)).collect();
+        }
 
         if let Err(reason) = crate::abi::ssl::run_servername_callback(self) {
             error::raise(reason);
@@ -1048,9 +1117,14 @@ impl Ssl {
             p.reused = reused;
             p.group = conn.negotiated_key_exchange_group().map(|g| g.name());
             if reused || p.chain.is_empty() {
-                // Resumed sessions carry the peer chain; nothing was verified this time.
-                if let Some(certs) = conn.peer_certificates() {
-                    p.chain = certs.iter().filter_map(|c| X509Cert::from_der(c)).collect();
+                // A resumption verifies nothing: the peer chain is the session's, already
+                // parsed when it was made (re-parsing it costs more than the handshake).
+                let resumed = if self.is_server() { lock(&self.resumed_from).clone() } else { tls.offered.clone() };
+                let known = resumed.map(|s| s.data().peer_chain.clone()).filter(|c| !c.is_empty());
+                match (known, conn.peer_certificates()) {
+                    (Some(chain), _) if reused => p.chain = chain,
+                    (_, Some(certs)) => p.chain = certs.iter().filter_map(|c| X509Cert::from_der(c)).collect(),
+                    _ => {}
                 }
             }
         }
@@ -1191,6 +1265,7 @@ impl Ssl {
             self.handshake_locked(&mut tls)?;
         }
         let mut eof_seen = false;
+        let mut received = false;
         loop {
             let Engine::Active(conn) = &mut tls.engine else {
                 return Err(self.fail(Failure::Syscall));
@@ -1218,10 +1293,19 @@ impl Ssl {
                     if eof_seen {
                         return Err(self.unexpected_eof(&mut tls));
                     }
+                    // Records came in but none carried application data (a TLS 1.3
+                    // NewSessionTicket, a KeyUpdate): without SSL_MODE_AUTO_RETRY the
+                    // caller gets SSL_ERROR_WANT_READ even on a blocking transport, so
+                    // that a select() loop does not block in SSL_read.
+                    if received && self.settings().mode & crate::ctx::SSL_MODE_AUTO_RETRY == 0 {
+                        self.flush(&mut tls)?;
+                        return Err(self.fail(Failure::WantRead));
+                    }
                     // Answer anything rustls owes the peer (KeyUpdate, alerts), then read.
                     self.flush(&mut tls)?;
                     // At end of stream rustls says on the next read whether close_notify came.
                     eof_seen = !self.receive(&mut tls)?;
+                    received = true;
                 }
                 Err(_) => return Err(self.unexpected_eof(&mut tls)),
             }
@@ -1235,6 +1319,25 @@ impl Ssl {
         let Ok(mut tls) = self.tls.try_lock() else { return 0 };
         let Engine::Active(conn) = &mut tls.engine else { return 0 };
         conn.reader().fill_buf().map(|b| b.len()).unwrap_or(0)
+    }
+
+    /// `SSL_export_keying_material` (RFC 5705 / RFC 8446 section 7.5): fills `out` from
+    /// the connection's exporter secret. OpenSSL's results: 1, 0 (the export failed) or
+    /// -1 (no connection established yet).
+    pub fn export_keying_material(&self, out: &mut [u8], label: &[u8], context: Option<&[u8]>) -> c_int {
+        if self.state() != HandshakeState::Done {
+            return -1;
+        }
+        // Called from a callback while the connection is busy: not available yet.
+        let Ok(tls) = self.tls.try_lock() else { return -1 };
+        let Engine::Active(conn) = &tls.engine else { return -1 };
+        match conn.export_keying_material(out, label, context) {
+            Ok(_) => 1,
+            Err(e) => {
+                error::raise_with_data(error::ERR_R_INTERNAL_ERROR, &format!("export_keying_material: {e}"));
+                0
+            }
+        }
     }
 
     /// `SSL_has_pending`: decrypted bytes are buffered.

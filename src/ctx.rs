@@ -143,7 +143,19 @@ pub struct Settings {
     /// `SSL(_CTX)_set1_sigalgs_list`: the signature schemes we sign with and accept
     /// (None: rustls' full set, in OpenSSL's order).
     pub sigalgs: Option<Vec<rustls::SignatureScheme>>,
+    /// `SSL(_CTX)_set_msg_callback` and its argument: kept and handed back, never called
+    /// (rustls does not expose the protocol messages; see README).
+    pub msg_callback: MsgCb,
+    pub msg_callback_arg: AppPtr,
+    /// `SSL_CTX_set_dh_auto`: DHE suites would use built-in parameters. Only recorded:
+    /// rustls offers no DHE suites, so no DH parameters are ever needed.
+    pub dh_auto: bool,
 }
+
+/// `SSL_CTX_set_msg_callback`'s callback type.
+pub type MsgCb = Option<
+    unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::SSL, *mut c_void),
+>;
 
 impl Settings {
     fn new(method: &Method) -> Self {
@@ -173,6 +185,9 @@ impl Settings {
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
             sigalgs: None,
+            msg_callback: None,
+            msg_callback_arg: AppPtr::default(),
+            dh_auto: false,
         }
     }
 
@@ -284,6 +299,18 @@ pub struct Callbacks {
     pub new_session: NewSessionCb,
     pub remove_session: RemoveSessionCb,
     pub get_session: GetSessionCb,
+    /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
+    /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
+    pub cookies: CookieCallbacks,
+}
+
+/// The cookie callbacks of `SSL_CTX_set_(stateless_)cookie_{generate,verify}_cb`.
+#[derive(Clone, Copy, Default)]
+pub struct CookieCallbacks {
+    pub generate: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut u8, *mut c_uint) -> c_int>,
+    pub verify: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_uint) -> c_int>,
+    pub stateless_generate: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut u8, *mut usize) -> c_int>,
+    pub stateless_verify: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, usize) -> c_int>,
 }
 
 /// Statistics reported by `SSL_CTX_sess_*`.
@@ -322,6 +349,8 @@ pub struct SslCtx {
     server_sessions: Arc<crate::session::ServerSessionBridge>,
     client_sessions: Arc<crate::session::ClientSessionBridge>,
     pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
+    /// `SSL_CTX_get_ciphers`' stack.
+    pub cipher_stack: cipher::StackCache,
 }
 
 #[derive(Clone)]
@@ -366,6 +395,7 @@ impl SslCtx {
                 server_sessions: Arc::new(crate::session::ServerSessionBridge),
                 client_sessions: Arc::new(crate::session::ClientSessionBridge),
                 ticketer,
+                cipher_stack: cipher::StackCache::default(),
             }
         }))
     }

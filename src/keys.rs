@@ -189,7 +189,10 @@ pub struct ClientCertResolver;
 impl rustls::client::ResolvesClientCert for ClientCertResolver {
     fn resolve(&self, hints: &[&[u8]], schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         crate::conn::current(|ssl| {
-            ssl.peer().received_ca_names = Some(Arc::new(crate::crypto::x509::NameList::from_ders(hints)));
+            let mut peer = ssl.peer();
+            peer.received_ca_names = Some(Arc::new(crate::crypto::x509::NameList::from_ders(hints)));
+            peer.peer_sigalgs = schemes.to_vec();
+            drop(peer);
             ssl.certified_key_for(schemes)
         })
         .flatten()

@@ -7,6 +7,7 @@
 
 pub mod abi;
 pub mod cipher;
+pub mod conf;
 pub mod conn;
 pub mod crypto;
 pub mod ctx;

@@ -156,7 +156,7 @@ NAMED_SCALARS = {
     "ssize_t": ("ssize_t", "libc"),
 }
 # The opaque handles of src/abi/mod.rs.
-OUR_HANDLES = {"SSL", "SSL_CTX", "SSL_SESSION", "SSL_CIPHER", "SSL_METHOD"}
+OUR_HANDLES = {"SSL", "SSL_CTX", "SSL_SESSION", "SSL_CIPHER", "SSL_METHOD", "SSL_CONF_CTX"}
 # libcrypto types that openssl-sys declares (as opaque types, or stacks).
 OPENSSL_SYS = {
     "X509", "X509_NAME", "X509_STORE", "X509_STORE_CTX", "X509_VERIFY_PARAM", "EVP_PKEY",

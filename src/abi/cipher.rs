@@ -13,10 +13,10 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_uchar};
 use std::ptr::{self, NonNull};
 
-use openssl_sys::EVP_MD;
+use openssl_sys::{stack_st_SSL_CIPHER, EVP_MD};
 
 use super::ownership;
-use super::{SSL, SSL_CIPHER};
+use super::{SSL, SSL_CIPHER, SSL_CTX};
 use crate::cipher::{self, HandshakeDigest, SslCipher};
 
 /// What OpenSSL returns for a missing cipher or an unknown name.
@@ -226,5 +226,117 @@ pub extern "C" fn SSL_CIPHER_find(ssl: *mut SSL, bytes: *const c_uchar) -> *cons
         // SAFETY: non-NULL; the caller passes at least two readable bytes.
         let code = unsafe { [bytes.read(), bytes.add(1).read()] };
         cipher::by_protocol_id(u16::from_be_bytes(code)).map_or(ptr::null(), cipher_handle)
+    })
+}
+
+/// The suites of a cipher configuration in OpenSSL's order: TLS 1.3 first.
+fn configured(s: &crate::ctx::Settings) -> Vec<&'static SslCipher> {
+    s.tls13_ciphers.iter().chain(&s.tls12_ciphers).copied().collect()
+}
+
+/// The context's cipher list (TLS 1.3 suites, then the cipher string's). The stack
+/// belongs to the context and stays valid until its list changes.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get_ciphers(ctx: *const SSL_CTX) -> *mut stack_st_SSL_CIPHER {
+    ffi_boundary!("SSL_CTX_get_ciphers", ptr::null_mut(), {
+        let c = try_ref!("SSL_CTX_get_ciphers", ctx, ptr::null_mut());
+        let list = configured(&c.settings());
+        c.cipher_stack.get(list)
+    })
+}
+
+/// The connection's cipher list; owned by the SSL, like `SSL_CTX_get_ciphers`'.
+#[no_mangle]
+pub extern "C" fn SSL_get_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIPHER {
+    ffi_boundary!("SSL_get_ciphers", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_ciphers", s, ptr::null_mut());
+        let list = configured(&ssl.settings());
+        ssl.cipher_stack.get(list)
+    })
+}
+
+/// The name of the `n`th suite of `SSL_get_ciphers`, or NULL past the end.
+#[no_mangle]
+pub extern "C" fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char {
+    ffi_boundary!("SSL_get_cipher_list", ptr::null(), {
+        // SAFETY: NULL or a live handle; OpenSSL answers NULL for NULL without an error.
+        let Some(ssl) = (unsafe { <SSL as ownership::Handle>::borrow(s) }) else { return ptr::null() };
+        let list = configured(&ssl.settings());
+        usize::try_from(n).ok().and_then(|i| list.get(i)).map_or(ptr::null(), |c| c.name.as_ptr())
+    })
+}
+
+/// A new stack (the caller frees it with `sk_SSL_CIPHER_free`) of the suites the
+/// connection can use: enabled for one of its protocol versions and allowed at its
+/// security level. NULL when there are none.
+#[no_mangle]
+pub extern "C" fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut stack_st_SSL_CIPHER {
+    ffi_boundary!("SSL_get1_supported_ciphers", ptr::null_mut(), {
+        // SAFETY: NULL or a live handle; OpenSSL answers NULL for NULL without an error.
+        let Some(ssl) = (unsafe { <SSL as ownership::Handle>::borrow(s) }) else { return ptr::null_mut() };
+        let settings = ssl.settings();
+        let versions: Vec<u16> = settings.versions().iter().map(|v| u16::from(v.version)).collect();
+        let list: Vec<&'static SslCipher> = configured(&settings)
+            .into_iter()
+            .filter(|c| versions.iter().any(|&v| c.min_tls <= v && v <= c.max_tls))
+            .filter(|c| c.allowed_at_security_level(settings.security_level))
+            .collect();
+        drop(settings);
+        if list.is_empty() {
+            return ptr::null_mut();
+        }
+        crate::crypto::stack::CipherStack::new(&list).map_or(ptr::null_mut(), |sk| sk.into_raw())
+    })
+}
+
+/// A server: the suites the client offered (those oxissl knows), in the client's
+/// order; owned by the SSL. NULL on a client or before a ClientHello.
+#[no_mangle]
+pub extern "C" fn SSL_get_client_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIPHER {
+    ffi_boundary!("SSL_get_client_ciphers", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_client_ciphers", s, ptr::null_mut());
+        let list = ssl.peer().client_ciphers.clone();
+        if !ssl.is_server() || list.is_empty() {
+            return ptr::null_mut();
+        }
+        ssl.client_cipher_stack.get(list)
+    })
+}
+
+/// A server: the client's suites that are also in our list, `:`-separated, in the
+/// client's order, as many whole names as fit in `size` bytes (with the NUL). NULL on
+/// a client, before a ClientHello, or when `size` < 2.
+#[no_mangle]
+pub extern "C" fn SSL_get_shared_ciphers(s: *const SSL, buf: *mut c_char, size: c_int) -> *mut c_char {
+    ffi_boundary!("SSL_get_shared_ciphers", ptr::null_mut(), {
+        let ssl = try_ref!("SSL_get_shared_ciphers", s, ptr::null_mut());
+        if buf.is_null() || size < 2 || !ssl.is_server() {
+            return ptr::null_mut();
+        }
+        let ours = configured(&ssl.settings());
+        let theirs = ssl.peer().client_ciphers.clone();
+        if theirs.is_empty() || ours.is_empty() {
+            return ptr::null_mut();
+        }
+        let cap = size as usize - 1;
+        let mut text: Vec<u8> = Vec::new();
+        for c in theirs.iter().filter(|c| ours.iter().any(|o| ptr::eq(*o, **c))) {
+            let name = c.name.to_bytes();
+            let extra = name.len() + usize::from(!text.is_empty());
+            if text.len() + extra > cap {
+                break;
+            }
+            if !text.is_empty() {
+                text.push(b':');
+            }
+            text.extend_from_slice(name);
+        }
+        // SAFETY: the caller passes `size` writable bytes at `buf`; we write at most
+        // `cap + 1` = `size`.
+        unsafe {
+            ptr::copy_nonoverlapping(text.as_ptr(), buf as *mut u8, text.len());
+            *buf.add(text.len()) = 0;
+        }
+        buf
     })
 }

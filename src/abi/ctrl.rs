@@ -52,6 +52,17 @@ const SSL_CTRL_SET_GROUPS: c_int = 91;
 const SSL_CTRL_GET_TMP_KEY: c_int = 133;
 const SSL_CTRL_GET_PEER_SIGNATURE_NID: c_int = 108;
 const SSL_CTRL_GET_SIGNATURE_NID: c_int = 132;
+const SSL_CTRL_GET_NUM_RENEGOTIATIONS: c_int = 10;
+const SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS: c_int = 11;
+const SSL_CTRL_GET_TOTAL_RENEGOTIATIONS: c_int = 12;
+const SSL_CTRL_SET_MSG_CALLBACK: c_int = 15;
+const SSL_CTRL_SET_MSG_CALLBACK_ARG: c_int = 16;
+const SSL_CTRL_GET_RI_SUPPORT: c_int = 76;
+const SSL_CTRL_GET_CLIENT_CERT_TYPES: c_int = 103;
+const SSL_CTRL_SET_DH_AUTO: c_int = 118;
+const SSL_CTRL_GET_GROUPS: c_int = 90;
+const SSL_CTRL_GET_SHARED_GROUP: c_int = 93;
+const SSL_CTRL_GET_EC_POINT_FORMATS: c_int = 111;
 
 const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
 const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
@@ -107,6 +118,14 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
                 }
                 None => 0,
             }
+        }
+        SSL_CTRL_SET_DH_AUTO => {
+            s.dh_auto = larg != 0;
+            1
+        }
+        SSL_CTRL_SET_MSG_CALLBACK_ARG => {
+            super::info::set_msg_callback_arg(s, parg);
+            1
         }
         SSL_CTRL_SET_SIGALGS_LIST | SSL_CTRL_SET_CLIENT_SIGALGS_LIST => {
             let Some(list) = cstr_arg(parg) else { return Some(0) };
@@ -303,6 +322,64 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 drop(p);
                 super::ssl::nid_out(scheme.map(|sc| crate::keys::scheme_nids(sc).1), parg as *mut c_int) as c_long
             }
+            // rustls never renegotiates.
+            SSL_CTRL_GET_NUM_RENEGOTIATIONS | SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS | SSL_CTRL_GET_TOTAL_RENEGOTIATIONS => 0,
+            // RFC 5746: rustls always signals secure renegotiation in TLS 1.2 (the
+            // client's SCSV, the server's renegotiation_info answer) and TLS 1.3 has none.
+            SSL_CTRL_GET_RI_SUPPORT => {
+                (ssl.is_init_finished() && ssl.version() == ctx::TLS1_2_VERSION) as c_long
+            }
+            SSL_CTRL_GET_CLIENT_CERT_TYPES => {
+                // A TLS 1.3 CertificateRequest has no certificate types; rustls does not
+                // expose a TLS 1.2 one's.
+                if ssl.is_server() || ssl.version() != ctx::TLS1_2_VERSION || ssl.peer().received_ca_names.is_none() {
+                    return 0;
+                }
+                super::unsupported_ctrl("SSL_ctrl", cmd)
+            }
+            // The client's supported groups (a server; a client has none to report),
+            // as NIDs; OpenSSL's TLSEXT_nid_unknown|id for groups without one.
+            SSL_CTRL_GET_GROUPS => {
+                let groups = ssl.peer().peer_groups.clone();
+                if !parg.is_null() {
+                    for (i, g) in groups.iter().enumerate() {
+                        let id = u16::from(*g);
+                        let nid = match ctx::nid_for_group(id) {
+                            0 => 0x0100_0000 | c_int::from(id),
+                            n => n,
+                        };
+                        // SAFETY: SSL_get1_groups passes room for the count a first call
+                        // (with NULL) returned.
+                        unsafe { *(parg as *mut c_int).add(i) = nid };
+                    }
+                }
+                groups.len() as c_long
+            }
+            // `larg` = -1: how many groups both sides support; else the NID of that one.
+            // In the client's order, or ours with SSL_OP_CIPHER_SERVER_PREFERENCE.
+            SSL_CTRL_GET_SHARED_GROUP => {
+                if !ssl.is_server() {
+                    return 0;
+                }
+                let theirs = ssl.peer().peer_groups.clone();
+                let (ours, options) = {
+                    let st = ssl.settings();
+                    (st.groups.iter().map(|g| g.name()).collect::<Vec<_>>(), st.options)
+                };
+                let server_pref = options & ctx::SSL_OP_CIPHER_SERVER_PREFERENCE != 0;
+                let (first, second) = if server_pref { (&ours, &theirs) } else { (&theirs, &ours) };
+                let shared: Vec<_> = first.iter().filter(|g| second.contains(g)).copied().collect();
+                if larg == -1 {
+                    return shared.len() as c_long;
+                }
+                usize::try_from(larg)
+                    .ok()
+                    .and_then(|i| shared.get(i))
+                    .map_or(0, |g| ctx::nid_for_group(u16::from(*g)) as c_long)
+            }
+            // rustls does not report the client's ec_point_formats (it accepts only the
+            // uncompressed format, which every client offers): none reported (README).
+            SSL_CTRL_GET_EC_POINT_FORMATS => 0,
             SSL_CTRL_GET_NEGOTIATED_GROUP => {
                 ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long)
             }
@@ -328,6 +405,12 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
                 c.set_callbacks(|cbs| cbs.servername = cb);
                 1
             }
+            SSL_CTRL_SET_MSG_CALLBACK => {
+                // SAFETY: SSL_CTX_set_msg_callback's callback cast to the generic type.
+                let cb: ctx::MsgCb = unsafe { std::mem::transmute::<GenericCb, ctx::MsgCb>(fp) };
+                c.settings_mut().msg_callback = cb;
+                1
+            }
             _ => super::unsupported_ctrl("SSL_CTX_callback_ctrl", cmd),
         }
     })
@@ -336,8 +419,15 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
 #[no_mangle]
 pub extern "C" fn SSL_callback_ctrl(s: *mut SSL, cmd: c_int, fp: GenericCb) -> c_long {
     ffi_boundary!("SSL_callback_ctrl", 0, {
-        let _ssl = try_ref!("SSL_callback_ctrl", s, 0);
-        let _ = fp;
-        super::unsupported_ctrl("SSL_callback_ctrl", cmd)
+        let ssl = try_ref!("SSL_callback_ctrl", s, 0);
+        match cmd {
+            SSL_CTRL_SET_MSG_CALLBACK => {
+                // SAFETY: SSL_set_msg_callback's callback cast to the generic type.
+                let cb: ctx::MsgCb = unsafe { std::mem::transmute::<GenericCb, ctx::MsgCb>(fp) };
+                ssl.settings().msg_callback = cb;
+                1
+            }
+            _ => super::unsupported_ctrl("SSL_callback_ctrl", cmd),
+        }
     })
 }

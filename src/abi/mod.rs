@@ -10,9 +10,12 @@ pub mod macros;
 pub mod ownership;
 
 pub mod cipher;
+pub mod conf;
+pub mod cookie;
 pub mod ctrl;
 pub mod ctx;
 pub mod err;
+pub mod info;
 pub mod session;
 pub mod ssl;
 pub mod unsupported;
@@ -35,6 +38,11 @@ pub struct SSL_SESSION {
 
 /// Opaque C handle of an `SSL_CIPHER` (a `&'static` [`crate::cipher::SslCipher`]).
 pub struct SSL_CIPHER {
+    _private: [u8; 0],
+}
+
+/// Opaque C handle of an `SSL_CONF_CTX` (a [`crate::conf::ConfCtx`] in a `Box`).
+pub struct SSL_CONF_CTX {
     _private: [u8; 0],
 }
 

@@ -4,9 +4,10 @@
 //! strong count *is* the OpenSSL reference count, `*_up_ref` increments it and
 //! `*_free` decrements it, and the last decrement drops the Rust object.
 //! `SSL_CIPHER` and `SSL_METHOD` are `&'static` entries of built-in tables.
+//! `SSL_CONF_CTX` has one owner, the caller: a `Box` released by `SSL_CONF_CTX_free`.
 use std::sync::Arc;
 
-use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
+use super::{SSL, SSL_CIPHER, SSL_CONF_CTX, SSL_CTX, SSL_METHOD, SSL_SESSION};
 
 /// Ties an opaque C type to the Rust type it stands for, and how it is owned.
 pub trait Handle: Sized {
@@ -68,6 +69,24 @@ pub trait ArcHandle: Handle {
     }
 }
 
+/// Handles of objects with a single owner (the C caller), in a `Box`.
+pub trait BoxHandle: Handle {
+    /// Hands the object to C.
+    fn into_c(obj: Box<Self::Target>) -> *mut Self {
+        Box::into_raw(obj) as *mut Self
+    }
+
+    /// The `*_free` of a boxed object; NULL is a no-op.
+    ///
+    /// # Safety
+    /// `ptr` must be NULL or a live handle of this type, not used afterwards.
+    unsafe fn release(ptr: *mut Self) {
+        if !ptr.is_null() {
+            drop(Box::from_raw(ptr as *mut Self::Target));
+        }
+    }
+}
+
 /// The handle for an object that lives for the whole process.
 pub fn static_as_c<H: Handle>(obj: &'static H::Target) -> *const H {
     obj as *const H::Target as *const H
@@ -95,3 +114,8 @@ impl Handle for SSL_CIPHER {
 impl Handle for SSL_METHOD {
     type Target = crate::ctx::Method;
 }
+
+impl Handle for SSL_CONF_CTX {
+    type Target = crate::conf::ConfCtx;
+}
+impl BoxHandle for SSL_CONF_CTX {}

@@ -40,6 +40,16 @@ pub extern "C" fn SSL_up_ref(s: *mut SSL) -> c_int {
     })
 }
 
+/// Resets the connection for another handshake on the same object (see
+/// [`crate::conn::Ssl::clear`]).
+#[no_mangle]
+pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_clear", 0, {
+        let ssl = try_ref!("SSL_clear", s, 0);
+        ssl.clear() as c_int
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_free(s: *mut SSL) {
     ffi_boundary!("SSL_free", (), {

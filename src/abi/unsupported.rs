@@ -27,9 +27,7 @@ pub type BIO_ADDR = c_void;
 pub type CTLOG_STORE = c_void;
 pub type CT_POLICY_EVAL_CTX = c_void;
 pub type OSSL_LIB_CTX = c_void;
-pub type SRTP_PROTECTION_PROFILE = c_void;
 pub type SSL_COMP = c_void;
-pub type SSL_CONF_CTX = c_void;
 pub type SSL_DANE = c_void;
 pub type openssl_ssl_test_functions = c_void;
 pub type rsa_st = c_void;
@@ -229,99 +227,6 @@ pub extern "C" fn SSL_COMP_set0_compression_methods(
     ffi_boundary!("SSL_COMP_set0_compression_methods", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_COMP_set0_compression_methods");
         ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_clear_flags(_cctx: *mut SSL_CONF_CTX, _flags: c_uint) -> c_uint {
-    ffi_boundary!("SSL_CONF_CTX_clear_flags", 0, {
-        crate::error::raise_unsupported("SSL_CONF_CTX_clear_flags");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_finish(_cctx: *mut SSL_CONF_CTX) -> c_int {
-    ffi_boundary!("SSL_CONF_CTX_finish", 0, {
-        crate::error::raise_unsupported("SSL_CONF_CTX_finish");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_free(_cctx: *mut SSL_CONF_CTX) {
-    ffi_boundary!("SSL_CONF_CTX_free", (), {
-        crate::error::raise_unsupported("SSL_CONF_CTX_free")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_new() -> *mut SSL_CONF_CTX {
-    ffi_boundary!("SSL_CONF_CTX_new", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_CONF_CTX_new");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_set1_prefix(_cctx: *mut SSL_CONF_CTX, _pre: *const c_char) -> c_int {
-    ffi_boundary!("SSL_CONF_CTX_set1_prefix", 0, {
-        crate::error::raise_unsupported("SSL_CONF_CTX_set1_prefix");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_set_flags(_cctx: *mut SSL_CONF_CTX, _flags: c_uint) -> c_uint {
-    ffi_boundary!("SSL_CONF_CTX_set_flags", 0, {
-        crate::error::raise_unsupported("SSL_CONF_CTX_set_flags");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_set_ssl(_cctx: *mut SSL_CONF_CTX, _ssl: *mut SSL) {
-    ffi_boundary!("SSL_CONF_CTX_set_ssl", (), {
-        crate::error::raise_unsupported("SSL_CONF_CTX_set_ssl")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_CTX_set_ssl_ctx(_cctx: *mut SSL_CONF_CTX, _ctx: *mut SSL_CTX) {
-    ffi_boundary!("SSL_CONF_CTX_set_ssl_ctx", (), {
-        crate::error::raise_unsupported("SSL_CONF_CTX_set_ssl_ctx")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_cmd(
-    _cctx: *mut SSL_CONF_CTX,
-    _cmd: *const c_char,
-    _value: *const c_char,
-) -> c_int {
-    ffi_boundary!("SSL_CONF_cmd", -2, {
-        crate::error::raise_unsupported("SSL_CONF_cmd");
-        -2
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_cmd_argv(
-    _cctx: *mut SSL_CONF_CTX,
-    _pargc: *mut c_int,
-    _pargv: *mut *mut *mut c_char,
-) -> c_int {
-    ffi_boundary!("SSL_CONF_cmd_argv", -1, {
-        crate::error::raise_unsupported("SSL_CONF_cmd_argv");
-        -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CONF_cmd_value_type(_cctx: *mut SSL_CONF_CTX, _cmd: *const c_char) -> c_int {
-    ffi_boundary!("SSL_CONF_cmd_value_type", 0, {
-        crate::error::raise_unsupported("SSL_CONF_cmd_value_type");
-        0
     })
 }
 
@@ -544,14 +449,6 @@ pub extern "C" fn SSL_CTX_get0_security_ex_data(_ctx: *const SSL_CTX) -> *mut c_
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_get_ciphers(_ctx: *const SSL_CTX) -> *mut stack_st_SSL_CIPHER {
-    ffi_boundary!("SSL_CTX_get_ciphers", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_CTX_get_ciphers");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_get_client_cert_cb(
     _ctx: *mut SSL_CTX,
 ) -> Option<unsafe extern "C" fn(*mut SSL, *mut *mut X509, *mut *mut EVP_PKEY) -> c_int> {
@@ -738,26 +635,6 @@ pub extern "C" fn SSL_CTX_set_client_hello_cb(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_cookie_generate_cb(
-    _ctx: *mut SSL_CTX,
-    _app_gen_cookie_cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uint) -> c_int>,
-) {
-    ffi_boundary!("SSL_CTX_set_cookie_generate_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_cookie_generate_cb")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_cookie_verify_cb(
-    _ctx: *mut SSL_CTX,
-    _app_verify_cookie_cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, c_uint) -> c_int>,
-) {
-    ffi_boundary!("SSL_CTX_set_cookie_verify_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_cookie_verify_cb")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_ct_validation_callback(
     _ctx: *mut SSL_CTX,
     _callback: Option<
@@ -799,18 +676,6 @@ pub extern "C" fn SSL_CTX_set_max_early_data(_ctx: *mut SSL_CTX, _max_early_data
     ffi_boundary!("SSL_CTX_set_max_early_data", 0, {
         crate::error::raise_unsupported("SSL_CTX_set_max_early_data");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_msg_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void),
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_msg_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_msg_callback")
     })
 }
 
@@ -1071,30 +936,6 @@ pub extern "C" fn SSL_CTX_set_ssl_version(_ctx: *mut SSL_CTX, _meth: *const SSL_
     ffi_boundary!("SSL_CTX_set_ssl_version", 0, {
         crate::error::raise_unsupported("SSL_CTX_set_ssl_version");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_stateless_cookie_generate_cb(
-    _ctx: *mut SSL_CTX,
-    _gen_stateless_cookie_cb: Option<
-        unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut usize) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_stateless_cookie_generate_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_stateless_cookie_generate_cb")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_stateless_cookie_verify_cb(
-    _ctx: *mut SSL_CTX,
-    _verify_stateless_cookie_cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, usize) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_stateless_cookie_verify_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_stateless_cookie_verify_cb")
     })
 }
 
@@ -1377,14 +1218,6 @@ pub extern "C" fn SSL_check_chain(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_clear(_s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_clear", 0, {
-        crate::error::raise_unsupported("SSL_clear");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_client_hello_get0_ciphers(_s: *mut SSL, _out: *mut *const c_uchar) -> usize {
     ffi_boundary!("SSL_client_hello_get0_ciphers", 0, {
         crate::error::raise_unsupported("SSL_client_hello_get0_ciphers");
@@ -1472,14 +1305,6 @@ pub extern "C" fn SSL_config(_s: *mut SSL, _name: *const c_char) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_ct_is_enabled(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_ct_is_enabled", 0, {
-        crate::error::raise_unsupported("SSL_ct_is_enabled");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_dane_clear_flags(_ssl: *mut SSL, _flags: c_ulong) -> c_ulong {
     ffi_boundary!("SSL_dane_clear_flags", 0, {
         crate::error::raise_unsupported("SSL_dane_clear_flags");
@@ -1543,23 +1368,6 @@ pub extern "C" fn SSL_enable_ct(_s: *mut SSL, _validation_mode: c_int) -> c_int 
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_export_keying_material(
-    _s: *mut SSL,
-    _out: *mut c_uchar,
-    _olen: usize,
-    _label: *const c_char,
-    _llen: usize,
-    _context: *const c_uchar,
-    _contextlen: usize,
-    _use_context: c_int,
-) -> c_int {
-    ffi_boundary!("SSL_export_keying_material", 0, {
-        crate::error::raise_unsupported("SSL_export_keying_material");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_export_keying_material_early(
     _s: *mut SSL,
     _out: *mut c_uchar,
@@ -1608,18 +1416,6 @@ pub extern "C" fn SSL_get0_dane(_ssl: *mut SSL) -> *mut SSL_DANE {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get0_dane_authority(
-    _s: *mut SSL,
-    _mcert: *mut *mut X509,
-    _mspki: *mut *mut EVP_PKEY,
-) -> c_int {
-    ffi_boundary!("SSL_get0_dane_authority", -1, {
-        crate::error::raise_unsupported("SSL_get0_dane_authority");
-        -1
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get0_dane_tlsa(
     _s: *mut SSL,
     _usage: *mut u8,
@@ -1635,41 +1431,6 @@ pub extern "C" fn SSL_get0_dane_tlsa(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get0_next_proto_negotiated(
-    _s: *const SSL,
-    data: *mut *const c_uchar,
-    len: *mut c_uint,
-) {
-    ffi_boundary!("SSL_get0_next_proto_negotiated", (), {
-        if !data.is_null() {
-            // SAFETY: a non-NULL out parameter points to writable storage (libssl contract).
-            unsafe { *data = ptr::null() };
-        }
-        if !len.is_null() {
-            // SAFETY: as above.
-            unsafe { *len = 0 };
-        }
-        crate::error::raise_unsupported("SSL_get0_next_proto_negotiated")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get0_peer_CA_list(_s: *const SSL) -> *const stack_st_X509_NAME {
-    ffi_boundary!("SSL_get0_peer_CA_list", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get0_peer_CA_list");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get0_peer_certificate(_s: *const SSL) -> *mut X509 {
-    ffi_boundary!("SSL_get0_peer_certificate", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get0_peer_certificate");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get0_peer_scts(_s: *mut SSL) -> *const stack_st_SCT {
     ffi_boundary!("SSL_get0_peer_scts", ptr::null(), {
         crate::error::raise_unsupported("SSL_get0_peer_scts");
@@ -1681,14 +1442,6 @@ pub extern "C" fn SSL_get0_peer_scts(_s: *mut SSL) -> *const stack_st_SCT {
 pub extern "C" fn SSL_get0_security_ex_data(_s: *const SSL) -> *mut c_void {
     ffi_boundary!("SSL_get0_security_ex_data", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_get0_security_ex_data");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get1_supported_ciphers(_s: *mut SSL) -> *mut stack_st_SSL_CIPHER {
-    ffi_boundary!("SSL_get1_supported_ciphers", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get1_supported_ciphers");
         ptr::null_mut()
     })
 }
@@ -1728,74 +1481,10 @@ pub extern "C" fn SSL_get_changed_async_fds(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_cipher_list(_s: *const SSL, _n: c_int) -> *const c_char {
-    ffi_boundary!("SSL_get_cipher_list", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get_cipher_list");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_ciphers(_s: *const SSL) -> *mut stack_st_SSL_CIPHER {
-    ffi_boundary!("SSL_get_ciphers", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_ciphers");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_client_ciphers(_s: *const SSL) -> *mut stack_st_SSL_CIPHER {
-    ffi_boundary!("SSL_get_client_ciphers", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_client_ciphers");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_current_compression(_s: *const SSL) -> *const COMP_METHOD {
-    ffi_boundary!("SSL_get_current_compression", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get_current_compression");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_current_expansion(_s: *const SSL) -> *const COMP_METHOD {
-    ffi_boundary!("SSL_get_current_expansion", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get_current_expansion");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_default_timeout(_s: *const SSL) -> c_long {
     ffi_boundary!("SSL_get_default_timeout", 0, {
         crate::error::raise_unsupported("SSL_get_default_timeout");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_early_data_status(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_get_early_data_status", 0, {
-        crate::error::raise_unsupported("SSL_get_early_data_status");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_finished(_s: *const SSL, _buf: *mut c_void, _count: usize) -> usize {
-    ffi_boundary!("SSL_get_finished", 0, {
-        crate::error::raise_unsupported("SSL_get_finished");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_key_update_type(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_get_key_update_type", -1, {
-        crate::error::raise_unsupported("SSL_get_key_update_type");
-        -1
     })
 }
 
@@ -1811,14 +1500,6 @@ pub extern "C" fn SSL_get_max_early_data(_s: *const SSL) -> u32 {
 pub extern "C" fn SSL_get_num_tickets(_s: *const SSL) -> usize {
     ffi_boundary!("SSL_get_num_tickets", 0, {
         crate::error::raise_unsupported("SSL_get_num_tickets");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_peer_finished(_s: *const SSL, _buf: *mut c_void, _count: usize) -> usize {
-    ffi_boundary!("SSL_get_peer_finished", 0, {
-        crate::error::raise_unsupported("SSL_get_peer_finished");
         0
     })
 }
@@ -1876,66 +1557,6 @@ pub extern "C" fn SSL_get_security_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_security_level(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_get_security_level", 0, {
-        crate::error::raise_unsupported("SSL_get_security_level");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_selected_srtp_profile(_s: *mut SSL) -> *mut SRTP_PROTECTION_PROFILE {
-    ffi_boundary!("SSL_get_selected_srtp_profile", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_selected_srtp_profile");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_shared_ciphers(
-    _s: *const SSL,
-    _buf: *mut c_char,
-    _size: c_int,
-) -> *mut c_char {
-    ffi_boundary!("SSL_get_shared_ciphers", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_shared_ciphers");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_shared_sigalgs(
-    _s: *mut SSL,
-    _idx: c_int,
-    _psign: *mut c_int,
-    _phash: *mut c_int,
-    _psignandhash: *mut c_int,
-    _rsig: *mut c_uchar,
-    _rhash: *mut c_uchar,
-) -> c_int {
-    ffi_boundary!("SSL_get_shared_sigalgs", 0, {
-        crate::error::raise_unsupported("SSL_get_shared_sigalgs");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_sigalgs(
-    _s: *mut SSL,
-    _idx: c_int,
-    _psign: *mut c_int,
-    _phash: *mut c_int,
-    _psignandhash: *mut c_int,
-    _rsig: *mut c_uchar,
-    _rhash: *mut c_uchar,
-) -> c_int {
-    ffi_boundary!("SSL_get_sigalgs", 0, {
-        crate::error::raise_unsupported("SSL_get_sigalgs");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_srp_N(_s: *mut SSL) -> *mut BIGNUM {
     ffi_boundary!("SSL_get_srp_N", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_get_srp_N");
@@ -1972,22 +1593,6 @@ pub extern "C" fn SSL_get_srtp_profiles(_ssl: *mut SSL) -> *mut stack_st_SRTP_PR
     ffi_boundary!("SSL_get_srtp_profiles", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_get_srtp_profiles");
         ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_group_to_name(_s: *mut SSL, _id: c_int) -> *const c_char {
-    ffi_boundary!("SSL_group_to_name", ptr::null(), {
-        crate::error::raise_unsupported("SSL_group_to_name");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_is_dtls(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_is_dtls", 0, {
-        crate::error::raise_unsupported("SSL_is_dtls");
-        0
     })
 }
 
@@ -2194,18 +1799,6 @@ pub extern "C" fn SSL_set_max_early_data(_s: *mut SSL, _max_early_data: u32) -> 
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set_msg_callback(
-    _ssl: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void),
-    >,
-) {
-    ffi_boundary!("SSL_set_msg_callback", (), {
-        crate::error::raise_unsupported("SSL_set_msg_callback")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_set_not_resumable_session_callback(
     _ssl: *mut SSL,
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int) -> c_int>,
@@ -2340,13 +1933,6 @@ pub extern "C" fn SSL_set_security_callback(
 ) {
     ffi_boundary!("SSL_set_security_callback", (), {
         crate::error::raise_unsupported("SSL_set_security_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_security_level(_s: *mut SSL, _level: c_int) {
-    ffi_boundary!("SSL_set_security_level", (), {
-        crate::error::raise_unsupported("SSL_set_security_level")
     })
 }
 
@@ -2562,14 +2148,6 @@ pub extern "C" fn SSL_use_psk_identity_hint(_s: *mut SSL, _identity_hint: *const
 pub extern "C" fn SSL_verify_client_post_handshake(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_verify_client_post_handshake", 0, {
         crate::error::raise_unsupported("SSL_verify_client_post_handshake");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_waiting_for_async(_s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_waiting_for_async", 0, {
-        crate::error::raise_unsupported("SSL_waiting_for_async");
         0
     })
 }

@@ -8,6 +8,7 @@ pub mod err;
 pub mod errstrings;
 pub mod exdata;
 pub mod pkey;
+pub mod stack;
 pub mod sys;
 pub mod x509;
 
@@ -18,4 +19,13 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
     let ok = unsafe { openssl_sys::RAND_bytes(v.as_mut_ptr(), n as std::os::raw::c_int) } == 1;
     assert!(ok, "RAND_bytes failed");
     v
+}
+
+/// The NID of the signature algorithm combining a digest and a key type
+/// (e.g. sha256WithRSAEncryption), or 0 (`NID_undef`) when libcrypto knows none.
+pub fn sig_and_hash_nid(digest_nid: std::os::raw::c_int, key_nid: std::os::raw::c_int) -> std::os::raw::c_int {
+    let mut out = 0;
+    // SAFETY: `out` is a valid int to write; the NIDs are plain integers.
+    let ok = unsafe { sys::OBJ_find_sigid_by_algs(&mut out, digest_nid, key_nid) };
+    if ok == 1 { out } else { 0 }
 }

@@ -56,6 +56,7 @@ extern "C" {
         bp: *mut BIO, x: *mut *mut X509, cb: openssl_sys::pem_password_cb, u: *mut c_void,
     ) -> *mut X509;
     pub fn i2d_PKCS8_PRIV_KEY_INFO(a: *const PKCS8_PRIV_KEY_INFO, out: *mut *mut c_uchar) -> c_int;
+    pub fn OBJ_find_sigid_by_algs(psignid: *mut c_int, dig_nid: c_int, pkey_nid: c_int) -> c_int;
     pub fn OPENSSL_sk_value(st: *const OPENSSL_STACK, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_push(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;

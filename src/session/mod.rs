@@ -46,6 +46,8 @@ pub struct SessionData {
     pub time: u64,
     pub timeout: u64,
     pub peer: Option<X509Cert>,
+    /// The peer's chain as received (leaf first), kept for resumptions.
+    pub peer_chain: Vec<X509Cert>,
     pub verify_result: i64,
     pub hostname: Option<CString>,
     pub alpn: Vec<u8>,
@@ -75,6 +77,7 @@ impl SessionData {
             time: self.time,
             timeout: self.timeout,
             peer: self.peer.clone(),
+            peer_chain: self.peer_chain.clone(),
             verify_result: self.verify_result,
             hostname: self.hostname.clone(),
             alpn: self.alpn.clone(),
@@ -233,15 +236,34 @@ pub struct ClientValueFacts {
 
 impl ClientValueFacts {
     pub fn of(resumption: &Resumption) -> ClientValueFacts {
-        let text = match resumption {
-            Resumption::Tls12(v) => format!("{v:?}"),
-            Resumption::Tls13(Some(v)) => format!("{v:?}"),
+        use std::fmt::Write;
+        // Render only up to the certificate chain: the fields we want come first, and
+        // the chain is the bulk of the text.
+        let mut text = Prefix(String::with_capacity(512));
+        let _ = match resumption {
+            Resumption::Tls12(v) => write!(text, "{v:?}"),
+            Resumption::Tls13(Some(v)) => write!(text, "{v:?}"),
             _ => return ClientValueFacts::default(),
         };
+        let text = text.0;
         ClientValueFacts {
             session_id: field(&text, "session_id: ").and_then(unhex).unwrap_or_default(),
             ticket: field(&text, "ticket: ").and_then(unhex).unwrap_or_default(),
             lifetime_secs: field(&text, "lifetime_secs: ").and_then(|v| v.parse().ok()).unwrap_or(0),
+        }
+    }
+}
+
+/// A `fmt::Write` that stops the rendering once the certificate chain begins.
+struct Prefix(String);
+
+impl std::fmt::Write for Prefix {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.push_str(s);
+        if self.0.contains("server_cert_chain") {
+            Err(std::fmt::Error)
+        } else {
+            Ok(())
         }
     }
 }

@@ -1,0 +1,296 @@
+/*
+ * oxissl benchmark: one binary, built against the system <openssl/ssl.h>, run once
+ * with the system libssl and once with oxissl (LD_LIBRARY_PATH). Client and server
+ * live in one process and talk over a BIO pair, so the figures measure the TLS
+ * library, not the network.
+ *
+ * usage: bench CERTDIR FIGURE SECONDS
+ * prints: "FIGURE VALUE UNIT"
+ */
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *g_dir;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench: %s failed\n", what);
+    ERR_print_errors_fp(stderr);
+    exit(1);
+}
+
+static char *path(const char *name)
+{
+    static char buf[4][512];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof(buf[i]), "%s/%s", g_dir, name);
+    return buf[i];
+}
+
+static SSL_CTX *server_ctx(const char *cert, const char *key, int version, int tickets)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, path(cert)) != 1
+        || SSL_CTX_use_PrivateKey_file(ctx, path(key), SSL_FILETYPE_PEM) != 1)
+        die("server ctx");
+    SSL_CTX_set_min_proto_version(ctx, version);
+    SSL_CTX_set_max_proto_version(ctx, version);
+    SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"bench", 5);
+    if (!tickets)
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    return ctx;
+}
+
+static SSL_CTX *client_ctx(int version, const char *cipher)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, path("ca.pem"), NULL) != 1)
+        die("client ctx");
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_min_proto_version(ctx, version);
+    SSL_CTX_set_max_proto_version(ctx, version);
+    if (cipher != NULL) {
+        if (version == TLS1_3_VERSION)
+            SSL_CTX_set_ciphersuites(ctx, cipher);
+        else
+            SSL_CTX_set_cipher_list(ctx, cipher);
+    }
+    return ctx;
+}
+
+struct pair {
+    SSL *c, *s;
+};
+
+static struct pair make_pair(SSL_CTX *cctx, SSL_CTX *sctx)
+{
+    struct pair p;
+    BIO *cb, *sb;
+    if (!BIO_new_bio_pair(&cb, 65536, &sb, 65536))
+        die("bio pair");
+    p.c = SSL_new(cctx);
+    p.s = SSL_new(sctx);
+    SSL_set_bio(p.c, cb, cb);
+    SSL_set_bio(p.s, sb, sb);
+    SSL_set1_host(p.c, "localhost");
+    SSL_set_tlsext_host_name(p.c, "localhost");
+    SSL_set_connect_state(p.c);
+    SSL_set_accept_state(p.s);
+    return p;
+}
+
+static void handshake(struct pair *p)
+{
+    int cd = 0, sd = 0;
+    for (int i = 0; i < 50 && !(cd && sd); i++) {
+        if (!cd) {
+            int r = SSL_do_handshake(p->c);
+            if (r == 1)
+                cd = 1;
+            else if (SSL_get_error(p->c, r) != SSL_ERROR_WANT_READ)
+                die("client handshake");
+        }
+        if (!sd) {
+            int r = SSL_do_handshake(p->s);
+            if (r == 1)
+                sd = 1;
+            else if (SSL_get_error(p->s, r) != SSL_ERROR_WANT_READ)
+                die("server handshake");
+        }
+    }
+    if (!(cd && sd))
+        die("handshake completion");
+}
+
+/* One byte server -> client, so TLS 1.3 tickets reach the client. */
+static void settle(struct pair *p)
+{
+    char b = 'x';
+    if (SSL_write(p->s, &b, 1) != 1 || SSL_read(p->c, &b, 1) != 1)
+        die("settle");
+}
+
+static void close_pair(struct pair *p)
+{
+    SSL_shutdown(p->c);
+    SSL_shutdown(p->s);
+    SSL_free(p->c);
+    SSL_free(p->s);
+}
+
+static void full_handshakes(const char *cert, const char *key, int version, const char *cipher, double secs)
+{
+    SSL_CTX *sctx = server_ctx(cert, key, version, 1), *cctx = client_ctx(version, cipher);
+    long n = 0;
+    double t0 = now(), t;
+    do {
+        struct pair p = make_pair(cctx, sctx);
+        handshake(&p);
+        close_pair(&p);
+        n++;
+    } while ((t = now()) - t0 < secs);
+    printf("%.1f handshakes/s\n", n / (t - t0));
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+static void resumed_handshakes(int version, int tickets, double secs)
+{
+    SSL_CTX *sctx = server_ctx("server-p256.pem", "server-p256.key", version, tickets);
+    SSL_CTX *cctx = client_ctx(version, NULL);
+    struct pair p = make_pair(cctx, sctx);
+    handshake(&p);
+    settle(&p);
+    SSL_SESSION *sess = SSL_get1_session(p.c);
+    close_pair(&p);
+    long n = 0, reused = 0;
+    double t0 = now(), t;
+    do {
+        p = make_pair(cctx, sctx);
+        SSL_set_session(p.c, sess);
+        handshake(&p);
+        reused += SSL_session_reused(p.c) && SSL_session_reused(p.s);
+        if (version == TLS1_3_VERSION)
+            settle(&p);
+        SSL_SESSION_free(sess);
+        sess = SSL_get1_session(p.c); /* the latest session */
+        close_pair(&p);
+        n++;
+    } while ((t = now()) - t0 < secs);
+    if (reused != n) {
+        fprintf(stderr, "bench: only %ld of %ld handshakes resumed\n", reused, n);
+        exit(1);
+    }
+    printf("%.1f handshakes/s\n", n / (t - t0));
+    SSL_SESSION_free(sess);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+static void bulk(int version, const char *cipher, int chunk, double secs)
+{
+    SSL_CTX *sctx = server_ctx("server-p256.pem", "server-p256.key", version, 1);
+    SSL_CTX *cctx = client_ctx(version, cipher);
+    struct pair p = make_pair(cctx, sctx);
+    handshake(&p);
+    char *buf = malloc(chunk), *in = malloc(65536);
+    memset(buf, 'a', chunk);
+    double total = 0, t0 = now(), t;
+    do {
+        for (int i = 0; i < 16; i++) {
+            if (SSL_write(p.c, buf, chunk) != chunk)
+                die("bulk write");
+            int got = 0;
+            while (got < chunk) {
+                int r = SSL_read(p.s, in, 65536);
+                if (r <= 0)
+                    die("bulk read");
+                got += r;
+            }
+            total += chunk;
+        }
+    } while ((t = now()) - t0 < secs);
+    printf("%.1f MB/s\n", total / (t - t0) / 1e6);
+    free(buf);
+    free(in);
+    close_pair(&p);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+static long rss_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL || fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        die("statm");
+    fclose(f);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Heap and RSS per established client+server pair, with `count` pairs alive. */
+static void memory(int count)
+{
+    SSL_CTX *sctx = server_ctx("server-p256.pem", "server-p256.key", TLS1_3_VERSION, 1);
+    SSL_CTX *cctx = client_ctx(TLS1_3_VERSION, NULL);
+    struct pair *pairs = malloc(sizeof(*pairs) * count);
+    /* Warm up one-time allocations before the baseline. */
+    struct pair w = make_pair(cctx, sctx);
+    handshake(&w);
+    settle(&w);
+    close_pair(&w);
+    struct mallinfo2 m0 = mallinfo2();
+    long r0 = rss_kib();
+    for (int i = 0; i < count; i++) {
+        pairs[i] = make_pair(cctx, sctx);
+        handshake(&pairs[i]);
+        settle(&pairs[i]);
+    }
+    struct mallinfo2 m1 = mallinfo2();
+    long r1 = rss_kib();
+    printf("%.1f KiB/pair-heap %.1f KiB/pair-rss\n", (double)(m1.uordblks - m0.uordblks) / 1024 / count,
+           (double)(r1 - r0) / count);
+    for (int i = 0; i < count; i++)
+        close_pair(&pairs[i]);
+    free(pairs);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s CERTDIR FIGURE SECONDS\n", argv[0]);
+        return 2;
+    }
+    g_dir = argv[1];
+    const char *f = argv[2];
+    double secs = atof(argv[3]);
+    if (!strcmp(f, "full-tls13-p256"))
+        full_handshakes("server-p256.pem", "server-p256.key", TLS1_3_VERSION, NULL, secs);
+    else if (!strcmp(f, "full-tls13-rsa2048"))
+        full_handshakes("server-rsa.pem", "server-rsa.key", TLS1_3_VERSION, NULL, secs);
+    else if (!strcmp(f, "full-tls12-ecdsa-aes128"))
+        full_handshakes("server-p256.pem", "server-p256.key", TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256", secs);
+    else if (!strcmp(f, "resumed-tls13-ticket"))
+        resumed_handshakes(TLS1_3_VERSION, 1, secs);
+    else if (!strcmp(f, "resumed-tls12-id"))
+        resumed_handshakes(TLS1_2_VERSION, 0, secs);
+    else if (!strcmp(f, "resumed-tls12-ticket"))
+        resumed_handshakes(TLS1_2_VERSION, 1, secs);
+    else if (!strcmp(f, "bulk-aes128-16k"))
+        bulk(TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", 16384, secs);
+    else if (!strcmp(f, "bulk-aes256-16k"))
+        bulk(TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", 16384, secs);
+    else if (!strcmp(f, "bulk-chacha-16k"))
+        bulk(TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", 16384, secs);
+    else if (!strcmp(f, "bulk-aes128-1k"))
+        bulk(TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", 1024, secs);
+    else if (!strcmp(f, "bulk-aes256-1k"))
+        bulk(TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", 1024, secs);
+    else if (!strcmp(f, "bulk-chacha-1k"))
+        bulk(TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", 1024, secs);
+    else if (!strcmp(f, "memory-1000"))
+        memory(1000);
+    else if (!strcmp(f, "memory-10000"))
+        memory(10000);
+    else {
+        fprintf(stderr, "unknown figure %s\n", f);
+        return 2;
+    }
+    return 0;
+}

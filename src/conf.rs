@@ -1,0 +1,569 @@
+//! `SSL_CONF_CTX`: OpenSSL's configuration commands (command-line switches such as
+//! `-cipher` or `-no_tls1_3`, and configuration-file keys such as `CipherString`),
+//! applied to an `SSL_CTX` or an `SSL` through the same setters as the C API.
+//!
+//! A command is looked up by its command-line name (with `SSL_CONF_FLAG_CMDLINE`, after
+//! the `-` or the prefix) or its file name (with `SSL_CONF_FLAG_FILE`, case-insensitive),
+//! among the commands the context's flags allow (client, server, certificate). Results
+//! follow `SSL_CONF_cmd(3)`: 1 or 2 (arguments used), 0 (recognised, but the value was
+//! refused), -2 (not recognised), -3 (a value is missing).
+//!
+//! The context refers to its target weakly: as in OpenSSL it does not keep the `SSL_CTX`
+//! or `SSL` alive, and a target freed before the commands run is simply gone (the commands
+//! then succeed without effect, as with no target at all).
+
+use std::ffi::{CStr, CString};
+use std::sync::{Arc, Mutex, Weak};
+
+use crate::conn::Ssl;
+use crate::ctx::{self, Settings, SslCtx};
+use crate::error;
+use crate::keys;
+
+pub const FLAG_CMDLINE: u32 = 0x1;
+pub const FLAG_FILE: u32 = 0x2;
+pub const FLAG_CLIENT: u32 = 0x4;
+pub const FLAG_SERVER: u32 = 0x8;
+pub const FLAG_SHOW_ERRORS: u32 = 0x10;
+pub const FLAG_CERTIFICATE: u32 = 0x20;
+pub const FLAG_REQUIRE_PRIVATE: u32 = 0x40;
+
+/// `SSL_FILETYPE_PEM`.
+const FILETYPE_PEM: std::os::raw::c_int = 1;
+
+pub const TYPE_UNKNOWN: i32 = 0;
+pub const TYPE_STRING: i32 = 1;
+pub const TYPE_FILE: i32 = 2;
+pub const TYPE_DIR: i32 = 3;
+pub const TYPE_NONE: i32 = 4;
+pub const TYPE_STORE: i32 = 5;
+
+const fn bit(n: u32) -> u64 {
+    1 << n
+}
+const OP_LEGACY_SERVER_CONNECT: u64 = bit(2);
+const OP_TLSEXT_PADDING: u64 = bit(4);
+const OP_SAFARI_ECDHE_ECDSA_BUG: u64 = bit(6);
+const OP_ALLOW_NO_DHE_KEX: u64 = bit(10);
+const OP_DONT_INSERT_EMPTY_FRAGMENTS: u64 = bit(11);
+const OP_NO_TICKET: u64 = bit(14);
+const OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION: u64 = bit(16);
+const OP_NO_COMPRESSION: u64 = bit(17);
+const OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION: u64 = bit(18);
+const OP_NO_ENCRYPT_THEN_MAC: u64 = bit(19);
+const OP_ENABLE_MIDDLEBOX_COMPAT: u64 = bit(20);
+const OP_PRIORITIZE_CHACHA: u64 = bit(21);
+const OP_CIPHER_SERVER_PREFERENCE: u64 = bit(22);
+const OP_NO_ANTI_REPLAY: u64 = bit(24);
+const OP_NO_SSLV3: u64 = bit(25);
+const OP_NO_TLSV1: u64 = bit(26);
+const OP_NO_TLSV1_2: u64 = bit(27);
+const OP_NO_TLSV1_1: u64 = bit(28);
+const OP_NO_TLSV1_3: u64 = bit(29);
+const OP_NO_RENEGOTIATION: u64 = bit(30);
+const OP_CRYPTOPRO_TLSEXT_BUG: u64 = bit(31);
+const OP_NO_EXTENDED_MASTER_SECRET: u64 = bit(0);
+const OP_ALL: u64 = OP_CRYPTOPRO_TLSEXT_BUG
+    | OP_DONT_INSERT_EMPTY_FRAGMENTS
+    | OP_LEGACY_SERVER_CONNECT
+    | OP_TLSEXT_PADDING
+    | OP_SAFARI_ECDHE_ECDSA_BUG;
+
+/// What a command does.
+#[derive(Clone, Copy)]
+enum Action {
+    /// A switch: sets (or, `invert`, clears) option bits.
+    Option { bits: u64, invert: bool },
+    CipherString,
+    Ciphersuites,
+    Groups,
+    EcdhParameters,
+    Sigalgs,
+    MinProtocol,
+    MaxProtocol,
+    Protocol,
+    Options,
+    VerifyMode,
+    Certificate,
+    PrivateKey,
+    NumTickets,
+    /// Recognised, but oxissl has no equivalent: the command fails naming itself.
+    Unsupported,
+}
+
+struct Command {
+    /// Configuration-file name (None: command line only).
+    file: Option<&'static str>,
+    /// Command-line name, without the `-` (None: file only).
+    cmdline: Option<&'static str>,
+    /// FLAG_CLIENT / FLAG_SERVER / FLAG_CERTIFICATE: where the command is allowed.
+    flags: u32,
+    value_type: i32,
+    action: Action,
+}
+
+const fn switch(name: &'static str, flags: u32, bits: u64, invert: bool) -> Command {
+    Command { file: None, cmdline: Some(name), flags, value_type: TYPE_NONE, action: Action::Option { bits, invert } }
+}
+
+const fn cmd(file: Option<&'static str>, cmdline: Option<&'static str>, flags: u32, value_type: i32, action: Action) -> Command {
+    Command { file, cmdline, flags, value_type, action }
+}
+
+/// The commands of OpenSSL 3.0's `SSL_CONF_cmd(3)`.
+static COMMANDS: &[Command] = &[
+    switch("no_ssl3", 0, OP_NO_SSLV3, false),
+    switch("no_tls1", 0, OP_NO_TLSV1, false),
+    switch("no_tls1_1", 0, OP_NO_TLSV1_1, false),
+    switch("no_tls1_2", 0, OP_NO_TLSV1_2, false),
+    switch("no_tls1_3", 0, OP_NO_TLSV1_3, false),
+    switch("bugs", 0, OP_ALL, false),
+    switch("no_comp", 0, OP_NO_COMPRESSION, false),
+    switch("comp", 0, OP_NO_COMPRESSION, true),
+    switch("ecdh_single", FLAG_SERVER, 0, false),
+    switch("no_ticket", 0, OP_NO_TICKET, false),
+    switch("serverpref", FLAG_SERVER, OP_CIPHER_SERVER_PREFERENCE, false),
+    switch("legacy_renegotiation", 0, OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, false),
+    switch("legacy_server_connect", 0, OP_LEGACY_SERVER_CONNECT, false),
+    switch("no_legacy_server_connect", 0, OP_LEGACY_SERVER_CONNECT, true),
+    switch("no_renegotiation", 0, OP_NO_RENEGOTIATION, false),
+    switch("no_resumption_on_reneg", FLAG_SERVER, OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION, false),
+    switch("allow_no_dhe_kex", 0, OP_ALLOW_NO_DHE_KEX, false),
+    switch("prioritize_chacha", FLAG_SERVER, OP_PRIORITIZE_CHACHA, false),
+    switch("no_middlebox", 0, OP_ENABLE_MIDDLEBOX_COMPAT, true),
+    switch("anti_replay", FLAG_SERVER, OP_NO_ANTI_REPLAY, true),
+    switch("no_anti_replay", FLAG_SERVER, OP_NO_ANTI_REPLAY, false),
+    cmd(None, Some("strict"), 0, TYPE_NONE, Action::Unsupported),
+    cmd(Some("SignatureAlgorithms"), Some("sigalgs"), 0, TYPE_STRING, Action::Sigalgs),
+    cmd(Some("ClientSignatureAlgorithms"), Some("client_sigalgs"), 0, TYPE_STRING, Action::Sigalgs),
+    cmd(Some("Curves"), Some("curves"), 0, TYPE_STRING, Action::Groups),
+    cmd(Some("Groups"), Some("groups"), 0, TYPE_STRING, Action::Groups),
+    cmd(Some("ECDHParameters"), Some("named_curve"), FLAG_SERVER, TYPE_STRING, Action::EcdhParameters),
+    cmd(Some("CipherString"), Some("cipher"), 0, TYPE_STRING, Action::CipherString),
+    cmd(Some("Ciphersuites"), Some("ciphersuites"), 0, TYPE_STRING, Action::Ciphersuites),
+    cmd(Some("Protocol"), None, 0, TYPE_STRING, Action::Protocol),
+    cmd(Some("MinProtocol"), Some("min_protocol"), 0, TYPE_STRING, Action::MinProtocol),
+    cmd(Some("MaxProtocol"), Some("max_protocol"), 0, TYPE_STRING, Action::MaxProtocol),
+    cmd(Some("Options"), None, 0, TYPE_STRING, Action::Options),
+    cmd(Some("VerifyMode"), None, 0, TYPE_STRING, Action::VerifyMode),
+    cmd(Some("Certificate"), Some("cert"), FLAG_CERTIFICATE, TYPE_FILE, Action::Certificate),
+    cmd(Some("PrivateKey"), Some("key"), FLAG_CERTIFICATE, TYPE_FILE, Action::PrivateKey),
+    cmd(Some("ServerInfoFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("ChainCAPath"), Some("chainCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
+    cmd(Some("ChainCAFile"), Some("chainCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("ChainCAStore"), Some("chainCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
+    cmd(Some("VerifyCAPath"), Some("verifyCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
+    cmd(Some("VerifyCAFile"), Some("verifyCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("VerifyCAStore"), Some("verifyCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
+    cmd(Some("RequestCAFile"), Some("requestCAFile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("ClientCAFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("RequestCAPath"), None, FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
+    cmd(Some("ClientCAPath"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
+    cmd(Some("RequestCAStore"), Some("requestCAStore"), FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
+    cmd(Some("ClientCAStore"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
+    cmd(Some("DHParameters"), Some("dhparam"), FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
+    cmd(Some("RecordPadding"), Some("record_padding"), 0, TYPE_STRING, Action::Unsupported),
+    cmd(Some("NumTickets"), Some("num_tickets"), FLAG_SERVER, TYPE_STRING, Action::NumTickets),
+];
+
+/// Names of the `Options` command: (name, bits, invert, server only).
+static OPTION_NAMES: &[(&str, u64, bool, bool)] = &[
+    ("SessionTicket", OP_NO_TICKET, true, false),
+    ("EmptyFragments", OP_DONT_INSERT_EMPTY_FRAGMENTS, true, false),
+    ("Bugs", OP_ALL, false, false),
+    ("Compression", OP_NO_COMPRESSION, true, false),
+    ("ServerPreference", OP_CIPHER_SERVER_PREFERENCE, false, true),
+    ("NoResumptionOnRenegotiation", OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION, false, true),
+    ("DHSingle", 0, false, true),
+    ("ECDHSingle", 0, false, true),
+    ("UnsafeLegacyRenegotiation", OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, false, false),
+    ("UnsafeLegacyServerConnect", OP_LEGACY_SERVER_CONNECT, false, false),
+    ("NoRenegotiation", OP_NO_RENEGOTIATION, false, false),
+    ("EncryptThenMac", OP_NO_ENCRYPT_THEN_MAC, true, false),
+    ("AllowNoDHEKEX", OP_ALLOW_NO_DHE_KEX, false, false),
+    ("PrioritizeChaCha", OP_PRIORITIZE_CHACHA, false, true),
+    ("MiddleboxCompat", OP_ENABLE_MIDDLEBOX_COMPAT, false, false),
+    ("AntiReplay", OP_NO_ANTI_REPLAY, true, true),
+    ("ExtendedMasterSecret", OP_NO_EXTENDED_MASTER_SECRET, true, false),
+];
+
+/// Names of the `Protocol` command and the option bit that disables each.
+static PROTOCOL_NAMES: &[(&str, u64)] = &[
+    ("SSLv2", 0),
+    ("SSLv3", OP_NO_SSLV3),
+    ("TLSv1", OP_NO_TLSV1),
+    ("TLSv1.1", OP_NO_TLSV1_1),
+    ("TLSv1.2", OP_NO_TLSV1_2),
+    ("TLSv1.3", OP_NO_TLSV1_3),
+    ("DTLSv1", OP_NO_TLSV1),
+    ("DTLSv1.2", OP_NO_TLSV1_2),
+    ("ALL", OP_NO_SSLV3 | OP_NO_TLSV1 | OP_NO_TLSV1_1 | OP_NO_TLSV1_2 | OP_NO_TLSV1_3),
+];
+
+/// Version names of `MinProtocol`/`MaxProtocol` ("None": no bound).
+static VERSION_NAMES: &[(&str, u16)] = &[
+    ("None", 0),
+    ("SSLv3", 0x0300),
+    ("TLSv1", ctx::TLS1_VERSION),
+    ("TLSv1.1", ctx::TLS1_1_VERSION),
+    ("TLSv1.2", ctx::TLS1_2_VERSION),
+    ("TLSv1.3", ctx::TLS1_3_VERSION),
+];
+
+/// The object the commands change.
+#[derive(Default)]
+enum Target {
+    #[default]
+    None,
+    Ctx(Weak<SslCtx>),
+    Ssl(Weak<Ssl>),
+}
+
+#[derive(Default)]
+struct State {
+    flags: u32,
+    prefix: Option<String>,
+    target: Target,
+    /// The last `Certificate` file and whether a `PrivateKey` followed it: with
+    /// `SSL_CONF_FLAG_REQUIRE_PRIVATE`, `finish` loads the key from the certificate file.
+    cert_file: Option<CString>,
+    key_loaded: bool,
+}
+
+/// An `SSL_CONF_CTX`.
+#[derive(Default)]
+pub struct ConfCtx {
+    state: Mutex<State>,
+}
+
+/// `SSL_CONF_cmd` results.
+pub const RESULT_UNKNOWN: i32 = -2;
+pub const RESULT_MISSING_VALUE: i32 = -3;
+
+impl ConfCtx {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_flags(&self, flags: u32) -> u32 {
+        let mut st = self.state();
+        st.flags |= flags;
+        st.flags
+    }
+
+    pub fn clear_flags(&self, flags: u32) -> u32 {
+        let mut st = self.state();
+        st.flags &= !flags;
+        st.flags
+    }
+
+    pub fn set_prefix(&self, prefix: Option<&CStr>) {
+        self.state().prefix = prefix.map(|p| p.to_string_lossy().into_owned());
+    }
+
+    pub fn set_ctx(&self, ctx: Option<&Arc<SslCtx>>) {
+        let mut st = self.state();
+        st.target = ctx.map_or(Target::None, |c| Target::Ctx(Arc::downgrade(c)));
+    }
+
+    pub fn set_ssl(&self, ssl: Option<&Arc<Ssl>>) {
+        let mut st = self.state();
+        st.target = ssl.map_or(Target::None, |s| Target::Ssl(Arc::downgrade(s)));
+    }
+
+    /// The command a name designates under the current flags and prefix.
+    fn lookup(st: &State, name: &str) -> Option<&'static Command> {
+        let name = strip_prefix(st, name)?;
+        COMMANDS.iter().filter(|c| allowed(st.flags, c)).find(|c| {
+            (st.flags & FLAG_CMDLINE != 0 && c.cmdline == Some(name))
+                || (st.flags & FLAG_FILE != 0 && c.file.is_some_and(|f| f.eq_ignore_ascii_case(name)))
+        })
+    }
+
+    /// `SSL_CONF_cmd_value_type`.
+    pub fn value_type(&self, name: &str) -> i32 {
+        let st = self.state();
+        Self::lookup(&st, name).map_or(TYPE_UNKNOWN, |c| c.value_type)
+    }
+
+    /// Makes the command line the syntax (`SSL_CONF_cmd_argv`).
+    pub fn use_cmdline(&self) {
+        let mut st = self.state();
+        st.flags = (st.flags & !FLAG_FILE) | FLAG_CMDLINE;
+    }
+
+    /// `SSL_CONF_cmd`.
+    pub fn cmd(&self, name: &str, value: Option<&CStr>) -> i32 {
+        let mut st = self.state();
+        let Some(command) = Self::lookup(&st, name) else {
+            if st.flags & FLAG_SHOW_ERRORS != 0 {
+                error::raise_with_data(error::SSL_R_UNKNOWN_CMD_NAME, &format!("cmd={name}"));
+            }
+            return RESULT_UNKNOWN;
+        };
+        if let Action::Option { bits, invert } = command.action {
+            apply(&st.target, |s| {
+                if invert {
+                    s.options &= !bits;
+                } else {
+                    s.options |= bits;
+                }
+                true
+            });
+            return 1;
+        }
+        if matches!(command.action, Action::Unsupported) {
+            let shown = command.file.or(command.cmdline).unwrap_or(name);
+            error::raise_unsupported(&format!("SSL_CONF_cmd {shown}"));
+            return 0;
+        }
+        let Some(value) = value else { return RESULT_MISSING_VALUE };
+        let text = value.to_string_lossy();
+        let server = st.flags & FLAG_SERVER != 0;
+        let ok = match command.action {
+            Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
+            Action::Ciphersuites => apply(&st.target, |s| ctx::set_ciphersuites(s, value)),
+            Action::Groups => match ctx::parse_groups_list(&text) {
+                Some(g) => apply(&st.target, |s| {
+                    s.groups = g;
+                    true
+                }),
+                None => false,
+            },
+            Action::EcdhParameters => {
+                // "auto"/"automatic": rustls always negotiates the group itself.
+                if text.eq_ignore_ascii_case("auto") || text.eq_ignore_ascii_case("automatic") {
+                    true
+                } else {
+                    match ctx::parse_groups_list(&text) {
+                        Some(g) if g.len() == 1 => apply(&st.target, |s| {
+                            s.groups = g;
+                            true
+                        }),
+                        _ => false,
+                    }
+                }
+            }
+            Action::Sigalgs => match keys::parse_sigalgs_list(&text) {
+                Some(schemes) => apply(&st.target, |s| {
+                    s.sigalgs = Some(schemes);
+                    true
+                }),
+                None => false,
+            },
+            Action::MinProtocol | Action::MaxProtocol => {
+                match VERSION_NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(&text)) {
+                    Some(&(_, v)) => apply(&st.target, |s| {
+                        if matches!(command.action, Action::MinProtocol) {
+                            s.min_version = v;
+                        } else {
+                            s.max_version = v;
+                        }
+                        true
+                    }),
+                    None => false,
+                }
+            }
+            Action::Protocol => match parse_flag_list(&text, |n| {
+                PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
+            }) {
+                Some(changes) => apply(&st.target, |s| apply_changes(s, &changes)),
+                None => false,
+            },
+            Action::Options => match parse_flag_list(&text, |n| {
+                OPTION_NAMES
+                    .iter()
+                    .find(|(o, _, _, server_only)| o.eq_ignore_ascii_case(n) && (server || !server_only))
+                    .map(|&(_, b, inv, _)| (b, inv))
+            }) {
+                Some(changes) => apply(&st.target, |s| apply_changes(s, &changes)),
+                None => false,
+            },
+            Action::VerifyMode => match parse_flag_list(&text, |n| verify_mode_bits(n, server).map(|b| (b, false))) {
+                Some(changes) => apply(&st.target, |s| {
+                    for &(bits, enable) in &changes {
+                        if enable {
+                            s.verify_mode |= bits as i32;
+                        } else {
+                            s.verify_mode &= !(bits as i32);
+                        }
+                    }
+                    true
+                }),
+                None => false,
+            },
+            Action::Certificate => {
+                let ok = apply(&st.target, |s| keys::use_certificate_chain_file(s, value));
+                if ok {
+                    st.cert_file = Some(value.to_owned());
+                    st.key_loaded = false;
+                }
+                ok
+            }
+            Action::PrivateKey => {
+                let ok = apply(&st.target, |s| keys::use_private_key_file(s, value, FILETYPE_PEM));
+                st.key_loaded |= ok;
+                ok
+            }
+            Action::NumTickets => match text.trim().parse::<usize>() {
+                Ok(n) => apply(&st.target, |s| {
+                    s.num_tickets = n;
+                    true
+                }),
+                Err(_) => false,
+            },
+            Action::Option { .. } | Action::Unsupported => unreachable!("handled above"),
+        };
+        if ok {
+            2
+        } else {
+            if st.flags & FLAG_SHOW_ERRORS != 0 {
+                error::raise_with_data(error::SSL_R_BAD_VALUE, &format!("cmd={name}, value={text}"));
+            }
+            0
+        }
+    }
+
+    /// `SSL_CONF_CTX_finish`: with `SSL_CONF_FLAG_REQUIRE_PRIVATE`, a certificate given
+    /// without a private key takes its key from the certificate file.
+    pub fn finish(&self) -> bool {
+        let mut st = self.state();
+        if st.flags & FLAG_REQUIRE_PRIVATE != 0 && !st.key_loaded {
+            if let Some(file) = st.cert_file.clone() {
+                if !apply(&st.target, |s| keys::use_private_key_file(s, &file, FILETYPE_PEM)) {
+                    return false;
+                }
+                st.key_loaded = true;
+            }
+        }
+        true
+    }
+}
+
+/// Whether the context's flags allow a command.
+fn allowed(flags: u32, c: &Command) -> bool {
+    [FLAG_SERVER, FLAG_CLIENT, FLAG_CERTIFICATE].iter().all(|&f| c.flags & f == 0 || flags & f != 0)
+}
+
+/// The command name after the prefix (or, on the command line without a prefix, the `-`).
+fn strip_prefix<'a>(st: &State, name: &'a str) -> Option<&'a str> {
+    if let Some(prefix) = &st.prefix {
+        if name.len() <= prefix.len() || !name.is_char_boundary(prefix.len()) {
+            return None;
+        }
+        let (head, rest) = name.split_at(prefix.len());
+        if st.flags & FLAG_CMDLINE != 0 && head != prefix {
+            return None;
+        }
+        if st.flags & FLAG_FILE != 0 && !head.eq_ignore_ascii_case(prefix) {
+            return None;
+        }
+        Some(rest)
+    } else if st.flags & FLAG_CMDLINE != 0 {
+        name.strip_prefix('-').filter(|r| !r.is_empty())
+    } else {
+        Some(name)
+    }
+}
+
+/// Runs a change on the target's settings. No target (or one already freed): nothing
+/// to change, and the command succeeds, as in OpenSSL.
+fn apply(target: &Target, f: impl FnOnce(&mut Settings) -> bool) -> bool {
+    match target {
+        Target::None => true,
+        Target::Ctx(w) => w.upgrade().is_none_or(|c| f(&mut c.settings_mut())),
+        Target::Ssl(w) => w.upgrade().is_none_or(|s| f(&mut s.settings())),
+    }
+}
+
+/// Parses a comma- (or space-) separated list of names, each optionally preceded by `-`
+/// (turn off) or `+` (turn on). `lookup` gives a name's option bits and whether the option
+/// is the *absence* of those bits. The result: (bits, set them).
+fn parse_flag_list(list: &str, lookup: impl Fn(&str) -> Option<(u64, bool)>) -> Option<Vec<(u64, bool)>> {
+    let mut out = Vec::new();
+    for item in list.split([',', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
+        let (on, name) = match item.as_bytes()[0] {
+            b'-' => (false, &item[1..]),
+            b'+' => (true, &item[1..]),
+            _ => (true, item),
+        };
+        let (bits, inverted) = lookup(name)?;
+        out.push((bits, on != inverted));
+    }
+    Some(out)
+}
+
+fn apply_changes(s: &mut Settings, changes: &[(u64, bool)]) -> bool {
+    for &(bits, set) in changes {
+        if set {
+            s.options |= bits;
+        } else {
+            s.options &= !bits;
+        }
+    }
+    true
+}
+
+/// `VerifyMode` names (the server-only ones need `SSL_CONF_FLAG_SERVER`).
+fn verify_mode_bits(name: &str, server: bool) -> Option<u64> {
+    let (peer, fail, once, post) = (
+        ctx::SSL_VERIFY_PEER as u64,
+        ctx::SSL_VERIFY_FAIL_IF_NO_PEER_CERT as u64,
+        ctx::SSL_VERIFY_CLIENT_ONCE as u64,
+        ctx::SSL_VERIFY_POST_HANDSHAKE as u64,
+    );
+    let table: [(&str, u64, bool); 6] = [
+        ("Peer", peer, false),
+        ("Request", peer, true),
+        ("Require", peer | fail, true),
+        ("Once", peer | once, true),
+        ("RequestPostHandshake", peer | post, true),
+        ("RequirePostHandshake", peer | post | fail, true),
+    ];
+    table
+        .iter()
+        .find(|(n, _, server_only)| n.eq_ignore_ascii_case(name) && (server || !server_only))
+        .map(|&(_, b, _)| b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_follows_flags_and_prefix() {
+        let c = ConfCtx::default();
+        c.set_flags(FLAG_CMDLINE | FLAG_CLIENT);
+        assert_eq!(c.value_type("-cipher"), TYPE_STRING);
+        assert_eq!(c.value_type("cipher"), TYPE_UNKNOWN);
+        assert_eq!(c.value_type("-no_tls1_3"), TYPE_NONE);
+        // Server-only and certificate commands need their flags.
+        assert_eq!(c.value_type("-serverpref"), TYPE_UNKNOWN);
+        assert_eq!(c.value_type("-cert"), TYPE_UNKNOWN);
+        c.set_flags(FLAG_SERVER | FLAG_CERTIFICATE);
+        assert_eq!(c.value_type("-serverpref"), TYPE_NONE);
+        assert_eq!(c.value_type("-cert"), TYPE_FILE);
+        assert_eq!(c.cmd("-nonsense", None), RESULT_UNKNOWN);
+        assert_eq!(c.cmd("-cipher", None), RESULT_MISSING_VALUE);
+        assert_eq!(c.cmd("-cipher", Some(c"HIGH")), 2);
+        assert_eq!(c.cmd("-no_ticket", None), 1);
+        let f = ConfCtx::default();
+        f.set_flags(FLAG_FILE);
+        assert_eq!(f.value_type("cipherstring"), TYPE_STRING);
+        assert_eq!(f.value_type("no_tls1_3"), TYPE_UNKNOWN);
+        f.set_prefix(Some(c"SSL"));
+        assert_eq!(f.value_type("sslMinProtocol"), TYPE_STRING);
+        assert_eq!(f.value_type("MinProtocol"), TYPE_UNKNOWN);
+    }
+
+    #[test]
+    fn flag_lists() {
+        let l = parse_flag_list("-ALL, TLSv1.2", |n| {
+            PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
+        })
+        .unwrap();
+        assert_eq!(l[0], (PROTOCOL_NAMES[8].1, true));
+        assert_eq!(l[1], (OP_NO_TLSV1_2, false));
+        assert!(parse_flag_list("Bogus", |_| None).is_none());
+    }
+}

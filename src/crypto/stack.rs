@@ -1,0 +1,57 @@
+//! `STACK_OF(SSL_CIPHER)`: libcrypto's generic stack (`OPENSSL_sk_*`, which the
+//! `sk_SSL_CIPHER_*` macros call) holding pointers to our static cipher table.
+
+use std::os::raw::c_void;
+
+use openssl_sys::{stack_st_SSL_CIPHER, OPENSSL_STACK};
+
+use super::sys;
+use crate::cipher::SslCipher;
+
+/// An owned `STACK_OF(SSL_CIPHER)`. The elements are `&'static` table entries, so
+/// freeing the stack frees only the stack itself.
+pub struct CipherStack(*mut OPENSSL_STACK);
+
+// SAFETY: the stack is only read through `as_ptr` by C callers and freed once in Drop;
+// its elements are immutable statics.
+unsafe impl Send for CipherStack {}
+unsafe impl Sync for CipherStack {}
+
+impl CipherStack {
+    /// A new stack of `ciphers`, in order (None: out of memory).
+    pub fn new(ciphers: &[&'static SslCipher]) -> Option<CipherStack> {
+        // SAFETY: a fresh stack; each element is the address of a static table entry.
+        unsafe {
+            let sk = sys::OPENSSL_sk_new_null();
+            if sk.is_null() {
+                return None;
+            }
+            let out = CipherStack(sk);
+            for c in ciphers {
+                if sys::OPENSSL_sk_push(sk, *c as *const SslCipher as *const c_void) <= 0 {
+                    return None;
+                }
+            }
+            Some(out)
+        }
+    }
+
+    /// The stack, lent to C (it stays owned here).
+    pub fn as_ptr(&self) -> *mut stack_st_SSL_CIPHER {
+        self.0 as *mut stack_st_SSL_CIPHER
+    }
+
+    /// Hands the stack to a caller who frees it with `sk_SSL_CIPHER_free`.
+    pub fn into_raw(self) -> *mut stack_st_SSL_CIPHER {
+        let p = self.0;
+        std::mem::forget(self);
+        p as *mut stack_st_SSL_CIPHER
+    }
+}
+
+impl Drop for CipherStack {
+    fn drop(&mut self) {
+        // SAFETY: we own the stack; its elements are statics and are not freed.
+        unsafe { sys::OPENSSL_sk_free(self.0) }
+    }
+}
