@@ -1123,7 +1123,10 @@ impl Ssl {
                 let known = resumed.map(|s| s.data().peer_chain.clone()).filter(|c| !c.is_empty());
                 match (known, conn.peer_certificates()) {
                     (Some(chain), _) if reused => p.chain = chain,
-                    (_, Some(certs)) => p.chain = certs.iter().filter_map(|c| X509Cert::from_der(c)).collect(),
+                    (_, Some(certs)) => {
+                        let ctx = self.ctx();
+                        p.chain = certs.iter().filter_map(|c| ctx.peer_cert(c)).collect()
+                    }
                     _ => {}
                 }
             }

@@ -338,6 +338,9 @@ pub struct SslCtx {
     pub ex_data: ExData,
     pub stats: Stats,
     configs: Mutex<HashMap<ConfigKey, Config>>,
+    /// Peer certificates parsed recently, by their DER: libcrypto's `d2i_X509` costs a
+    /// third of a full handshake, and a client meets the same server chain again and again.
+    peer_certs: Mutex<PeerCertCache>,
     /// The verifier, client-certificate resolver and server-certificate resolver that
     /// every configuration of this context shares (see the module comment).
     pub server_verifier: Arc<verify::ServerVerifier>,
@@ -351,6 +354,14 @@ pub struct SslCtx {
     pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
     /// `SSL_CTX_get_ciphers`' stack.
     pub cipher_stack: cipher::StackCache,
+}
+
+const PEER_CERT_CACHE_SIZE: usize = 64;
+
+#[derive(Default)]
+struct PeerCertCache {
+    map: HashMap<Vec<u8>, crate::crypto::x509::X509Cert>,
+    order: std::collections::VecDeque<Vec<u8>>,
 }
 
 #[derive(Clone)]
@@ -387,6 +398,7 @@ impl SslCtx {
                 ex_data: ExData::new(CLASS_SSL_CTX, obj),
                 stats: Stats::default(),
                 configs: Mutex::new(HashMap::new()),
+                peer_certs: Mutex::new(PeerCertCache::default()),
                 server_verifier: Arc::new(verify::ServerVerifier::new()),
                 client_resolver: Arc::new(crate::keys::ClientCertResolver),
                 server_resolver: Arc::new(crate::keys::ServerCertResolver),
@@ -441,6 +453,24 @@ impl SslCtx {
         let p = stack.as_ptr();
         *slot = Some(stack);
         p
+    }
+
+    /// The X509 for a peer certificate's DER, parsed at most once while it stays cached.
+    /// (X509 objects are immutable and reference counted, so sharing them is safe.)
+    pub fn peer_cert(&self, der: &[u8]) -> Option<crate::crypto::x509::X509Cert> {
+        let mut cache = self.peer_certs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.map.get(der) {
+            return Some(c.clone());
+        }
+        let cert = crate::crypto::x509::X509Cert::from_der(der)?;
+        if cache.map.len() >= PEER_CERT_CACHE_SIZE {
+            if let Some(old) = cache.order.pop_front() {
+                cache.map.remove(&old);
+            }
+        }
+        cache.map.insert(der.to_vec(), cert.clone());
+        cache.order.push_back(der.to_vec());
+        Some(cert)
     }
 
     fn configs(&self) -> MutexGuard<'_, HashMap<ConfigKey, Config>> {

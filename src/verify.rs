@@ -28,11 +28,12 @@ pub struct Outcome {
 /// Runs libcrypto's verification of `end_entity` + `intermediates` for `ssl`, records
 /// the result and the chains on the connection, and says whether to continue.
 fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> Result<(), Error> {
-    let Some(leaf) = X509Cert::from_der(end_entity) else {
+    let ctx = ssl.ctx();
+    let Some(leaf) = ctx.peer_cert(end_entity) else {
         crate::crypto::err::clear();
         return Err(Error::InvalidCertificate(rustls::CertificateError::BadEncoding));
     };
-    let chain: Vec<X509Cert> = intermediates.iter().filter_map(|c| X509Cert::from_der(c)).collect();
+    let chain: Vec<X509Cert> = intermediates.iter().filter_map(|c| ctx.peer_cert(c)).collect();
     let outcome = ssl.verify_chain(leaf, chain);
     if outcome.accept {
         Ok(())
