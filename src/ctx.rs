@@ -70,20 +70,7 @@ method!(DTLS_SERVER_METHOD, Role::Server, 0, true);
 
 pub type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
 
-/// An opaque application pointer stored beside a callback.
-#[derive(Clone, Copy, Debug)]
-pub struct AppPtr(pub *mut c_void);
-
-// SAFETY-free marker: the pointer is never dereferenced by us, only handed back to the
-// application's own callback, exactly as OpenSSL does.
-unsafe impl Send for AppPtr {}
-unsafe impl Sync for AppPtr {}
-
-impl Default for AppPtr {
-    fn default() -> Self {
-        AppPtr(std::ptr::null_mut())
-    }
-}
+pub use crate::abi::AppPtr;
 
 pub const SSL_VERIFY_NONE: c_int = 0;
 pub const SSL_VERIFY_PEER: c_int = 1;
