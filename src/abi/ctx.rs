@@ -327,8 +327,11 @@ pub extern "C" fn SSL_CTX_set_default_verify_dir(ctx: *mut SSL_CTX) -> c_int {
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_default_verify_store(ctx: *mut SSL_CTX) -> c_int {
     ffi_boundary!("SSL_CTX_set_default_verify_store", 0, {
-        let _c = try_ref!("SSL_CTX_set_default_verify_store", ctx, 0);
-        // The default store URI is the default certificate directory.
+        let c = try_ref!("SSL_CTX_set_default_verify_store", ctx, 0);
+        // OpenSSL 3.0's default store URI is the default certificate directory
+        // (SSL_CERT_DIR overrides it); a missing one is not an error.
+        c.store().load_store(&default_cert_dir());
+        crate::crypto::err::clear();
         1
     })
 }
