@@ -962,8 +962,12 @@ impl Ssl {
             self.set_session(Some(SslSession::new(data)));
         }
         tls.started = self.session().map(|s| Arc::downgrade(&s));
-        let settings = self.settings().clone();
-        let config = match ctx.client_config(&settings) {
+        // The settings are read under their lock, not cloned: this runs per handshake.
+        let (config, alpn) = {
+            let settings = self.settings();
+            (ctx.client_config(&settings), settings.alpn.clone())
+        };
+        let config = match config {
             Ok(c) => c,
             Err(reason) => {
                 error::raise(reason);
@@ -975,7 +979,7 @@ impl Ssl {
             Some(h) => ServerName::try_from(h).unwrap_or(ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into())),
             None => ServerName::IpAddress(std::net::Ipv4Addr::UNSPECIFIED.into()),
         };
-        match ClientConnection::new_with_alpn(config, name, settings.alpn.clone()) {
+        match ClientConnection::new_with_alpn(config, name, alpn) {
             Ok(c) => {
                 tls.engine = Engine::Active(Connection::Client(c));
                 Ok(())
@@ -1035,8 +1039,8 @@ impl Ssl {
             return Err(self.fail(Failure::Ssl));
         }
         let ctx = self.ctx();
-        let settings = self.settings().clone();
-        let mut config = match ctx.server_config(&settings) {
+        let config = ctx.server_config(&self.settings());
+        let mut config = match config {
             Ok(c) => c,
             Err(reason) => {
                 error::raise(reason);
