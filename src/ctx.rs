@@ -4,8 +4,9 @@
 //! Configurations are built once per distinct set of settings and cached here: building
 //! one per connection would cost time and break resumption, because rustls resumes only
 //! when the verifier and client-certificate resolver `Arc`s are the very ones that made
-//! the session. Those `Arc`s therefore belong to the context and never change; they look
-//! up per-connection state through [`crate::conn::current`].
+//! the session. Those two are shared by the whole process (OpenSSL resumes a client
+//! session under any context); the other callbacks belong to the context. All of them
+//! look up per-connection state through [`crate::conn::current`].
 
 use std::collections::HashMap;
 use std::os::raw::{c_char, c_int, c_uint, c_void};
@@ -98,6 +99,9 @@ pub const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: u32 = 0x2;
 pub const SSL_MODE_AUTO_RETRY: u32 = 0x4;
 
 /// Settings that an `SSL` copies from its `SSL_CTX` at `SSL_new` and may then change.
+/// OpenSSL's default `recv_max_early_data` (SSL3_RT_MAX_PLAIN_LENGTH).
+pub const DEFAULT_RECV_MAX_EARLY_DATA: u32 = 16384;
+
 #[derive(Clone)]
 pub struct Settings {
     pub min_version: u16,
@@ -137,6 +141,13 @@ pub struct Settings {
     /// `SSL_CTX_set_dh_auto`: DHE suites would use built-in parameters. Only recorded:
     /// rustls offers no DHE suites, so no DH parameters are ever needed.
     pub dh_auto: bool,
+    /// `SSL(_CTX)_set_max_early_data` / `_recv_max_early_data`: recorded and reported.
+    /// oxissl never accepts 0-RTT data, so its tickets do not invite it (see README).
+    pub max_early_data: u32,
+    pub recv_max_early_data: u32,
+    /// `SSL(_CTX)_set_post_handshake_auth`: recorded; rustls does not offer TLS 1.3
+    /// post-handshake authentication, so a server never asks for it (see README).
+    pub post_handshake_auth: bool,
 }
 
 /// `SSL_CTX_set_msg_callback`'s callback type.
@@ -175,6 +186,9 @@ impl Settings {
             msg_callback: None,
             msg_callback_arg: AppPtr::default(),
             dh_auto: false,
+            max_early_data: 0,
+            recv_max_early_data: DEFAULT_RECV_MAX_EARLY_DATA,
+            post_handshake_auth: false,
         }
     }
 
@@ -328,8 +342,9 @@ pub struct SslCtx {
     /// Peer certificates parsed recently, by their DER: libcrypto's `d2i_X509` costs a
     /// third of a full handshake, and a client meets the same server chain again and again.
     peer_certs: Mutex<PeerCertCache>,
-    /// The verifier, client-certificate resolver and server-certificate resolver that
-    /// every configuration of this context shares (see the module comment).
+    /// The verifier and client-certificate resolver (process-wide) and the
+    /// server-certificate resolver that every configuration of this context uses (see
+    /// the module comment).
     pub server_verifier: Arc<verify::ServerVerifier>,
     pub client_resolver: Arc<crate::keys::ClientCertResolver>,
     pub server_resolver: Arc<crate::keys::ServerCertResolver>,
@@ -386,8 +401,8 @@ impl SslCtx {
                 stats: Stats::default(),
                 configs: Mutex::new(HashMap::new()),
                 peer_certs: Mutex::new(PeerCertCache::default()),
-                server_verifier: Arc::new(verify::ServerVerifier::new()),
-                client_resolver: Arc::new(crate::keys::ClientCertResolver),
+                server_verifier: verify::ServerVerifier::shared(),
+                client_resolver: crate::keys::ClientCertResolver::shared(),
                 server_resolver: Arc::new(crate::keys::ServerCertResolver),
                 keylog: Arc::new(crate::conn::KeyLogBridge),
                 sessions: crate::session::SessionCache::default(),

@@ -186,6 +186,15 @@ impl rustls::sign::SigningKey for RecordingKey {
 #[derive(Debug)]
 pub struct ClientCertResolver;
 
+impl ClientCertResolver {
+    /// The one resolver of the process, for the reason given at `ServerVerifier::shared`.
+    pub fn shared() -> Arc<ClientCertResolver> {
+        static SHARED: once_cell::sync::Lazy<Arc<ClientCertResolver>> =
+            once_cell::sync::Lazy::new(|| Arc::new(ClientCertResolver));
+        SHARED.clone()
+    }
+}
+
 impl rustls::client::ResolvesClientCert for ClientCertResolver {
     fn resolve(&self, hints: &[&[u8]], schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         crate::conn::current(|ssl| {

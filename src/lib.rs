@@ -5,6 +5,7 @@
 //! the remaining modules are the safe core.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod log;
 pub mod abi;
 pub mod cipher;
 pub mod conf;

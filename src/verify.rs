@@ -88,7 +88,7 @@ fn openssl_ordered(algs: &WebPkiSupportedAlgorithms) -> Vec<SignatureScheme> {
     schemes
 }
 
-/// Verifies servers for clients (shared by every client connection of an `SSL_CTX`).
+/// Verifies servers for clients (one for the process: see [`ServerVerifier::shared`]).
 #[derive(Debug)]
 pub struct ServerVerifier {
     algs: WebPkiSupportedAlgorithms,
@@ -99,6 +99,16 @@ impl ServerVerifier {
     pub fn new() -> Self {
         let algs = algorithms();
         ServerVerifier { schemes: openssl_ordered(&algs), algs }
+    }
+
+    /// The one verifier of the process. rustls resumes a session only under the
+    /// verifier `Arc` that made it; OpenSSL resumes a client session under any
+    /// `SSL_CTX` (curl makes a context per connection), so every context shares this one.
+    /// It holds no per-context state: it finds the connection through `conn::current`.
+    pub fn shared() -> Arc<ServerVerifier> {
+        static SHARED: once_cell::sync::Lazy<Arc<ServerVerifier>> =
+            once_cell::sync::Lazy::new(|| Arc::new(ServerVerifier::new()));
+        SHARED.clone()
     }
 }
 

@@ -37,6 +37,7 @@ const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
 const SSL_CTRL_CLEAR_MODE: c_int = 78;
 const SSL_CTRL_GET_EXTRA_CHAIN_CERTS: c_int = 82;
 const SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
+const SSL_CTRL_CHAIN: c_int = 88;
 const SSL_CTRL_CHAIN_CERT: c_int = 89;
 const SSL_CTRL_SET_GROUPS_LIST: c_int = 92;
 const SSL_CTRL_SET_SIGALGS_LIST: c_int = 98;
@@ -225,6 +226,21 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
     })
 }
 
+/// `SSL_CTX_set0/set1_chain` (larg: 1 = set1): the current certificate's whole chain;
+/// a NULL stack clears it.
+fn chain_ctrl(s: &mut Settings, larg: c_long, parg: *mut c_void) -> c_long {
+    let sk = parg as *mut openssl_sys::stack_st_X509;
+    // SAFETY: `parg` is NULL or a STACK_OF(X509); we take our own reference to each
+    // certificate, and for set0 release the stack and the references it held.
+    let chain = unsafe { crate::crypto::x509::stack_to_vec(sk) };
+    if larg == 0 {
+        crate::crypto::x509::stack_free(sk);
+    }
+    let ck = s.cert.with_chain(chain);
+    s.cert.replace_current(ck);
+    1
+}
+
 /// `SSL_CTX_add0/add1_chain_cert` (larg: 1 = add1) on a certificate slot.
 fn chain_cert_ctrl(s: &mut Settings, larg: c_long, parg: *mut c_void) -> c_long {
     // SAFETY: add0 hands over the caller's reference; add1 has us take a new one.
@@ -252,6 +268,9 @@ pub extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long, parg
         }
         if cmd == SSL_CTRL_CHAIN_CERT {
             return chain_cert_ctrl(&mut c.settings_mut(), larg, parg);
+        }
+        if cmd == SSL_CTRL_CHAIN {
+            return chain_ctrl(&mut c.settings_mut(), larg, parg);
         }
         if cmd == SSL_CTRL_GET_CHAIN_CERTS {
             return chain_certs_out(&c.settings(), &c.extra_chain(), parg);
@@ -297,6 +316,7 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 1
             }
             SSL_CTRL_CHAIN_CERT => chain_cert_ctrl(&mut ssl.settings(), larg, parg),
+            SSL_CTRL_CHAIN => chain_ctrl(&mut ssl.settings(), larg, parg),
             SSL_CTRL_GET_CHAIN_CERTS => {
                 let ctx = ssl.ctx();
                 let extra = ctx.extra_chain();

@@ -751,24 +751,6 @@ pub extern "C" fn SSL_CTX_set_session_id_context(ctx: *mut SSL_CTX, sid_ctx: *co
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_num_tickets(ctx: *mut SSL_CTX, num_tickets: usize) -> c_int {
-    ffi_boundary!("SSL_CTX_set_num_tickets", 0, {
-        let c = try_ref!("SSL_CTX_set_num_tickets", ctx, 0);
-        c.settings_mut().num_tickets = num_tickets;
-        1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_get_num_tickets(ctx: *const SSL_CTX) -> usize {
-    ffi_boundary!("SSL_CTX_get_num_tickets", 0, {
-        let c = try_ref!("SSL_CTX_get_num_tickets", ctx, 0);
-        let n = c.settings().num_tickets;
-        n
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_security_level(ctx: *mut SSL_CTX, level: c_int) {
     ffi_boundary!("SSL_CTX_set_security_level", (), {
         let c = try_ref!("SSL_CTX_set_security_level", ctx, ());

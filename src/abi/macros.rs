@@ -4,7 +4,8 @@
 ///
 /// The function name for the error record comes from `$name`.
 macro_rules! ffi_boundary {
-    ($name:literal, $fail:expr, $body:block) => {{
+    ($name:expr, $fail:expr, $body:block) => {{
+        $crate::log::entry($name);
         match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| $body)) {
             Ok(v) => v,
             Err(_) => {
@@ -18,7 +19,7 @@ macro_rules! ffi_boundary {
 /// Borrows the Rust object behind an opaque pointer, or returns `$fail` with
 /// `ERR_R_PASSED_NULL_PARAMETER` queued when it is NULL.
 macro_rules! try_ref {
-    ($name:literal, $ptr:expr, $fail:expr) => {
+    ($name:expr, $ptr:expr, $fail:expr) => {
         // SAFETY: non-NULL handles were produced by `ownership::into_c` and the caller
         // holds a reference for the duration of the call (the libssl contract).
         match unsafe { $crate::abi::ownership::Handle::borrow($ptr) } {
@@ -33,7 +34,7 @@ macro_rules! try_ref {
 
 /// Like [`try_ref!`] but yields a new counted `Arc` to the object.
 macro_rules! try_arc {
-    ($name:literal, $ptr:expr, $fail:expr) => {
+    ($name:expr, $ptr:expr, $fail:expr) => {
         // SAFETY: as in `try_ref!`; the new Arc owns its own strong count.
         match unsafe { $crate::abi::ownership::Handle::clone_arc($ptr) } {
             Some(r) => r,
@@ -48,7 +49,7 @@ macro_rules! try_arc {
 /// Borrows a NUL-terminated C string argument as `&CStr`, or returns `$fail`
 /// with `ERR_R_PASSED_NULL_PARAMETER` queued.
 macro_rules! try_cstr {
-    ($name:literal, $ptr:expr, $fail:expr) => {
+    ($name:expr, $ptr:expr, $fail:expr) => {
         if $ptr.is_null() {
             $crate::error::raise_null($name);
             return $fail;

@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod err;
 pub mod info;
 pub mod session;
+pub mod settings;
 pub mod ssl;
 pub mod unsupported;
 

@@ -698,7 +698,7 @@ const PEM_STRING_SSL_SESSION: &CStr = c"SSL SESSION PARAMETERS";
 pub extern "C" fn i2d_SSL_SESSION(input: *const SSL_SESSION, pp: *mut *mut c_uchar) -> c_int {
     ffi_boundary!("i2d_SSL_SESSION", 0, {
         let sess = try_ref!("i2d_SSL_SESSION", input, 0);
-        let der = der::encode(&sess.data());
+        let der = crate::session::registry::export(&sess.data());
         if pp.is_null() {
             return der.len() as c_int;
         }
@@ -724,7 +724,7 @@ pub extern "C" fn i2d_SSL_SESSION(input: *const SSL_SESSION, pp: *mut *mut c_uch
 
 /// Decodes a session, queuing OpenSSL's ASN.1 error on malformed input.
 fn decode_session(bytes: &[u8]) -> Option<(Arc<SslSession>, usize)> {
-    match der::decode(bytes) {
+    match crate::session::registry::import(bytes) {
         Ok((data, used)) => Some((SslSession::new(data), used)),
         Err(e) => {
             crate::crypto::err::push_lib(13, e.asn1_reason());
@@ -772,7 +772,7 @@ pub extern "C" fn PEM_write_bio_SSL_SESSION(out: *mut BIO, x: *const SSL_SESSION
             error::raise_null("PEM_write_bio_SSL_SESSION");
             return 0;
         };
-        bio.pem_write(PEM_STRING_SSL_SESSION, &der::encode(&sess.data())) as c_int
+        bio.pem_write(PEM_STRING_SSL_SESSION, &crate::session::registry::export(&sess.data())) as c_int
     })
 }
 

@@ -459,14 +459,6 @@ pub extern "C" fn SSL_CTX_get_client_cert_cb(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_get_max_early_data(_ctx: *const SSL_CTX) -> u32 {
-    ffi_boundary!("SSL_CTX_get_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_CTX_get_max_early_data");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_get_record_padding_callback_arg(_ctx: *const SSL_CTX) -> *mut c_void {
     ffi_boundary!(
         "SSL_CTX_get_record_padding_callback_arg",
@@ -476,14 +468,6 @@ pub extern "C" fn SSL_CTX_get_record_padding_callback_arg(_ctx: *const SSL_CTX) 
             ptr::null_mut()
         }
     )
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_get_recv_max_early_data(_ctx: *const SSL_CTX) -> u32 {
-    ffi_boundary!("SSL_CTX_get_recv_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_CTX_get_recv_max_early_data");
-        0
-    })
 }
 
 #[no_mangle]
@@ -672,14 +656,6 @@ pub extern "C" fn SSL_CTX_set_default_read_buffer_len(_ctx: *mut SSL_CTX, _len: 
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_max_early_data(_ctx: *mut SSL_CTX, _max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_CTX_set_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_max_early_data");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_next_proto_select_cb(
     _s: *mut SSL_CTX,
     _cb: Option<
@@ -719,13 +695,6 @@ pub extern "C" fn SSL_CTX_set_not_resumable_session_callback(
 ) {
     ffi_boundary!("SSL_CTX_set_not_resumable_session_callback", (), {
         crate::error::raise_unsupported("SSL_CTX_set_not_resumable_session_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_post_handshake_auth(_ctx: *mut SSL_CTX, _val: c_int) {
-    ffi_boundary!("SSL_CTX_set_post_handshake_auth", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_post_handshake_auth")
     })
 }
 
@@ -810,17 +779,6 @@ pub extern "C" fn SSL_CTX_set_record_padding_callback(
 pub extern "C" fn SSL_CTX_set_record_padding_callback_arg(_ctx: *mut SSL_CTX, _arg: *mut c_void) {
     ffi_boundary!("SSL_CTX_set_record_padding_callback_arg", (), {
         crate::error::raise_unsupported("SSL_CTX_set_record_padding_callback_arg")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_recv_max_early_data(
-    _ctx: *mut SSL_CTX,
-    _recv_max_early_data: u32,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_set_recv_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_recv_max_early_data");
-        0
     })
 }
 
@@ -1489,22 +1447,6 @@ pub extern "C" fn SSL_get_default_timeout(_s: *const SSL) -> c_long {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_max_early_data(_s: *const SSL) -> u32 {
-    ffi_boundary!("SSL_get_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_get_max_early_data");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_num_tickets(_s: *const SSL) -> usize {
-    ffi_boundary!("SSL_get_num_tickets", 0, {
-        crate::error::raise_unsupported("SSL_get_num_tickets");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_psk_identity(_s: *const SSL) -> *const c_char {
     ffi_boundary!("SSL_get_psk_identity", ptr::null(), {
         crate::error::raise_unsupported("SSL_get_psk_identity");
@@ -1525,14 +1467,6 @@ pub extern "C" fn SSL_get_record_padding_callback_arg(_ssl: *const SSL) -> *mut 
     ffi_boundary!("SSL_get_record_padding_callback_arg", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_get_record_padding_callback_arg");
         ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_recv_max_early_data(_s: *const SSL) -> u32 {
-    ffi_boundary!("SSL_get_recv_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_get_recv_max_early_data");
-        0
     })
 }
 
@@ -1791,35 +1725,12 @@ pub extern "C" fn SSL_set_default_read_buffer_len(_s: *mut SSL, _len: usize) {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set_max_early_data(_s: *mut SSL, _max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_set_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_set_max_early_data");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_set_not_resumable_session_callback(
     _ssl: *mut SSL,
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int) -> c_int>,
 ) {
     ffi_boundary!("SSL_set_not_resumable_session_callback", (), {
         crate::error::raise_unsupported("SSL_set_not_resumable_session_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_num_tickets(_s: *mut SSL, _num_tickets: usize) -> c_int {
-    ffi_boundary!("SSL_set_num_tickets", 0, {
-        crate::error::raise_unsupported("SSL_set_num_tickets");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_post_handshake_auth(_s: *mut SSL, _val: c_int) {
-    ffi_boundary!("SSL_set_post_handshake_auth", (), {
-        crate::error::raise_unsupported("SSL_set_post_handshake_auth")
     })
 }
 
@@ -1905,14 +1816,6 @@ pub extern "C" fn SSL_set_record_padding_callback(
 pub extern "C" fn SSL_set_record_padding_callback_arg(_ssl: *mut SSL, _arg: *mut c_void) {
     ffi_boundary!("SSL_set_record_padding_callback_arg", (), {
         crate::error::raise_unsupported("SSL_set_record_padding_callback_arg")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_recv_max_early_data(_s: *mut SSL, _recv_max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_set_recv_max_early_data", 0, {
-        crate::error::raise_unsupported("SSL_set_recv_max_early_data");
-        0
     })
 }
 

@@ -32,6 +32,7 @@ pub const ERR_R_ASN1_LIB: c_int = 13 | ERR_RFLAG_COMMON;
 #[track_caller]
 pub fn raise(reason: c_int) {
     let loc = std::panic::Location::caller();
+    log_error(reason, None, loc);
     queue::push(ERR_LIB_SSL, reason, loc.file(), loc.line(), None);
 }
 
@@ -39,7 +40,22 @@ pub fn raise(reason: c_int) {
 #[track_caller]
 pub fn raise_with_data(reason: c_int, data: &str) {
     let loc = std::panic::Location::caller();
+    log_error(reason, Some(data), loc);
     queue::push(ERR_LIB_SSL, reason, loc.file(), loc.line(), Some(data));
+}
+
+/// `OXISSL_LOG=info`: every error oxissl queues, with its reason text and origin.
+fn log_error(reason: c_int, data: Option<&str>, loc: &std::panic::Location<'_>) {
+    crate::log::oxlog!(
+        Info,
+        "error queued: {} ({}){}{} at {}:{}",
+        strings::reason_string(reason).unwrap_or("unknown reason"),
+        reason & 0x7f_ffff,
+        if data.is_some() { ": " } else { "" },
+        data.unwrap_or(""),
+        loc.file(),
+        loc.line()
+    );
 }
 
 /// The error for a function oxissl exports but does not implement.

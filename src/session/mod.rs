@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod der;
+pub mod registry;
 
 use std::ffi::CString;
 use std::os::raw::c_void;
@@ -25,14 +26,39 @@ use crate::crypto::x509::X509Cert;
 
 pub use cache::{ServerSessionBridge, SessionCache, DEFAULT_CACHE_SIZE};
 
-/// The client's means of resuming, as rustls gave it.
-#[derive(Default)]
+/// The client's means of resuming, as rustls gave it. Shared (`Arc`) between a session,
+/// its `SSL_SESSION_dup` copies and the sessions decoded from its DER in this process
+/// (see [`registry`]).
+#[derive(Default, Clone)]
 pub enum Resumption {
     #[default]
     None,
-    Tls12(Tls12ClientSessionValue),
-    /// Single-use: taken when offered (RFC 8446 C.4).
-    Tls13(Option<Tls13ClientSessionValue>),
+    Tls12(Arc<Tls12ClientSessionValue>),
+    /// Single-use: taken when offered (RFC 8446 C.4), by whichever copy offers it first.
+    Tls13(Arc<Mutex<Option<Tls13ClientSessionValue>>>),
+}
+
+impl Resumption {
+    pub fn tls13(value: Tls13ClientSessionValue) -> Resumption {
+        Resumption::Tls13(Arc::new(Mutex::new(Some(value))))
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Resumption::None)
+    }
+
+    /// Whether it can still resume (a spent TLS 1.3 ticket cannot).
+    pub fn is_usable(&self) -> bool {
+        match self {
+            Resumption::None => false,
+            Resumption::Tls12(_) => true,
+            Resumption::Tls13(slot) => lock(slot).is_some(),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The fields OpenSSL exposes on a session.
@@ -136,15 +162,13 @@ impl SslSession {
         self.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// `SSL_SESSION_dup`: the same session under a new object (a TLS 1.2 client value
-    /// and the server value are copied; a TLS 1.3 ticket stays single-use).
+    /// `SSL_SESSION_dup`: the same session under a new object (the client's resumption
+    /// state is shared, so a TLS 1.3 ticket stays single-use; the server value is copied).
     pub fn dup(&self) -> Arc<SslSession> {
         let d = self.data();
         let mut copy = d.describe();
         copy.server_value = d.server_value.clone();
-        if let Resumption::Tls12(v) = &d.resumption {
-            copy.resumption = Resumption::Tls12(v.clone());
-        }
+        copy.resumption = d.resumption.clone();
         drop(d);
         let new = Self::new(copy);
         new.ex_data.copy_from(&self.ex_data);
@@ -159,9 +183,8 @@ impl SslSession {
             return false;
         }
         match &d.resumption {
-            Resumption::Tls12(_) => true,
-            Resumption::Tls13(t) => t.is_some(),
             Resumption::None => d.server_value.is_some() || !d.id.is_empty(),
+            r => r.is_usable(),
         }
     }
 }
@@ -185,7 +208,7 @@ impl ClientSessionStore for ClientSessionBridge {
     }
 
     fn set_tls12_session(&self, _server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
-        crate::conn::current(|ssl| ssl.new_client_session(Resumption::Tls12(value)));
+        crate::conn::current(|ssl| ssl.new_client_session(Resumption::Tls12(Arc::new(value))));
     }
 
     fn tls12_session(&self, _server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
@@ -193,7 +216,7 @@ impl ClientSessionStore for ClientSessionBridge {
             let s = ssl.offered_session()?;
             let d = s.data();
             match &d.resumption {
-                Resumption::Tls12(v) => Some(v.clone()),
+                Resumption::Tls12(v) => Some(Tls12ClientSessionValue::clone(v)),
                 _ => None,
             }
         })
@@ -203,7 +226,7 @@ impl ClientSessionStore for ClientSessionBridge {
     fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {}
 
     fn insert_tls13_ticket(&self, _server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
-        crate::conn::current(|ssl| ssl.new_client_session(Resumption::Tls13(Some(value))));
+        crate::conn::current(|ssl| ssl.new_client_session(Resumption::tls13(value)));
     }
 
     fn take_tls13_ticket(&self, _server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
@@ -215,7 +238,7 @@ impl ClientSessionStore for ClientSessionBridge {
                 return None;
             }
             match &mut d.resumption {
-                Resumption::Tls13(t) => t.take(),
+                Resumption::Tls13(slot) => lock(slot).take(),
                 _ => None,
             }
         })
@@ -242,8 +265,11 @@ impl ClientValueFacts {
         let mut text = Prefix(String::with_capacity(512));
         let _ = match resumption {
             Resumption::Tls12(v) => write!(text, "{v:?}"),
-            Resumption::Tls13(Some(v)) => write!(text, "{v:?}"),
-            _ => return ClientValueFacts::default(),
+            Resumption::Tls13(slot) => match &*lock(slot) {
+                Some(v) => write!(text, "{v:?}"),
+                None => return ClientValueFacts::default(),
+            },
+            Resumption::None => return ClientValueFacts::default(),
         };
         let text = text.0;
         ClientValueFacts {

@@ -1,0 +1,99 @@
+# Sourced by the real-program tests in this directory (curl.sh, python.sh, nginx.sh, …).
+#
+# Gives each test: $ROOT, $LIBDIR (oxissl's build, default target/release), $OXLIB, a test
+# PKI in $PKI (c-tests/certs.sh), a work directory $WORK removed at exit (KEEP=1 keeps it),
+# the environments to run a program on the system libssl or on oxissl, the
+# /proc/PID/maps proof of which libssl a process loaded, and pass/fail bookkeeping.
+#
+#   on_system CMD…        run CMD on the system libssl (loader variables removed)
+#   on_oxissl MODE CMD…   run CMD on oxissl; MODE is `path` (LD_LIBRARY_PATH) or
+#                         `preload` (LD_PRELOAD of our libssl.so.3)
+#   maps_check PID        0 when PID has our libssl.so.3 mapped and not the system's
+#   ok NAME / bad NAME WHY / check NAME CMD…   record a result
+#   finish                print "N passed, N failed" and exit non-zero on a failure
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LIBDIR=${LIBDIR:-$ROOT/target/release}
+while [ $# -gt 0 ]; do
+    case $1 in
+        --lib) LIBDIR=$(cd "$2" && pwd); shift 2 ;;
+        *) shift ;;
+    esac
+done
+OXLIB=$LIBDIR/libssl.so.3
+[ -e "$OXLIB" ] || { echo "no $OXLIB (run make lib)" >&2; exit 2; }
+OXLIB_REAL=$(readlink -f "$OXLIB")
+SYSLIB_REAL=$(readlink -f /lib/x86_64-linux-gnu/libssl.so.3 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/libssl.so.3)
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+PKI=$WORK/pki
+"$ROOT/c-tests/certs.sh" "$PKI" >/dev/null 2>&1 || { echo "certs.sh failed" >&2; exit 2; }
+
+on_system() {
+    env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF "$@"
+}
+
+on_oxissl() {
+    local mode=$1; shift
+    case $mode in
+        path) env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR" "$@" ;;
+        preload) env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL" "$@" ;;
+        *) echo "on_oxissl: mode is path or preload" >&2; return 2 ;;
+    esac
+}
+
+# maps_check PID: our library is mapped into PID and the system libssl is not.
+maps_check() {
+    local maps=/proc/$1/maps
+    [ -r "$maps" ] || { echo "maps_check: no $maps" >&2; return 1; }
+    local libs
+    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "$maps" | sort -u)
+    if ! grep -qxF "$OXLIB_REAL" <<<"$libs"; then
+        echo "maps_check: $OXLIB_REAL not mapped in $1 (mapped: ${libs:-none})" >&2
+        return 1
+    fi
+    if grep -qxF "$SYSLIB_REAL" <<<"$libs"; then
+        echo "maps_check: the system libssl is also mapped in $1" >&2
+        return 1
+    fi
+    return 0
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: up to 10 s for something to listen on 127.0.0.1:PORT.
+wait_port() {
+    local i
+    for i in $(seq 100); do
+        python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+ok() { PASSED=$((PASSED + 1)); printf 'ok    %s\n' "$1"; }
+bad() { FAILED=$((FAILED + 1)); FAILED_NAMES+=("$1"); printf 'FAIL  %s: %s\n' "$1" "${2:-}"; }
+# check NAME CMD…: ok when CMD succeeds.
+check() {
+    local name=$1; shift
+    if "$@"; then ok "$name"; else bad "$name" "$*"; fi
+}
+finish() {
+    echo "$(basename "$0"): $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
