@@ -13,7 +13,7 @@ EXPORTS := data/libssl3-exports.txt
 
 
 .PHONY: bench
-.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test demo clean deps
+.PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test demo clean deps
 
 all: lib
 
@@ -29,11 +29,12 @@ lib: $(MAP)
 	  -Wl,--gc-sections -Wl,-z,defs -Wl,-z,now \
 	  -Wl,--whole-archive $(STATIC) -Wl,--no-whole-archive -lcrypto -lpthread -ldl -lm -lgcc_s
 	ln -sf libssl.so.3 $(OUT)/libssl.so
+	./tools/oxissl-check --write-stub-list $(OUT)/oxissl-unsupported.txt
 
 deps:
 	@./tools/install-deps.sh
 
-test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check
+test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test
 
 cargo-test:
 	$(CARGO) test --release
@@ -55,9 +56,16 @@ exports-check: lib
 	./tools/check-exports.sh
 
 # The system `openssl` command (s_client, s_server, ciphers) on oxissl against the system
-# libssl over loopback (not part of `test` yet).
+# libssl over loopback.
 openssl-cmd-test: lib
 	./tools/test-openssl-cmd.sh --lib $(OUT)
+
+# Real programs on oxissl, each through LD_LIBRARY_PATH and LD_PRELOAD against the same
+# program on the system libssl: curl, Python's ssl module, nginx, and the user tools
+# (with-oxissl, oxissl-check). Each script installs the Debian packages it needs.
+PROGRAMS := $(filter-out tests/programs/lib.sh,$(wildcard tests/programs/*.sh))
+programs-test: lib
+	@fail=0; for t in $(PROGRAMS); do $$t --lib $(OUT) || fail=1; done; exit $$fail
 
 demo: deps lib
 	./examples/demo.sh

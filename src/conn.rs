@@ -123,6 +123,8 @@ struct Tls {
     /// A server's first bytes from the peer (a record header's worth), to name what a
     /// non-TLS peer sent the way OpenSSL does ("http request", "wrong version number").
     hello_prefix: Vec<u8>,
+    /// Where the peer's next record starts (reads stop there unless read-ahead is on).
+    records: crate::records::RecordTracker,
 }
 
 #[derive(Default)]
@@ -235,11 +237,20 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// `io::Read` over the connection's read BIO.
-struct BioReader<'a>(&'a Bio);
+/// `io::Read` over the connection's read BIO that, without read-ahead, stops at the end
+/// of the record being read (see [`crate::records`]).
+struct BioReader<'a> {
+    bio: &'a Bio,
+    records: &'a mut crate::records::RecordTracker,
+    read_ahead: bool,
+}
 
 impl Read for BioReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
+        let want = if self.read_ahead { buf.len() } else { buf.len().min(self.records.to_boundary()) };
+        let n = self.bio.read(&mut buf[..want])?;
+        self.records.advance(&buf[..n]);
+        Ok(n)
     }
 }
 
@@ -296,7 +307,15 @@ impl Ssl {
             initial_ctx: ctx.clone(),
             ctx: RwLock::new(ctx),
             settings: Mutex::new(settings),
-            tls: Mutex::new(Tls { engine: Engine::Idle, write_accepted: 0, peer_closed: false, offered: None, started: None, hello_prefix: Vec::new() }),
+            tls: Mutex::new(Tls {
+                engine: Engine::Idle,
+                write_accepted: 0,
+                peer_closed: false,
+                offered: None,
+                started: None,
+                hello_prefix: Vec::new(),
+                records: Default::default(),
+            }),
             bios: Mutex::new(Bios::default()),
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
@@ -586,6 +605,7 @@ impl Ssl {
             offered: None,
             started: None,
             hello_prefix: Vec::new(),
+            records: Default::default(),
         };
         *self.peer() = PeerState::default();
         self.shutdown.store(0, Ordering::Relaxed);
@@ -834,13 +854,20 @@ impl Ssl {
         Ok(())
     }
 
-    /// Reads one batch of records from the read BIO into rustls and processes them.
+    /// Whether more of the peer's bytes can be read without waiting.
+    fn peer_bytes_waiting(&self) -> bool {
+        self.rbio().is_some_and(|b| b.readable_now() > 0)
+    }
+
+    /// Reads from the read BIO into rustls (up to the end of the current record unless
+    /// read-ahead is on) and processes what is complete.
     /// Ok(false) means the transport reached end of stream.
     fn receive(&self, tls: &mut Tls) -> Result<bool, Failure> {
         let Some(rbio) = self.rbio() else {
             return Err(self.fail(Failure::Syscall));
         };
-        let mut r = BioReader(&rbio);
+        let read_ahead = self.settings().read_ahead;
+        let mut r = BioReader { bio: &rbio, records: &mut tls.records, read_ahead };
         let n = match &mut tls.engine {
             Engine::Active(conn) => conn.read_tls(&mut r),
             Engine::Accepting(acc) => acc.read_tls(&mut PrefixReader { inner: r, prefix: &mut tls.hello_prefix }),
@@ -915,15 +942,28 @@ impl Ssl {
                 }
                 Engine::Active(conn) => {
                     let handshaking = conn.is_handshaking();
-                    self.flush(tls)?;
+                    // Reading one record at a time, our answer to the peer's flight is
+                    // sent once the flight has been read, in one write (as OpenSSL's
+                    // buffered flights): a TLS 1.3 client's change_cipher_spec sent alone
+                    // would make Nagle's algorithm hold back its Finished.
+                    if !handshaking || !self.peer_bytes_waiting() {
+                        self.flush(tls)?;
+                    }
                     if !handshaking {
                         if self.state() != HandshakeState::Done {
                             self.finish_handshake(tls);
                         }
                         return Ok(());
                     }
-                    if !self.receive(tls)? {
-                        return Err(self.unexpected_eof(tls));
+                    match self.receive(tls) {
+                        Ok(true) => {}
+                        Ok(false) => return Err(self.unexpected_eof(tls)),
+                        // Nothing more to read after all: whatever we owe goes out first.
+                        Err(Failure::WantRead) => {
+                            self.flush(tls)?;
+                            return Err(self.fail(Failure::WantRead));
+                        }
+                        Err(f) => return Err(f),
                     }
                     self.check_offer_refused(tls);
                     // A close_notify in the middle of a handshake ends it cleanly.
@@ -943,6 +983,14 @@ impl Ssl {
         let ctx = self.ctx();
         self.set_state(HandshakeState::InProgress);
         self.info(SSL_CB_HANDSHAKE_START, 1);
+        crate::log::oxlog!(
+            Info,
+            "handshake start: {} {:p}{}{}",
+            if self.is_server() { "server" } else { "client" },
+            Arc::as_ptr(self),
+            self.hostname().as_ref().map(|h| format!(", server name {}", h.to_string_lossy())).unwrap_or_default(),
+            if self.session().is_some() && !self.is_server() { ", offering a session" } else { "" }
+        );
         if self.is_server() {
             Stats::bump(&self.initial_ctx.stats.accept);
             self.resuming.store(false, Ordering::Relaxed);
@@ -1168,6 +1216,19 @@ impl Ssl {
             self.announce_session(&sess);
         }
         self.info(SSL_CB_HANDSHAKE_DONE, 1);
+        if crate::log::enabled(crate::log::Level::Info) {
+            let p = self.peer();
+            crate::log::line(format_args!(
+                "handshake done: {} {:p}, version {}, cipher {}, resumed {}, ALPN {}, verify result {}",
+                if self.is_server() { "server" } else { "client" },
+                Arc::as_ptr(self),
+                crate::ctx::version_name(p.version).to_string_lossy(),
+                p.cipher.map(|c| c.name.to_string_lossy()).unwrap_or("(none)".into()),
+                if p.reused { "yes" } else { "no" },
+                if p.alpn.is_empty() { "(none)".into() } else { String::from_utf8_lossy(&p.alpn).into_owned() },
+                p.verify_result
+            ));
+        }
     }
 
     /// After a client handshake, the connection's session, as OpenSSL's would be:
@@ -1312,7 +1373,8 @@ impl Ssl {
                     self.flush(&mut tls)?;
                     // At end of stream rustls says on the next read whether close_notify came.
                     eof_seen = !self.receive(&mut tls)?;
-                    received = true;
+                    // A whole record has been taken in (not just part of one).
+                    received |= tls.records.at_boundary();
                 }
                 Err(_) => return Err(self.unexpected_eof(&mut tls)),
             }

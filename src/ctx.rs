@@ -774,3 +774,15 @@ pub fn nid_for_group(id: u16) -> c_int {
 pub fn group_name(id: u16) -> Option<&'static str> {
     group_table().iter().find(|g| g.id == id).map(|g| g.names[0])
 }
+
+/// OpenSSL's name of a protocol version (`SSL_get_version`).
+pub fn version_name(v: u16) -> &'static std::ffi::CStr {
+    match v {
+        0x0304 => c"TLSv1.3",
+        0x0303 => c"TLSv1.2",
+        0x0302 => c"TLSv1.1",
+        0x0301 => c"TLSv1",
+        0x0300 => c"SSLv3",
+        _ => c"unknown",
+    }
+}

@@ -14,5 +14,6 @@ pub mod crypto;
 pub mod ctx;
 pub mod error;
 pub mod keys;
+pub mod records;
 pub mod session;
 pub mod verify;

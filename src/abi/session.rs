@@ -622,7 +622,7 @@ fn hex(bytes: &[u8]) -> String {
 /// The text `SSL_SESSION_print` writes (OpenSSL's layout, fields we have).
 fn session_text(sess: &SslSession) -> String {
     let d = sess.data();
-    let version = super::ssl::version_name(d.version).to_string_lossy();
+    let version = crate::ctx::version_name(d.version).to_string_lossy();
     let cipher = d.cipher.map_or("0000".to_string(), |c| c.name.to_string_lossy().into_owned());
     let verify = d.verify_result;
     // SAFETY: X509_verify_cert_error_string returns a static string.

@@ -471,24 +471,13 @@ pub extern "C" fn SSL_get_error(s: *const SSL, ret_code: c_int) -> c_int {
 
 // ---- what was negotiated ---------------------------------------------------------------
 
-pub(crate) fn version_name(v: u16) -> &'static std::ffi::CStr {
-    match v {
-        0x0304 => c"TLSv1.3",
-        0x0303 => c"TLSv1.2",
-        0x0302 => c"TLSv1.1",
-        0x0301 => c"TLSv1",
-        0x0300 => c"SSLv3",
-        _ => c"unknown",
-    }
-}
-
 #[no_mangle]
 pub extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
     ffi_boundary!("SSL_get_version", ptr::null(), {
         let ssl = try_ref!("SSL_get_version", s, ptr::null());
         let v = ssl.version();
         // Before a handshake OpenSSL names the highest version it would offer.
-        version_name(if v == 0 { ctx::TLS1_3_VERSION } else { v }).as_ptr()
+        ctx::version_name(if v == 0 { ctx::TLS1_3_VERSION } else { v }).as_ptr()
     })
 }
 

@@ -8,6 +8,7 @@ const BIO_FLAGS_READ: c_int = 0x01;
 const BIO_FLAGS_WRITE: c_int = 0x02;
 const BIO_FLAGS_IO_SPECIAL: c_int = 0x04;
 const BIO_FLAGS_SHOULD_RETRY: c_int = 0x08;
+const BIO_CTRL_PENDING: c_int = 10;
 const BIO_CTRL_FLUSH: c_int = 11;
 const BIO_C_GET_FD: c_int = 105;
 const BIO_C_SET_FD: c_int = 104;
@@ -117,6 +118,29 @@ impl Bio {
     pub fn flush(&self) {
         // SAFETY: a control call on a live BIO; FLUSH takes no pointer argument.
         unsafe { openssl_sys::BIO_ctrl(self.0, BIO_CTRL_FLUSH, 0, std::ptr::null_mut()) };
+    }
+
+    /// Bytes that can be read now without waiting: what a memory, pair or buffering BIO
+    /// holds, else what the kernel has queued on the descriptor underneath (0 when
+    /// unknown).
+    pub fn readable_now(&self) -> usize {
+        // SAFETY: a control call on a live BIO; PENDING takes no pointer argument.
+        let pending = unsafe { openssl_sys::BIO_ctrl(self.0, BIO_CTRL_PENDING, 0, std::ptr::null_mut()) };
+        if pending > 0 {
+            return pending as usize;
+        }
+        let fd = self.fd();
+        if fd < 0 {
+            return 0;
+        }
+        let mut queued: c_int = 0;
+        // SAFETY: FIONREAD writes one int; a descriptor that does not support it fails.
+        let rc = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut queued as *mut c_int) };
+        if rc == 0 && queued > 0 {
+            queued as usize
+        } else {
+            0
+        }
     }
 
     /// The descriptor of the first descriptor BIO in the chain, or -1.

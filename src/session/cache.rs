@@ -193,8 +193,12 @@ impl rustls::server::ProducesTickets for TicketBridge {
         self.0.enabled()
     }
 
+    /// OpenSSL's ticket lifetime hint: the session timeout of the context the session
+    /// is made under (at most the seven days RFC 8446 allows).
     fn lifetime(&self) -> u32 {
-        self.0.lifetime()
+        const MAX_TICKET_LIFETIME: u64 = 7 * 24 * 3600;
+        crate::conn::current(|ssl| ssl.initial_ctx.settings().session_timeout.min(MAX_TICKET_LIFETIME) as u32)
+            .unwrap_or_else(|| self.0.lifetime())
     }
 
     /// The ticket also carries the session ID context it was issued under, so that a
