@@ -27,3 +27,21 @@ for v in tls1.3 tls1.2; do
   LD_LIBRARY_PATH="$lib" ./demo_client "$(cat port)" ca.pem "$v"
   wait "$srv"
 done
+
+# curl (Debian's, libcurl's OpenSSL backend) on oxissl against the same server on oxissl:
+# two URLs in one curl run, so the second connection offers the first one's session.
+with="$top/tools/with-oxissl"
+echo "curl's libssl under with-oxissl: $(OXISSL_LIB="$lib" "$with" ldd "$(command -v curl)" | awk '/libssl/{print $3}')"
+for v in "--tlsv1.3" "--tlsv1.2 --tls-max 1.2"; do
+  echo "== curl $v: curl and server on oxissl, two fetches in one run"
+  rm -f port
+  LD_LIBRARY_PATH="$lib" ./demo_server port server.pem server.key 2 &
+  srv=$!
+  for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+  url="https://localhost:$(cat port)/"
+  # shellcheck disable=SC2086
+  OXISSL_LIB="$lib" "$with" curl -sS -v $v --cacert ca.pem "$url" "$url" 2>&1 \
+    | grep -E "SSL connection using|ALPN: server accepted|certificate verify|re-using session|^server:" \
+    | sed 's/^\* */  curl: /; s/^server:/  body: server:/'
+  wait "$srv"
+done

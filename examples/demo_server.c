@@ -1,4 +1,5 @@
-/* A small TLS server: accepts N connections on 127.0.0.1:PORT, answers one line each. */
+/* A small TLS server: accepts N connections on 127.0.0.1:PORT and answers each with what it
+ * negotiated: one line, or an HTTP response when the request is an HTTP GET (for curl). */
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <arpa/inet.h>
@@ -8,6 +9,21 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* ALPN: take http/1.1 when the client offers it. */
+static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                       const unsigned char *in, unsigned int inlen, void *arg)
+{
+    static const unsigned char http11[] = "\x08http/1.1";
+    unsigned char *sel;
+    (void)ssl;
+    (void)arg;
+    if (SSL_select_next_proto(&sel, outlen, http11, sizeof(http11) - 1, in, inlen)
+        != OPENSSL_NPN_NEGOTIATED)
+        return SSL_TLSEXT_ERR_NOACK;
+    *out = sel;
+    return SSL_TLSEXT_ERR_OK;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,6 +38,7 @@ int main(int argc, char **argv)
         return 1;
     }
     SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"demo", 4);
+    SSL_CTX_set_alpn_select_cb(ctx, select_alpn, NULL);
 
     int ls = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
@@ -47,11 +64,18 @@ int main(int argc, char **argv)
             char buf[256];
             int n = SSL_read(ssl, buf, sizeof(buf) - 1);
             if (n > 0) {
-                char reply[300];
-                int len = snprintf(reply, sizeof(reply), "server: %s %s reused=%d\n",
+                char line[300], reply[600];
+                int len = snprintf(line, sizeof(line), "server: %s %s reused=%d\n",
                                    SSL_get_version(ssl),
                                    SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)),
                                    SSL_session_reused(ssl));
+                if (n >= 4 && memcmp(buf, "GET ", 4) == 0)
+                    len = snprintf(reply, sizeof(reply),
+                                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                   "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
+                                   len, line);
+                else
+                    memcpy(reply, line, (size_t)len + 1);
                 SSL_write(ssl, reply, len);
             }
             SSL_shutdown(ssl);
