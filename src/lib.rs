@@ -17,3 +17,6 @@ pub mod keys;
 pub mod records;
 pub mod session;
 pub mod verify;
+
+#[global_allocator]
+static GLOBAL: abi::alloc::OxAlloc = abi::alloc::OxAlloc;

@@ -9,6 +9,7 @@
 pub mod macros;
 pub mod ownership;
 
+pub mod alloc;
 pub mod cipher;
 pub mod conf;
 pub mod cookie;
