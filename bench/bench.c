@@ -4,12 +4,24 @@
  * live in one process and talk over a BIO pair, so the figures measure the TLS
  * library, not the network.
  *
+ * The loopback TCP figure is the exception: a server process with one thread per core
+ * accepts on 127.0.0.1 while a forked client process (one thread per core) connects,
+ * verifies and closes, as fast as it can.
+ *
  * usage: bench CERTDIR FIGURE SECONDS
  * prints: "FIGURE VALUE UNIT"
  */
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <arpa/inet.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +263,127 @@ static void memory(int count)
     SSL_CTX_free(sctx);
 }
 
+/* ---- loopback TCP: full TLS 1.3 handshakes, server threads vs a client process ---- */
+
+static struct {
+    SSL_CTX *ctx;
+    int fd;            /* listening socket (server) */
+    int port;
+    double until;      /* clients stop then */
+    atomic_long done;  /* handshakes completed by the server */
+    atomic_int stop;
+} g_tcp;
+
+static void *tcp_server_thread(void *arg)
+{
+    (void)arg;
+    char b[64];
+    while (!atomic_load(&g_tcp.stop)) {
+        int fd = accept(g_tcp.fd, NULL, NULL);
+        if (fd < 0)
+            continue;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        SSL *ssl = SSL_new(g_tcp.ctx);
+        SSL_set_fd(ssl, fd);
+        if (SSL_accept(ssl) == 1) {
+            atomic_fetch_add(&g_tcp.done, 1);
+            while (SSL_read(ssl, b, sizeof(b)) > 0) {
+            }
+        }
+        ERR_clear_error();
+        SSL_free(ssl);
+        /* Reset rather than linger in TIME_WAIT: thousands of connections a second. */
+        struct linger lg = {1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        close(fd);
+    }
+    return NULL;
+}
+
+static void *tcp_client_thread(void *arg)
+{
+    SSL_CTX *cctx = arg;
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(g_tcp.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    while (now() < g_tcp.until) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+            close(fd);
+            continue;
+        }
+        SSL *ssl = SSL_new(cctx);
+        SSL_set_fd(ssl, fd);
+        SSL_set1_host(ssl, "localhost");
+        SSL_set_tlsext_host_name(ssl, "localhost");
+        if (SSL_connect(ssl) == 1)
+            SSL_shutdown(ssl);
+        else
+            die("tcp client handshake");
+        SSL_free(ssl);
+        close(fd);
+    }
+    return NULL;
+}
+
+static void tcp_handshakes(double secs)
+{
+    int n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    signal(SIGPIPE, SIG_IGN);
+    g_tcp.ctx = server_ctx("server-p256.pem", "server-p256.key", TLS1_3_VERSION, 1);
+    g_tcp.fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(g_tcp.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in a = {0};
+    socklen_t al = sizeof(a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(g_tcp.fd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(g_tcp.fd, 1024) != 0
+        || getsockname(g_tcp.fd, (struct sockaddr *)&a, &al) != 0)
+        die("listen");
+    g_tcp.port = ntohs(a.sin_port);
+    /* Warm-up of 10% of the time, then the measured window. */
+    double warm = secs / 10, start = now() + warm;
+    g_tcp.until = start + secs;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        SSL_CTX *cctx = client_ctx(TLS1_3_VERSION, NULL);
+        pthread_t t[64];
+        for (int i = 0; i < n && i < 64; i++)
+            pthread_create(&t[i], NULL, tcp_client_thread, cctx);
+        for (int i = 0; i < n && i < 64; i++)
+            pthread_join(t[i], NULL);
+        _exit(0);
+    }
+    pthread_t t[64];
+    for (int i = 0; i < n && i < 64; i++)
+        pthread_create(&t[i], NULL, tcp_server_thread, NULL);
+    while (now() < start)
+        usleep(1000);
+    long d0 = atomic_load(&g_tcp.done);
+    double t0 = now();
+    while (now() < g_tcp.until)
+        usleep(1000);
+    long d1 = atomic_load(&g_tcp.done);
+    double t1 = now();
+    int st;
+    waitpid(pid, &st, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("tcp clients");
+    atomic_store(&g_tcp.stop, 1);
+    shutdown(g_tcp.fd, SHUT_RDWR);
+    for (int i = 0; i < n && i < 64; i++)
+        pthread_join(t[i], NULL);
+    printf("%.1f handshakes/s\n", (d1 - d0) / (t1 - t0));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -284,6 +417,8 @@ int main(int argc, char **argv)
         bulk(TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384", 1024, secs);
     else if (!strcmp(f, "bulk-chacha-1k"))
         bulk(TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", 1024, secs);
+    else if (!strcmp(f, "tcp-tls13-p256"))
+        tcp_handshakes(secs);
     else if (!strcmp(f, "memory-1000"))
         memory(1000);
     else if (!strcmp(f, "memory-10000"))

@@ -18,9 +18,9 @@ out="$top/target/bench"
 mkdir -p "$out"
 certs="$top/target/c-tests/certs"
 "$top/c-tests/certs.sh" "$certs" > "$out/certs.log" 2>&1
-cc -O2 -o "$out/bench" "$top/bench/bench.c" -lssl -lcrypto
+cc -O2 -pthread -o "$out/bench" "$top/bench/bench.c" -lssl -lcrypto
 lib="$top/target/release"
-figures="full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls13-ticket resumed-tls12-id resumed-tls12-ticket bulk-aes128-16k bulk-aes256-16k bulk-chacha-16k bulk-aes128-1k bulk-aes256-1k bulk-chacha-1k memory-1000 memory-10000"
+figures="full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls13-ticket resumed-tls12-id resumed-tls12-ticket bulk-aes128-16k bulk-aes256-16k bulk-chacha-16k bulk-aes128-1k bulk-aes256-1k bulk-chacha-1k tcp-tls13-p256 memory-1000 memory-10000"
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
