@@ -10,6 +10,9 @@ use crate::crypto::x509::X509Cert;
 use crate::ctx::{self, Settings, SslCtx};
 use crate::error;
 
+const SSL_CTRL_SET_TMP_DH: c_int = 3;
+const SSL_CTRL_SET_TMP_ECDH: c_int = 4;
+const SSL_CTRL_SET_TMP_DH_CB: c_int = 6;
 const SSL_CTRL_EXTRA_CHAIN_CERT: c_int = 14;
 const SSL_CTRL_SESS_NUMBER: c_int = 20;
 const SSL_CTRL_SESS_CONNECT: c_int = 21;
@@ -123,6 +126,32 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
         SSL_CTRL_SET_DH_AUTO => {
             s.dh_auto = larg != 0;
             1
+        }
+        // `SSL_CTX_set_tmp_dh`: accepted and not kept, like `set_dh_auto`: rustls offers
+        // no finite-field DHE suites, so no DH parameters are ever used.
+        SSL_CTRL_SET_TMP_DH => {
+            if parg.is_null() {
+                error::raise_null("SSL_CTX_set_tmp_dh");
+                return Some(0);
+            }
+            1
+        }
+        // `SSL_CTX_set_tmp_ecdh`: the key's curve becomes the only group, as in OpenSSL 3.
+        SSL_CTRL_SET_TMP_ECDH => {
+            let Some(nid) = crate::crypto::pkey::ec_key_curve_nid(parg as *const openssl_sys::EC_KEY) else {
+                error::raise_null("SSL_CTX_set_tmp_ecdh");
+                return Some(0);
+            };
+            match ctx::groups_from_nids(&[nid]) {
+                Some(g) => {
+                    s.groups = g;
+                    1
+                }
+                None => {
+                    error::raise(error::SSL_R_UNSUPPORTED_ELLIPTIC_CURVE);
+                    0
+                }
+            }
         }
         SSL_CTRL_SET_MSG_CALLBACK_ARG => {
             super::info::set_msg_callback_arg(s, parg);
@@ -425,6 +454,9 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
                 c.set_callbacks(|cbs| cbs.servername = cb);
                 1
             }
+            // `SSL_CTX_set_tmp_dh_callback` through the control: accepted, never called
+            // (rustls offers no DHE suites).
+            SSL_CTRL_SET_TMP_DH_CB => 1,
             SSL_CTRL_SET_MSG_CALLBACK => {
                 // SAFETY: SSL_CTX_set_msg_callback's callback cast to the generic type.
                 let cb: ctx::MsgCb = unsafe { std::mem::transmute::<GenericCb, ctx::MsgCb>(fp) };

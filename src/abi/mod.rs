@@ -11,6 +11,7 @@ pub mod ownership;
 
 pub mod alloc;
 pub mod cipher;
+pub mod compat;
 pub mod conf;
 pub mod cookie;
 pub mod ctrl;

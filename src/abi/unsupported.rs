@@ -16,7 +16,7 @@ use std::ptr;
 use libc::{off_t, ssize_t};
 use openssl_sys::{
     stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, BIO, BIO_METHOD, COMP_METHOD,
-    DH, ENGINE, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_MD, EVP_PKEY, X509, X509_STORE_CTX,
+    ENGINE, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_MD, EVP_PKEY, X509, X509_STORE_CTX,
 };
 
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
@@ -197,26 +197,10 @@ pub extern "C" fn SSL_COMP_get0_name(_comp: *const SSL_COMP) -> *const c_char {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_COMP_get_compression_methods() -> *mut stack_st_SSL_COMP {
-    ffi_boundary!("SSL_COMP_get_compression_methods", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_COMP_get_compression_methods");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_COMP_get_id(_comp: *const SSL_COMP) -> c_int {
     ffi_boundary!("SSL_COMP_get_id", -1, {
         crate::error::raise_unsupported("SSL_COMP_get_id");
         -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_COMP_get_name(_comp: *const COMP_METHOD) -> *const c_char {
-    ffi_boundary!("SSL_COMP_get_name", ptr::null(), {
-        crate::error::raise_unsupported("SSL_COMP_get_name");
-        ptr::null()
     })
 }
 
@@ -516,14 +500,6 @@ pub extern "C" fn SSL_CTX_set0_ctlog_store(_ctx: *mut SSL_CTX, _logs: *mut CTLOG
 pub extern "C" fn SSL_CTX_set0_security_ex_data(_ctx: *mut SSL_CTX, _ex: *mut c_void) {
     ffi_boundary!("SSL_CTX_set0_security_ex_data", (), {
         crate::error::raise_unsupported("SSL_CTX_set0_security_ex_data")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set0_tmp_dh_pkey(_ctx: *mut SSL_CTX, _dhpkey: *mut EVP_PKEY) -> c_int {
-    ffi_boundary!("SSL_CTX_set0_tmp_dh_pkey", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set0_tmp_dh_pkey");
-        0
     })
 }
 
@@ -933,16 +909,6 @@ pub extern "C" fn SSL_CTX_set_tlsext_use_srtp(
     ffi_boundary!("SSL_CTX_set_tlsext_use_srtp", 1, {
         crate::error::raise_unsupported("SSL_CTX_set_tlsext_use_srtp");
         1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_tmp_dh_callback(
-    _ctx: *mut SSL_CTX,
-    _dh: Option<unsafe extern "C" fn(*mut SSL, c_int, c_int) -> *mut DH>,
-) {
-    ffi_boundary!("SSL_CTX_set_tmp_dh_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_tmp_dh_callback")
     })
 }
 
@@ -1640,14 +1606,6 @@ pub extern "C" fn SSL_set0_security_ex_data(_s: *mut SSL, _ex: *mut c_void) {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set0_tmp_dh_pkey(_s: *mut SSL, _dhpkey: *mut EVP_PKEY) -> c_int {
-    ffi_boundary!("SSL_set0_tmp_dh_pkey", 0, {
-        crate::error::raise_unsupported("SSL_set0_tmp_dh_pkey");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_set_allow_early_data_cb(
     _s: *mut SSL,
     _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
@@ -1933,16 +1891,6 @@ pub extern "C" fn SSL_set_tlsext_use_srtp(_ssl: *mut SSL, _profiles: *const c_ch
     ffi_boundary!("SSL_set_tlsext_use_srtp", 1, {
         crate::error::raise_unsupported("SSL_set_tlsext_use_srtp");
         1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_tmp_dh_callback(
-    _ssl: *mut SSL,
-    _dh: Option<unsafe extern "C" fn(*mut SSL, c_int, c_int) -> *mut DH>,
-) {
-    ffi_boundary!("SSL_set_tmp_dh_callback", (), {
-        crate::error::raise_unsupported("SSL_set_tmp_dh_callback")
     })
 }
 

@@ -75,3 +75,13 @@ pub fn push_lib(lib: c_int, reason: c_int) {
     let loc = std::panic::Location::caller();
     push(lib, reason, loc.file(), loc.line(), None);
 }
+
+/// libcrypto's text for an error of library `lib` (`ERR_reason_error_string`), if known.
+pub fn reason_text(lib: c_int, reason: c_int) -> Option<String> {
+    // ERR_PACK for OpenSSL 3: library in bits 23..30, reason (with its flags) below.
+    let code = ((lib as c_ulong & 0xff) << 23) | (reason as c_ulong & 0x7f_ffff);
+    // SAFETY: returns NULL or a static NUL-terminated string.
+    let p = unsafe { openssl_sys::ERR_reason_error_string(code) };
+    // SAFETY: checked non-NULL; libcrypto's strings live for the process.
+    (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}

@@ -255,3 +255,19 @@ impl EvpPkey {
         }
     }
 }
+
+/// The curve NID of an `EC_KEY` (`SSL_CTX_set_tmp_ecdh`), or None for NULL / no named curve.
+pub fn ec_key_curve_nid(key: *const openssl_sys::EC_KEY) -> Option<c_int> {
+    if key.is_null() {
+        return None;
+    }
+    // SAFETY: a live EC_KEY borrowed for the call; its group belongs to it.
+    let nid = unsafe {
+        let group = openssl_sys::EC_KEY_get0_group(key);
+        if group.is_null() {
+            return None;
+        }
+        openssl_sys::EC_GROUP_get_curve_name(group)
+    };
+    (nid != 0).then_some(nid)
+}

@@ -55,3 +55,25 @@ impl Drop for CipherStack {
         unsafe { sys::OPENSSL_sk_free(self.0) }
     }
 }
+
+/// One empty stack for the life of the process (`SSL_COMP_get_compression_methods`:
+/// callers may look at it, never free it).
+pub fn empty_static_stack() -> *mut OPENSSL_STACK {
+    struct Shared(*mut OPENSSL_STACK);
+    // SAFETY: the stack is created once, never modified by us and never freed.
+    unsafe impl Send for Shared {}
+    unsafe impl Sync for Shared {}
+    static EMPTY: once_cell::sync::Lazy<Shared> =
+        // SAFETY: a fresh empty stack owned by this static.
+        once_cell::sync::Lazy::new(|| Shared(unsafe { sys::OPENSSL_sk_new_null() }));
+    EMPTY.0
+}
+
+/// libcrypto's name of a compression method (`COMP_get_name`), NULL for NULL.
+pub fn comp_method_name(comp: *const openssl_sys::COMP_METHOD) -> *const std::os::raw::c_char {
+    if comp.is_null() {
+        return std::ptr::null();
+    }
+    // SAFETY: a live COMP_METHOD from libcrypto; the name is static.
+    unsafe { sys::COMP_get_name(comp) }
+}

@@ -10,6 +10,7 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 pub type X509VerifyCb = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>;
 
 extern "C" {
+    pub fn COMP_get_name(comp: *const openssl_sys::COMP_METHOD) -> *const c_char;
     pub fn CRYPTO_strdup(s: *const c_char, file: *const c_char, line: c_int) -> *mut c_char;
     pub fn ERR_peek_error() -> std::os::raw::c_ulong;
     pub fn ERR_peek_last_error() -> std::os::raw::c_ulong;

@@ -49,8 +49,8 @@ fn log_error(reason: c_int, data: Option<&str>, loc: &std::panic::Location<'_>) 
     crate::log::oxlog!(
         Info,
         "error queued: {} ({}){}{} at {}:{}",
-        strings::reason_string(reason).unwrap_or("unknown reason"),
-        reason & 0x7f_ffff,
+        queue::reason_text(ERR_LIB_SSL, reason).unwrap_or_else(|| "unknown reason".into()),
+        reason & 0xfff,
         if data.is_some() { ": " } else { "" },
         data.unwrap_or(""),
         loc.file(),

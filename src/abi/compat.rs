@@ -1,0 +1,81 @@
+//! OpenSSL settings that have nothing to act on under rustls but that programs make at
+//! start-up as a matter of course: Diffie-Hellman parameters (rustls offers no
+//! finite-field DHE suites, so none are ever used) and record compression (rustls,
+//! like OpenSSL 3.0's defaults, never compresses: the method list is empty). They are
+//! accepted as OpenSSL accepts them, so that such a program runs; README lists them.
+use std::os::raw::{c_char, c_int};
+use std::ptr;
+
+use openssl_sys::{COMP_METHOD, DH, EVP_PKEY};
+
+use super::unsupported::stack_st_SSL_COMP;
+use super::{SSL, SSL_CTX};
+use crate::crypto::pkey::EvpPkey;
+
+/// `SSL_CTX_set_tmp_dh_callback`'s callback type.
+pub type TmpDhCb = Option<unsafe extern "C" fn(*mut SSL, c_int, c_int) -> *mut DH>;
+
+/// Takes the caller's DH key (set0: ours to release) and releases it.
+fn take_dh_pkey(name: &str, dhpkey: *mut EVP_PKEY) -> c_int {
+    // SAFETY: set0 hands over the caller's reference; dropping it releases it.
+    match unsafe { EvpPkey::from_owned(dhpkey) } {
+        Some(_released) => 1,
+        None => {
+            crate::error::raise_null(name);
+            0
+        }
+    }
+}
+
+/// `SSL_CTX_set0_tmp_dh_pkey`: accepted; the key is released (no DHE suite uses it).
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set0_tmp_dh_pkey(ctx: *mut SSL_CTX, dhpkey: *mut EVP_PKEY) -> c_int {
+    ffi_boundary!("SSL_CTX_set0_tmp_dh_pkey", 0, {
+        let _c = try_ref!("SSL_CTX_set0_tmp_dh_pkey", ctx, 0);
+        take_dh_pkey("SSL_CTX_set0_tmp_dh_pkey", dhpkey)
+    })
+}
+
+/// `SSL_set0_tmp_dh_pkey`: as `SSL_CTX_set0_tmp_dh_pkey`.
+#[no_mangle]
+pub extern "C" fn SSL_set0_tmp_dh_pkey(s: *mut SSL, dhpkey: *mut EVP_PKEY) -> c_int {
+    ffi_boundary!("SSL_set0_tmp_dh_pkey", 0, {
+        let _ssl = try_ref!("SSL_set0_tmp_dh_pkey", s, 0);
+        take_dh_pkey("SSL_set0_tmp_dh_pkey", dhpkey)
+    })
+}
+
+/// `SSL_CTX_set_tmp_dh_callback`: accepted; never called (no DHE suite needs it).
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_tmp_dh_callback(ctx: *mut SSL_CTX, dh: TmpDhCb) {
+    ffi_boundary!("SSL_CTX_set_tmp_dh_callback", (), {
+        let _c = try_ref!("SSL_CTX_set_tmp_dh_callback", ctx, ());
+        let _ = dh;
+    })
+}
+
+/// `SSL_set_tmp_dh_callback`: as `SSL_CTX_set_tmp_dh_callback`.
+#[no_mangle]
+pub extern "C" fn SSL_set_tmp_dh_callback(s: *mut SSL, dh: TmpDhCb) {
+    ffi_boundary!("SSL_set_tmp_dh_callback", (), {
+        let _ssl = try_ref!("SSL_set_tmp_dh_callback", s, ());
+        let _ = dh;
+    })
+}
+
+/// `SSL_COMP_get_compression_methods`: the (empty) list of compression methods, one
+/// stack for the process that the caller must not free, as OpenSSL's.
+#[no_mangle]
+pub extern "C" fn SSL_COMP_get_compression_methods() -> *mut stack_st_SSL_COMP {
+    ffi_boundary!("SSL_COMP_get_compression_methods", ptr::null_mut(), {
+        crate::crypto::stack::empty_static_stack() as *mut stack_st_SSL_COMP
+    })
+}
+
+/// `SSL_COMP_get_name`: libcrypto's name of a compression method; NULL for NULL.
+#[no_mangle]
+pub extern "C" fn SSL_COMP_get_name(comp: *const COMP_METHOD) -> *const c_char {
+    ffi_boundary!("SSL_COMP_get_name", ptr::null(), {
+        crate::crypto::stack::comp_method_name(comp)
+    })
+}
