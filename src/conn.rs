@@ -39,6 +39,7 @@ pub const SSL_ERROR_WANT_WRITE: c_int = 3;
 pub const SSL_ERROR_WANT_X509_LOOKUP: c_int = 4;
 pub const SSL_ERROR_SYSCALL: c_int = 5;
 pub const SSL_ERROR_ZERO_RETURN: c_int = 6;
+pub const SSL_ERROR_WANT_CLIENT_HELLO_CB: c_int = 11;
 
 pub const SSL_CB_LOOP: c_int = 0x01;
 pub const SSL_CB_EXIT: c_int = 0x02;
@@ -63,6 +64,8 @@ pub enum Failure {
     /// A fatal error that ended the stream while reading (a fatal alert from the peer,
     /// or end of stream without close_notify): `SSL_read` returns 0, not -1.
     Closed,
+    /// The client-hello callback suspended the handshake.
+    WantClientHello,
 }
 
 impl Failure {
@@ -74,6 +77,7 @@ impl Failure {
             Failure::Syscall => 4,
             Failure::Ssl => 5,
             Failure::Closed => 6,
+            Failure::WantClientHello => 7,
         }
     }
 
@@ -85,6 +89,7 @@ impl Failure {
             4 => Failure::Syscall,
             5 => Failure::Ssl,
             6 => Failure::Closed,
+            7 => Failure::WantClientHello,
             _ => return None,
         })
     }
@@ -104,6 +109,8 @@ enum Engine {
     Idle,
     /// A server waiting for the ClientHello (SNI and ALPN callbacks run after it).
     Accepting(Box<Acceptor>),
+    /// The ClientHello is in and the client-hello callback asked to be called again.
+    HelloReceived(Box<rustls::server::Accepted>),
     Active(Connection),
     /// A fatal error ended the connection.
     Dead,
@@ -120,9 +127,10 @@ struct Tls {
     /// The client's session when its handshake started (offered, or a fresh one);
     /// weak, so that replacing it mid-handshake frees it at once, as in OpenSSL.
     started: Option<std::sync::Weak<SslSession>>,
-    /// A server's first bytes from the peer (a record header's worth), to name what a
-    /// non-TLS peer sent the way OpenSSL does ("http request", "wrong version number").
-    hello_prefix: Vec<u8>,
+    /// A server's first bytes from the peer, up to the whole ClientHello: the record
+    /// header names what a non-TLS peer sent the way OpenSSL does ("http request",
+    /// "wrong version number"), and the ClientHello feeds `SSL_client_hello_*`.
+    hello_bytes: Vec<u8>,
     /// Where the peer's next record starts (reads stop there unless read-ahead is on).
     records: crate::records::RecordTracker,
 }
@@ -160,6 +168,8 @@ pub struct PeerState {
     pub peer_groups: Vec<rustls::NamedGroup>,
     /// Server: the suites the client offered that we know, in its order.
     pub client_ciphers: Vec<&'static crate::cipher::SslCipher>,
+    /// Server: the ClientHello as sent, while the handshake runs (`SSL_client_hello_*`).
+    pub client_hello: Option<Arc<crate::hello::ClientHello>>,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
@@ -254,7 +264,10 @@ impl Read for BioReader<'_> {
     }
 }
 
-/// Reads through `inner`, keeping the first record header's worth of bytes.
+/// Reads through `inner`, keeping a copy of what the client sends first (at most
+/// [`HELLO_COPY_MAX`] bytes: a ClientHello never needs more).
+const HELLO_COPY_MAX: usize = 0x1_0000 + 5 * 16;
+
 struct PrefixReader<'a, 'b> {
     inner: BioReader<'a>,
     prefix: &'b mut Vec<u8>,
@@ -263,7 +276,7 @@ struct PrefixReader<'a, 'b> {
 impl Read for PrefixReader<'_, '_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let want = 5usize.saturating_sub(self.prefix.len()).min(n);
+        let want = HELLO_COPY_MAX.saturating_sub(self.prefix.len()).min(n);
         self.prefix.extend_from_slice(&buf[..want]);
         Ok(n)
     }
@@ -313,7 +326,7 @@ impl Ssl {
                 peer_closed: false,
                 offered: None,
                 started: None,
-                hello_prefix: Vec::new(),
+                hello_bytes: Vec::new(),
                 records: Default::default(),
             }),
             bios: Mutex::new(Bios::default()),
@@ -604,7 +617,7 @@ impl Ssl {
             peer_closed: false,
             offered: None,
             started: None,
-            hello_prefix: Vec::new(),
+            hello_bytes: Vec::new(),
             records: Default::default(),
         };
         *self.peer() = PeerState::default();
@@ -811,6 +824,7 @@ impl Ssl {
             Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
+            Some(Failure::WantClientHello) => SSL_ERROR_WANT_CLIENT_HELLO_CB,
             Some(Failure::Ssl | Failure::Closed) => SSL_ERROR_SSL,
             _ => {
                 // try_lock: SSL_get_error may be called from a callback inside a handshake.
@@ -870,7 +884,7 @@ impl Ssl {
         let mut r = BioReader { bio: &rbio, records: &mut tls.records, read_ahead };
         let n = match &mut tls.engine {
             Engine::Active(conn) => conn.read_tls(&mut r),
-            Engine::Accepting(acc) => acc.read_tls(&mut PrefixReader { inner: r, prefix: &mut tls.hello_prefix }),
+            Engine::Accepting(acc) => acc.read_tls(&mut PrefixReader { inner: r, prefix: &mut tls.hello_bytes }),
             _ => return Err(self.fail(Failure::Ssl)),
         };
         match n {
@@ -939,6 +953,12 @@ impl Ssl {
                         return Err(self.unexpected_eof(tls));
                     }
                     self.accept_hello(tls)?;
+                }
+                Engine::HelloReceived(_) => {
+                    let Engine::HelloReceived(accepted) = std::mem::replace(&mut tls.engine, Engine::Dead) else {
+                        unreachable!()
+                    };
+                    self.proceed_with_hello(tls, *accepted)?;
                 }
                 Engine::Active(conn) => {
                     let handshaking = conn.is_handshaking();
@@ -1046,7 +1066,8 @@ impl Ssl {
             Err((e, mut alert)) => {
                 // OpenSSL names a non-TLS first record by its header and, when the
                 // peer is not speaking TLS at all, sends it no alert.
-                let Some(reason) = error::reason_for_record_header(&tls.hello_prefix, true) else {
+                let header = &tls.hello_bytes[..tls.hello_bytes.len().min(5)];
+                let Some(reason) = error::reason_for_record_header(header, true) else {
                     if let Some(wbio) = self.wbio() {
                         let _ = alert.write_all(&mut BioWriter(&wbio));
                     }
@@ -1063,6 +1084,38 @@ impl Ssl {
                 return Err(self.fail(Failure::Ssl));
             }
         };
+        {
+            let hello = accepted.client_hello();
+            let mut peer = self.peer();
+            peer.servername = hello.server_name().and_then(|n| CString::new(n).ok());
+            peer.peer_sigalgs = hello.signature_schemes().to_vec();
+            peer.peer_groups = hello.named_groups().map(<[_]>::to_vec).unwrap_or_default();
+            peer.client_ciphers = hello.cipher_suites().iter().filter_map(|&cs| crate::cipher::by_suite(cs)).collect();
+            peer.client_hello = crate::hello::ClientHello::from_records(&tls.hello_bytes).map(Arc::new);
+        }
+        tls.hello_bytes = Vec::new();
+        self.proceed_with_hello(tls, accepted)
+    }
+
+    /// The ClientHello is in: the client-hello callback (which may suspend the
+    /// handshake), the SNI and ALPN callbacks, then the server connection with the
+    /// (possibly switched) context's configuration.
+    fn proceed_with_hello(self: &Arc<Self>, tls: &mut Tls, accepted: rustls::server::Accepted) -> Result<(), Failure> {
+        match crate::abi::hello::run_client_hello_callback(self) {
+            crate::abi::hello::HelloVerdict::Proceed => {}
+            crate::abi::hello::HelloVerdict::Retry => {
+                tls.engine = Engine::HelloReceived(Box::new(accepted));
+                return Err(self.fail(Failure::WantClientHello));
+            }
+            crate::abi::hello::HelloVerdict::Fail(_alert) => {
+                // Like the SNI callback's failure: rustls' acceptor sends no alert of our
+                // choosing here (README); the reason is OpenSSL's.
+                error::raise(error::SSL_R_CALLBACK_FAILED);
+                tls.engine = Engine::Dead;
+                self.set_state(HandshakeState::Failed);
+                return Err(self.fail(Failure::Ssl));
+            }
+        }
         let hello = accepted.client_hello();
         let offered_alpn: Option<Vec<u8>> = hello.alpn().map(|protos| {
             let mut wire = Vec::new();
@@ -1072,13 +1125,6 @@ impl Ssl {
             }
             wire
         });
-        {
-            let mut peer = self.peer();
-            peer.servername = hello.server_name().and_then(|n| CString::new(n).ok());
-            peer.peer_sigalgs = hello.signature_schemes().to_vec();
-            peer.peer_groups = hello.named_groups().map(<[_]>::to_vec).unwrap_or_default();
-            peer.client_ciphers = hello.cipher_suites().iter().filter_map(|&cs| crate::cipher::by_suite(cs)).collect();
-        }
 
         if let Err(reason) = crate::abi::ssl::run_servername_callback(self) {
             error::raise(reason);
@@ -1209,6 +1255,7 @@ impl Ssl {
             }
         }
         self.set_state(HandshakeState::Done);
+        self.peer().client_hello = None;
         // Each new session in turn becomes the connection's (releasing the one before)
         // and is announced, in OpenSSL's order.
         for sess in made {
@@ -1517,6 +1564,11 @@ impl Ssl {
 
     pub fn session_reused(&self) -> bool {
         self.peer().reused
+    }
+
+    /// The ClientHello of a server handshake in progress.
+    pub fn client_hello(&self) -> Option<Arc<crate::hello::ClientHello>> {
+        self.peer().client_hello.clone()
     }
 }
 

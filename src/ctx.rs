@@ -280,6 +280,8 @@ pub type AlpnSelectCb = Option<
     unsafe extern "C" fn(*mut crate::abi::SSL, *mut *const u8, *mut u8, *const u8, c_uint, *mut c_void) -> c_int,
 >;
 pub type ServernameCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
+/// `SSL_CTX_set_client_hello_cb`'s callback type.
+pub type ClientHelloCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
 pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c_char)>;
 pub type InfoCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, c_int, c_int)>;
 pub type NewSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION) -> c_int>;
@@ -295,6 +297,8 @@ pub struct Callbacks {
     pub alpn_select_arg: AppPtr,
     pub servername: ServernameCb,
     pub servername_arg: AppPtr,
+    pub client_hello: ClientHelloCb,
+    pub client_hello_arg: AppPtr,
     pub keylog: KeylogCb,
     pub info: InfoCb,
     pub new_session: NewSessionCb,

@@ -13,6 +13,7 @@ pub mod conn;
 pub mod crypto;
 pub mod ctx;
 pub mod error;
+pub mod hello;
 pub mod keys;
 pub mod records;
 pub mod session;

@@ -3,7 +3,9 @@
 //! finite-field DHE suites, so none are ever used) and record compression (rustls,
 //! like OpenSSL 3.0's defaults, never compresses: the method list is empty). They are
 //! accepted as OpenSSL accepts them, so that such a program runs; README lists them.
-use std::os::raw::{c_char, c_int};
+//! So are the queries about features rustls lacks whose honest answer is "none"
+//! (renegotiation, asynchronous jobs) and the NPN callbacks, which are never called.
+use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
 use std::ptr;
 
 use openssl_sys::{COMP_METHOD, DH, EVP_PKEY};
@@ -77,5 +79,79 @@ pub extern "C" fn SSL_COMP_get_compression_methods() -> *mut stack_st_SSL_COMP {
 pub extern "C" fn SSL_COMP_get_name(comp: *const COMP_METHOD) -> *const c_char {
     ffi_boundary!("SSL_COMP_get_name", ptr::null(), {
         crate::crypto::stack::comp_method_name(comp)
+    })
+}
+
+/// `SSL_renegotiate_pending`: never (rustls does not renegotiate; `SSL_renegotiate`
+/// itself fails naming itself).
+#[no_mangle]
+pub extern "C" fn SSL_renegotiate_pending(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_renegotiate_pending", 0, {
+        let _ssl = try_ref!("SSL_renegotiate_pending", s, 0);
+        0
+    })
+}
+
+/// Writes 0 into a count out-parameter (NULL-safe).
+fn no_fds(count: *mut usize) {
+    if !count.is_null() {
+        // SAFETY: the caller's writable out-parameter.
+        unsafe { *count = 0 };
+    }
+}
+
+/// `SSL_get_all_async_fds`: oxissl runs no asynchronous jobs, so there are none.
+#[no_mangle]
+pub extern "C" fn SSL_get_all_async_fds(s: *mut SSL, fds: *mut c_int, numfds: *mut usize) -> c_int {
+    ffi_boundary!("SSL_get_all_async_fds", 0, {
+        let _ssl = try_ref!("SSL_get_all_async_fds", s, 0);
+        let _ = fds;
+        no_fds(numfds);
+        1
+    })
+}
+
+/// `SSL_get_changed_async_fds`: none added, none removed (no asynchronous jobs).
+#[no_mangle]
+pub extern "C" fn SSL_get_changed_async_fds(
+    s: *mut SSL,
+    addfd: *mut c_int,
+    numaddfds: *mut usize,
+    delfd: *mut c_int,
+    numdelfds: *mut usize,
+) -> c_int {
+    ffi_boundary!("SSL_get_changed_async_fds", 0, {
+        let _ssl = try_ref!("SSL_get_changed_async_fds", s, 0);
+        let _ = (addfd, delfd);
+        no_fds(numaddfds);
+        no_fds(numdelfds);
+        1
+    })
+}
+
+/// NPN's client-side selection callback type.
+pub type NpnSelectCb = Option<
+    unsafe extern "C" fn(*mut SSL, *mut *mut c_uchar, *mut c_uchar, *const c_uchar, c_uint, *mut c_void) -> c_int,
+>;
+/// NPN's server-side advertisement callback type.
+pub type NpnAdvertiseCb = Option<unsafe extern "C" fn(*mut SSL, *mut *const c_uchar, *mut c_uint, *mut c_void) -> c_int>;
+
+/// `SSL_CTX_set_next_proto_select_cb`: accepted, never called. rustls has no NPN (the
+/// pre-ALPN extension), so it is never negotiated, as with a peer that lacks it;
+/// programs set it next to ALPN, which works.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_next_proto_select_cb(s: *mut SSL_CTX, cb: NpnSelectCb, arg: *mut c_void) {
+    ffi_boundary!("SSL_CTX_set_next_proto_select_cb", (), {
+        let _c = try_ref!("SSL_CTX_set_next_proto_select_cb", s, ());
+        let _ = (cb, arg);
+    })
+}
+
+/// `SSL_CTX_set_next_protos_advertised_cb`: as `SSL_CTX_set_next_proto_select_cb`.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_next_protos_advertised_cb(s: *mut SSL_CTX, cb: NpnAdvertiseCb, arg: *mut c_void) {
+    ffi_boundary!("SSL_CTX_set_next_protos_advertised_cb", (), {
+        let _c = try_ref!("SSL_CTX_set_next_protos_advertised_cb", s, ());
+        let _ = (cb, arg);
     })
 }

@@ -17,6 +17,7 @@ pub mod cookie;
 pub mod ctrl;
 pub mod ctx;
 pub mod err;
+pub mod hello;
 pub mod info;
 pub mod session;
 pub mod settings;

@@ -886,6 +886,19 @@ pub extern "C" fn SSL_set_default_passwd_cb_userdata(s: *mut SSL, u: *mut c_void
     })
 }
 
+/// `SSL_dup_CA_list`: a deep copy of a list of CA names (NULL for NULL).
+#[no_mangle]
+pub extern "C" fn SSL_dup_CA_list(sk: *const stack_st_X509_NAME) -> *mut stack_st_X509_NAME {
+    ffi_boundary!("SSL_dup_CA_list", ptr::null_mut(), {
+        if sk.is_null() {
+            error::raise_null("SSL_dup_CA_list");
+            return ptr::null_mut();
+        }
+        // SAFETY: a live STACK_OF(X509_NAME) borrowed for the call; the copy is the caller's.
+        unsafe { NameList::dup_of(sk as *const c_void) }.into_raw() as *mut stack_st_X509_NAME
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_set_client_CA_list(s: *mut SSL, name_list: *mut stack_st_X509_NAME) {
     ffi_boundary!("SSL_set_client_CA_list", (), {

@@ -584,17 +584,6 @@ pub extern "C" fn SSL_CTX_set_client_cert_engine(_ctx: *mut SSL_CTX, _e: *mut EN
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_client_hello_cb(
-    _c: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_int, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_CTX_set_client_hello_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_client_hello_cb")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_ct_validation_callback(
     _ctx: *mut SSL_CTX,
     _callback: Option<
@@ -628,39 +617,6 @@ pub extern "C" fn SSL_CTX_set_default_ctlog_list_file(_ctx: *mut SSL_CTX) -> c_i
 pub extern "C" fn SSL_CTX_set_default_read_buffer_len(_ctx: *mut SSL_CTX, _len: usize) {
     ffi_boundary!("SSL_CTX_set_default_read_buffer_len", (), {
         crate::error::raise_unsupported("SSL_CTX_set_default_read_buffer_len")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_next_proto_select_cb(
-    _s: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *mut *mut c_uchar,
-            *mut c_uchar,
-            *const c_uchar,
-            c_uint,
-            *mut c_void,
-        ) -> c_int,
-    >,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_CTX_set_next_proto_select_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_next_proto_select_cb")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_next_protos_advertised_cb(
-    _s: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(*mut SSL, *mut *const c_uchar, *mut c_uint, *mut c_void) -> c_int,
-    >,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_CTX_set_next_protos_advertised_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_next_protos_advertised_cb")
     })
 }
 
@@ -1142,85 +1098,6 @@ pub extern "C" fn SSL_check_chain(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_ciphers(_s: *mut SSL, _out: *mut *const c_uchar) -> usize {
-    ffi_boundary!("SSL_client_hello_get0_ciphers", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_ciphers");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_compression_methods(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    ffi_boundary!("SSL_client_hello_get0_compression_methods", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_compression_methods");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_ext(
-    _s: *mut SSL,
-    _type: c_uint,
-    _out: *mut *const c_uchar,
-    _outlen: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_client_hello_get0_ext", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_ext");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_legacy_version(_s: *mut SSL) -> c_uint {
-    ffi_boundary!("SSL_client_hello_get0_legacy_version", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_legacy_version");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_random(_s: *mut SSL, _out: *mut *const c_uchar) -> usize {
-    ffi_boundary!("SSL_client_hello_get0_random", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_random");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get0_session_id(
-    _s: *mut SSL,
-    _out: *mut *const c_uchar,
-) -> usize {
-    ffi_boundary!("SSL_client_hello_get0_session_id", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get0_session_id");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_get1_extensions_present(
-    _s: *mut SSL,
-    _out: *mut *mut c_int,
-    _outlen: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_client_hello_get1_extensions_present", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_get1_extensions_present");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_client_hello_isv2(_s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_client_hello_isv2", 0, {
-        crate::error::raise_unsupported("SSL_client_hello_isv2");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_config(_s: *mut SSL, _name: *const c_char) -> c_int {
     ffi_boundary!("SSL_config", 0, {
         crate::error::raise_unsupported("SSL_config");
@@ -1271,14 +1148,6 @@ pub extern "C" fn SSL_dane_tlsa_add(
 pub extern "C" fn SSL_dup(_ssl: *mut SSL) -> *mut SSL {
     ffi_boundary!("SSL_dup", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_dup");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dup_CA_list(_sk: *const stack_st_X509_NAME) -> *mut stack_st_X509_NAME {
-    ffi_boundary!("SSL_dup_CA_list", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_dup_CA_list");
         ptr::null_mut()
     })
 }
@@ -1371,35 +1240,9 @@ pub extern "C" fn SSL_get0_security_ex_data(_s: *const SSL) -> *mut c_void {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_all_async_fds(
-    _s: *mut SSL,
-    _fds: *mut c_int,
-    _numfds: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_get_all_async_fds", 0, {
-        crate::error::raise_unsupported("SSL_get_all_async_fds");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_async_status(_s: *mut SSL, _status: *mut c_int) -> c_int {
     ffi_boundary!("SSL_get_async_status", 0, {
         crate::error::raise_unsupported("SSL_get_async_status");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_changed_async_fds(
-    _s: *mut SSL,
-    _addfd: *mut c_int,
-    _numaddfds: *mut usize,
-    _delfd: *mut c_int,
-    _numdelfds: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_get_changed_async_fds", 0, {
-        crate::error::raise_unsupported("SSL_get_changed_async_fds");
         0
     })
 }
@@ -1549,14 +1392,6 @@ pub extern "C" fn SSL_renegotiate(_s: *mut SSL) -> c_int {
 pub extern "C" fn SSL_renegotiate_abbreviated(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_renegotiate_abbreviated", 0, {
         crate::error::raise_unsupported("SSL_renegotiate_abbreviated");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_renegotiate_pending(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_renegotiate_pending", 0, {
-        crate::error::raise_unsupported("SSL_renegotiate_pending");
         0
     })
 }

@@ -373,6 +373,12 @@ impl NameList {
         out
     }
 
+    /// A deep copy of a borrowed STACK_OF(X509_NAME) (NULL gives a NULL list).
+    pub unsafe fn dup_of(sk: *const c_void) -> Self {
+        let view = std::mem::ManuallyDrop::new(NameList(sk as *mut OPENSSL_STACK));
+        view.dup()
+    }
+
     pub fn dup(&self) -> Self {
         if self.0.is_null() {
             return NameList(std::ptr::null_mut());
