@@ -633,15 +633,13 @@ impl Ssl {
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
     /// per ticket): it becomes the connection's session.
     pub fn new_client_session(&self, resumption: Resumption) {
-        let facts = crate::session::ClientValueFacts::of(&resumption);
+        let facts = crate::session::ClientValueFacts::of(&resumption, true);
         let mut data = self.session_template();
         if !facts.session_id.is_empty() {
             data.id = facts.session_id;
         }
-        data.has_ticket = !facts.ticket.is_empty();
-        data.ticket = facts.ticket;
-        data.ticket_lifetime_hint = facts.lifetime_secs;
         data.resumption = resumption;
+        data.ticket_facts_pending = true;
         let sess = SslSession::new(data);
         self.set_session(Some(sess.clone()));
         self.session_made(sess);

@@ -531,7 +531,9 @@ pub extern "C" fn SSL_SESSION_set1_master_key(s: *mut SSL_SESSION, input: *const
 pub extern "C" fn SSL_SESSION_has_ticket(s: *const SSL_SESSION) -> c_int {
     ffi_boundary!("SSL_SESSION_has_ticket", 0, {
         let sess = try_ref!("SSL_SESSION_has_ticket", s, 0);
-        let t = sess.data().has_ticket;
+        let mut d = sess.data();
+        d.settle_ticket_facts();
+        let t = d.has_ticket;
         t as c_int
     })
 }
@@ -540,7 +542,9 @@ pub extern "C" fn SSL_SESSION_has_ticket(s: *const SSL_SESSION) -> c_int {
 pub extern "C" fn SSL_SESSION_get_ticket_lifetime_hint(s: *const SSL_SESSION) -> c_ulong {
     ffi_boundary!("SSL_SESSION_get_ticket_lifetime_hint", 0, {
         let sess = try_ref!("SSL_SESSION_get_ticket_lifetime_hint", s, 0);
-        let t = sess.data().ticket_lifetime_hint;
+        let mut d = sess.data();
+        d.settle_ticket_facts();
+        let t = d.ticket_lifetime_hint;
         t as c_ulong
     })
 }
@@ -549,7 +553,8 @@ pub extern "C" fn SSL_SESSION_get_ticket_lifetime_hint(s: *const SSL_SESSION) ->
 pub extern "C" fn SSL_SESSION_get0_ticket(s: *const SSL_SESSION, tick: *mut *const c_uchar, len: *mut usize) {
     ffi_boundary!("SSL_SESSION_get0_ticket", (), {
         let sess = try_ref!("SSL_SESSION_get0_ticket", s, ());
-        let d = sess.data();
+        let mut d = sess.data();
+        d.settle_ticket_facts();
         let p = if d.ticket.is_empty() { ptr::null() } else { d.ticket.as_ptr() };
         // SAFETY: writable out-parameters when non-NULL; the bytes live with the session.
         unsafe {
@@ -621,7 +626,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The text `SSL_SESSION_print` writes (OpenSSL's layout, fields we have).
 fn session_text(sess: &SslSession) -> String {
-    let d = sess.data();
+    let mut d = sess.data();
+    d.settle_ticket_facts();
     let version = crate::ctx::version_name(d.version).to_string_lossy();
     let cipher = d.cipher.map_or("0000".to_string(), |c| c.name.to_string_lossy().into_owned());
     let verify = d.verify_result;
@@ -698,7 +704,7 @@ const PEM_STRING_SSL_SESSION: &CStr = c"SSL SESSION PARAMETERS";
 pub extern "C" fn i2d_SSL_SESSION(input: *const SSL_SESSION, pp: *mut *mut c_uchar) -> c_int {
     ffi_boundary!("i2d_SSL_SESSION", 0, {
         let sess = try_ref!("i2d_SSL_SESSION", input, 0);
-        let der = crate::session::registry::export(&sess.data());
+        let der = crate::session::registry::export(&mut sess.data());
         if pp.is_null() {
             return der.len() as c_int;
         }
@@ -772,7 +778,7 @@ pub extern "C" fn PEM_write_bio_SSL_SESSION(out: *mut BIO, x: *const SSL_SESSION
             error::raise_null("PEM_write_bio_SSL_SESSION");
             return 0;
         };
-        bio.pem_write(PEM_STRING_SSL_SESSION, &crate::session::registry::export(&sess.data())) as c_int
+        bio.pem_write(PEM_STRING_SSL_SESSION, &crate::session::registry::export(&mut sess.data())) as c_int
     })
 }
 

@@ -82,6 +82,9 @@ pub struct SessionData {
     pub has_ticket: bool,
     /// Client side: the ticket bytes (`SSL_SESSION_get0_ticket`).
     pub ticket: Vec<u8>,
+    /// Client side: `has_ticket`, `ticket` and `ticket_lifetime_hint` are still to be read
+    /// from `resumption` (see [`SessionData::settle_ticket_facts`]).
+    pub ticket_facts_pending: bool,
     pub max_early_data: u32,
     /// Client side: what rustls needs to resume.
     pub resumption: Resumption,
@@ -111,12 +114,27 @@ impl SessionData {
             ticket_lifetime_hint: self.ticket_lifetime_hint,
             has_ticket: self.has_ticket,
             ticket: self.ticket.clone(),
+            ticket_facts_pending: false,
             max_early_data: self.max_early_data,
             resumption: Resumption::None,
             server_value: None,
             not_resumable: self.not_resumable,
             stateless_ticket: false,
         }
+    }
+
+    /// Fills in the client's ticket facts from rustls' resumption value. Reading them
+    /// means rendering the value with `Debug` (see [`ClientValueFacts`]), a fifth of a
+    /// resumed handshake, so it waits until something asks for them.
+    pub fn settle_ticket_facts(&mut self) {
+        if !self.ticket_facts_pending {
+            return;
+        }
+        self.ticket_facts_pending = false;
+        let facts = ClientValueFacts::of(&self.resumption, false);
+        self.has_ticket = !facts.ticket.is_empty();
+        self.ticket = facts.ticket;
+        self.ticket_lifetime_hint = facts.lifetime_secs;
     }
 
     pub fn is_expired(&self, now: u64) -> bool {
@@ -165,7 +183,8 @@ impl SslSession {
     /// `SSL_SESSION_dup`: the same session under a new object (the client's resumption
     /// state is shared, so a TLS 1.3 ticket stays single-use; the server value is copied).
     pub fn dup(&self) -> Arc<SslSession> {
-        let d = self.data();
+        let mut d = self.data();
+        d.settle_ticket_facts();
         let mut copy = d.describe();
         copy.server_value = d.server_value.clone();
         copy.resumption = d.resumption.clone();
@@ -237,6 +256,8 @@ impl ClientSessionStore for ClientSessionBridge {
             if d.is_expired(now()) {
                 return None;
             }
+            // The value is about to be spent: keep what the session says about it.
+            d.settle_ticket_facts();
             match &mut d.resumption {
                 Resumption::Tls13(slot) => lock(slot).take(),
                 _ => None,
@@ -258,11 +279,13 @@ pub struct ClientValueFacts {
 }
 
 impl ClientValueFacts {
-    pub fn of(resumption: &Resumption) -> ClientValueFacts {
+    /// The facts of a resumption value; with `id_only`, just the session ID (rendered
+    /// before the ticket, so much cheaper).
+    pub fn of(resumption: &Resumption, id_only: bool) -> ClientValueFacts {
         use std::fmt::Write;
         // Render only up to the certificate chain: the fields we want come first, and
         // the chain is the bulk of the text.
-        let mut text = Prefix(String::with_capacity(512));
+        let mut text = Prefix(String::with_capacity(512), if id_only { "common:" } else { "server_cert_chain" });
         let _ = match resumption {
             Resumption::Tls12(v) => write!(text, "{v:?}"),
             Resumption::Tls13(slot) => match &*lock(slot) {
@@ -280,13 +303,14 @@ impl ClientValueFacts {
     }
 }
 
-/// A `fmt::Write` that stops the rendering once the certificate chain begins.
-struct Prefix(String);
+/// A `fmt::Write` that stops the rendering once `.1` appears (the certificate chain, or
+/// the common part after the session ID).
+struct Prefix(String, &'static str);
 
 impl std::fmt::Write for Prefix {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.0.push_str(s);
-        if self.0.contains("server_cert_chain") {
+        if self.0.contains(self.1) {
             Err(std::fmt::Error)
         } else {
             Ok(())

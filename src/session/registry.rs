@@ -74,7 +74,8 @@ fn key(d: &SessionData) -> Option<Vec<u8>> {
 
 /// `i2d_SSL_SESSION`: the DER, with a client session's resumption state filed for
 /// [`import`].
-pub fn export(d: &SessionData) -> Vec<u8> {
+pub fn export(d: &mut SessionData) -> Vec<u8> {
+    d.settle_ticket_facts();
     if d.resumption.is_usable() {
         if let Some(k) = key(d) {
             let entry = Entry { resumption: d.resumption.clone(), expires: d.time.saturating_add(d.timeout) };
@@ -108,8 +109,8 @@ mod tests {
 
     #[test]
     fn sessions_never_exported_decode_as_not_resumable() {
-        let d = SessionData { version: 0x0303, id: vec![1; 32], master_key: vec![7; 48], ..SessionData::default() };
-        let (back, _) = import(&export(&d)).unwrap();
+        let mut d = SessionData { version: 0x0303, id: vec![1; 32], master_key: vec![7; 48], ..SessionData::default() };
+        let (back, _) = import(&export(&mut d)).unwrap();
         assert!(back.resumption.is_none());
         assert!(back.not_resumable);
     }
