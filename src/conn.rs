@@ -40,6 +40,8 @@ pub const SSL_ERROR_WANT_X509_LOOKUP: c_int = 4;
 pub const SSL_ERROR_SYSCALL: c_int = 5;
 pub const SSL_ERROR_ZERO_RETURN: c_int = 6;
 pub const SSL_ERROR_WANT_CLIENT_HELLO_CB: c_int = 11;
+pub const SSL_ERROR_WANT_CONNECT: c_int = 7;
+pub const SSL_ERROR_WANT_ACCEPT: c_int = 8;
 
 pub const SSL_CB_LOOP: c_int = 0x01;
 pub const SSL_CB_EXIT: c_int = 0x02;
@@ -66,6 +68,10 @@ pub enum Failure {
     Closed,
     /// The client-hello callback suspended the handshake.
     WantClientHello,
+    /// The method has no handshake for the role asked for (a client-only method in
+    /// accept state or the reverse): OpenSSL's handshake function is its "undefined
+    /// function", which returns 0 with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` queued.
+    WrongRole,
 }
 
 impl Failure {
@@ -78,6 +84,7 @@ impl Failure {
             Failure::Ssl => 5,
             Failure::Closed => 6,
             Failure::WantClientHello => 7,
+            Failure::WrongRole => 8,
         }
     }
 
@@ -90,6 +97,7 @@ impl Failure {
             5 => Failure::Ssl,
             6 => Failure::Closed,
             7 => Failure::WantClientHello,
+            8 => Failure::WrongRole,
             _ => return None,
         })
     }
@@ -399,6 +407,32 @@ impl Ssl {
         }
         self.shutdown.store(0, Ordering::Relaxed);
         self.state.store(HandshakeState::Before as u8, Ordering::Relaxed);
+    }
+
+    /// Whether the connection knows its role (`SSL_set_connect_state`/`_accept_state`,
+    /// `SSL_connect`/`SSL_accept`): OpenSSL's "handshake function is set".
+    pub fn role_is_set(&self) -> bool {
+        self.role_set.load(Ordering::Relaxed) != 0
+    }
+
+    /// `SSL_dup` semantics (used by the SSL filter BIO's `BIO_CTRL_DUP`): a connection
+    /// that has started is shared (another reference); one still before its handshake
+    /// is copied: same context, settings, host name, session, info callback, role,
+    /// shutdown flags and application data (the ex_data dup callbacks run).
+    pub fn dup(self: &Arc<Self>) -> Arc<Ssl> {
+        if self.state() != HandshakeState::Before {
+            return self.clone();
+        }
+        let copy = Ssl::new(self.ctx());
+        *copy.settings() = self.settings().clone();
+        *copy.hostname() = self.hostname().clone();
+        copy.set_session(self.session());
+        copy.set_info_callback(self.info_callback());
+        copy.ex_data.copy_from(&self.ex_data);
+        copy.role.store(self.role.load(Ordering::Relaxed), Ordering::Relaxed);
+        copy.role_set.store(self.role_set.load(Ordering::Relaxed), Ordering::Relaxed);
+        copy.shutdown.store(self.shutdown_flags(), Ordering::Relaxed);
+        copy
     }
 
     pub fn shutdown_flags(&self) -> c_int {
@@ -823,7 +857,7 @@ impl Ssl {
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
             Some(Failure::WantClientHello) => SSL_ERROR_WANT_CLIENT_HELLO_CB,
-            Some(Failure::Ssl | Failure::Closed) => SSL_ERROR_SSL,
+            Some(Failure::Ssl | Failure::Closed | Failure::WrongRole) => SSL_ERROR_SSL,
             _ => {
                 // try_lock: SSL_get_error may be called from a callback inside a handshake.
                 let peer_closed = self.tls.try_lock().map(|t| t.peer_closed).unwrap_or(false);
@@ -840,7 +874,10 @@ impl Ssl {
         match bio.and_then(|b| b.retry()) {
             Some(Retry::Read) => SSL_ERROR_WANT_READ,
             Some(Retry::Write) => SSL_ERROR_WANT_WRITE,
-            Some(Retry::Special) => SSL_ERROR_SYSCALL,
+            // A connect or accept BIO still establishing its socket (non-blocking).
+            Some(Retry::Special(crate::crypto::bio::BIO_RR_CONNECT)) => SSL_ERROR_WANT_CONNECT,
+            Some(Retry::Special(crate::crypto::bio::BIO_RR_ACCEPT)) => SSL_ERROR_WANT_ACCEPT,
+            Some(Retry::Special(_)) => SSL_ERROR_SYSCALL,
             None => default,
         }
     }
@@ -940,6 +977,11 @@ impl Ssl {
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_CONNECTION_TYPE_NOT_SET);
             return Err(self.fail(Failure::Ssl));
+        }
+        let method_role = self.initial_ctx.method.role;
+        if (self.is_server() && method_role == Role::Client) || (!self.is_server() && method_role == Role::Server) {
+            error::raise(error::ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+            return Err(self.fail(Failure::WrongRole));
         }
         loop {
             match &tls.engine {

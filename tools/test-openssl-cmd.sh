@@ -243,5 +243,56 @@ done < "$WORK/ciphers.ox"
 client_on_oxissl || missing+=("not on oxissl")
 result "$name" "${missing[@]}"
 
+# 9-10. system curl -> oxissl s_server -www: the status page goes out through s_server's
+#    BIO_f_buffer -> BIO_f_ssl chain (oxissl's SSL filter BIO).
+for ver in tls1_3 tls1_2; do
+    name="system curl -> oxissl s_server -www ($ver)"
+    missing=()
+    if ! command -v curl >/dev/null; then
+        result "$name (skipped: no curl)"
+        continue
+    fi
+    port=$(free_port)
+    if start_server "www-ox-$ver" ox "$port" -www; then
+        want=TLSv1.3
+        flag=(--tlsv1.3)
+        [ $ver = tls1_2 ] && { want=TLSv1.2; flag=(--tlsv1.2 --tls-max 1.2); }
+        timeout 10 "${SYSENV[@]}" curl -sS "${flag[@]}" --cacert "$PKI/ca.pem" \
+            --resolve "localhost:$port:127.0.0.1" "https://localhost:$port/" > "$WORK/curl-$ver.out" 2>&1
+        need "$WORK/curl-$ver.out" "^<HTML><BODY" "status page"
+        need "$WORK/curl-$ver.out" "^New, $want, Cipher is " "protocol $want on the page"
+        need "$WORK/curl-$ver.out" "</HTML>" "complete page"
+        [ "$SERVER_ON_OXISSL" = 1 ] || missing+=("server not on oxissl")
+        stop_server
+    else
+        missing+=("server did not start")
+    fi
+    result "$name" "${missing[@]}"
+done
+
+# 11. system s_client GET -> oxissl s_server -WWW (a file, served relative to the server's
+#     working directory, through the same filter chain).
+name="system s_client GET -> oxissl s_server -WWW"
+missing=()
+port=$(free_port)
+printf 'file-served-by-oxissl\n' > "$WORK/www-file.txt"
+here=$PWD
+cd "$WORK" || exit 2
+if start_server "www-file" ox "$port" -WWW; then
+    cd "$here" || exit 2
+    { printf 'GET /www-file.txt HTTP/1.0\r\n\r\n'; sleep 1.5; } |
+        timeout 10 "${SYSENV[@]}" openssl s_client -connect "127.0.0.1:$port" -CAfile "$PKI/ca.pem" \
+        > "$WORK/wwwfile.out" 2>&1
+    need "$WORK/wwwfile.out" "^HTTP/1.0 200 ok" "HTTP reply"
+    need "$WORK/wwwfile.out" "^file-served-by-oxissl" "file content"
+    need "$WORK/wwwfile.out" "^ *Verify return code: 0 \(ok\)" "verify ok"
+    [ "$SERVER_ON_OXISSL" = 1 ] || missing+=("server not on oxissl")
+    stop_server
+else
+    cd "$here" || exit 2
+    missing+=("server did not start")
+fi
+result "$name" "${missing[@]}"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -1078,11 +1078,11 @@ extern "C" {
 
 /* BEGIN GENERATED PROTOTYPES */
 const BIO_METHOD *BIO_f_ssl(void);
-BIO *BIO_new_buffer_ssl_connect(SSL_CTX *_ctx);
-BIO *BIO_new_ssl(SSL_CTX *_ctx, int _client);
-BIO *BIO_new_ssl_connect(SSL_CTX *_ctx);
-int BIO_ssl_copy_session_id(BIO *_to, BIO *_from);
-void BIO_ssl_shutdown(BIO *_ssl_bio);
+BIO *BIO_new_buffer_ssl_connect(SSL_CTX *ctx);
+BIO *BIO_new_ssl(SSL_CTX *ctx, int client);
+BIO *BIO_new_ssl_connect(SSL_CTX *ctx);
+int BIO_ssl_copy_session_id(BIO *to, BIO *from);
+void BIO_ssl_shutdown(BIO *ssl_bio);
 const SSL_METHOD *DTLS_client_method(void);
 size_t DTLS_get_data_mtu(const SSL *_s);
 const SSL_METHOD *DTLS_method(void);
@@ -1371,7 +1371,7 @@ int SSL_dane_enable(SSL *_s, const char *_basedomain);
 unsigned long SSL_dane_set_flags(SSL *_ssl, unsigned long _flags);
 int SSL_dane_tlsa_add(SSL *_s, uint8_t _usage, uint8_t _selector, uint8_t _mtype, const unsigned char *_data, size_t _dlen);
 int SSL_do_handshake(SSL *s);
-SSL *SSL_dup(SSL *_ssl);
+SSL *SSL_dup(SSL *s);
 STACK_OF(X509_NAME) *SSL_dup_CA_list(const STACK_OF(X509_NAME) *sk);
 int SSL_enable_ct(SSL *_s, int _validation_mode);
 int SSL_export_keying_material(SSL *s, unsigned char *out, size_t olen, const char *label, size_t llen, const unsigned char *context, size_t contextlen, int use_context);

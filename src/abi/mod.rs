@@ -10,6 +10,7 @@ pub mod macros;
 pub mod ownership;
 
 pub mod alloc;
+pub mod bio_ssl;
 pub mod cipher;
 pub mod compat;
 pub mod conf;

@@ -50,6 +50,17 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
     })
 }
 
+/// `SSL_dup`: a copy of a connection not yet started (context, settings, host name,
+/// session, callbacks, ex_data through its dup callbacks), else the same connection
+/// with one more reference, as OpenSSL does.
+#[no_mangle]
+pub extern "C" fn SSL_dup(s: *mut SSL) -> *mut SSL {
+    ffi_boundary!("SSL_dup", ptr::null_mut(), {
+        let ssl = try_arc!("SSL_dup", s, ptr::null_mut());
+        SSL::into_c(ssl.dup())
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_free(s: *mut SSL) {
     ffi_boundary!("SSL_free", (), {
@@ -243,6 +254,7 @@ pub extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
 fn handshake_ret(r: Result<(), Failure>) -> c_int {
     match r {
         Ok(()) => 1,
+        Err(Failure::WrongRole) => 0,
         Err(_) => -1,
     }
 }

@@ -15,8 +15,8 @@ use std::ptr;
 
 use libc::{off_t, ssize_t};
 use openssl_sys::{
-    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, BIO, BIO_METHOD, COMP_METHOD,
-    ENGINE, EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_MD, EVP_PKEY, X509, X509_STORE_CTX,
+    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE,
+    EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_MD, EVP_PKEY, X509, X509_STORE_CTX,
 };
 
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
@@ -34,53 +34,6 @@ pub type rsa_st = c_void;
 pub type stack_st_SCT = c_void;
 pub type stack_st_SRTP_PROTECTION_PROFILE = c_void;
 pub type stack_st_SSL_COMP = c_void;
-
-#[no_mangle]
-pub extern "C" fn BIO_f_ssl() -> *const BIO_METHOD {
-    ffi_boundary!("BIO_f_ssl", ptr::null(), {
-        crate::error::raise_unsupported("BIO_f_ssl");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn BIO_new_buffer_ssl_connect(_ctx: *mut SSL_CTX) -> *mut BIO {
-    ffi_boundary!("BIO_new_buffer_ssl_connect", ptr::null_mut(), {
-        crate::error::raise_unsupported("BIO_new_buffer_ssl_connect");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn BIO_new_ssl(_ctx: *mut SSL_CTX, _client: c_int) -> *mut BIO {
-    ffi_boundary!("BIO_new_ssl", ptr::null_mut(), {
-        crate::error::raise_unsupported("BIO_new_ssl");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn BIO_new_ssl_connect(_ctx: *mut SSL_CTX) -> *mut BIO {
-    ffi_boundary!("BIO_new_ssl_connect", ptr::null_mut(), {
-        crate::error::raise_unsupported("BIO_new_ssl_connect");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn BIO_ssl_copy_session_id(_to: *mut BIO, _from: *mut BIO) -> c_int {
-    ffi_boundary!("BIO_ssl_copy_session_id", 0, {
-        crate::error::raise_unsupported("BIO_ssl_copy_session_id");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn BIO_ssl_shutdown(_ssl_bio: *mut BIO) {
-    ffi_boundary!("BIO_ssl_shutdown", (), {
-        crate::error::raise_unsupported("BIO_ssl_shutdown")
-    })
-}
 
 #[no_mangle]
 pub extern "C" fn DTLS_get_data_mtu(_s: *const SSL) -> usize {
@@ -1141,14 +1094,6 @@ pub extern "C" fn SSL_dane_tlsa_add(
     ffi_boundary!("SSL_dane_tlsa_add", -1, {
         crate::error::raise_unsupported("SSL_dane_tlsa_add");
         -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dup(_ssl: *mut SSL) -> *mut SSL {
-    ffi_boundary!("SSL_dup", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_dup");
-        ptr::null_mut()
     })
 }
 

@@ -28,8 +28,14 @@ unsafe impl Sync for Bio {}
 pub enum Retry {
     Read,
     Write,
-    Special,
+    /// Neither reading nor writing: the BIO's retry reason says what (`BIO_RR_*`).
+    Special(c_int),
 }
+
+/// `BIO_RR_*`: why a BIO asked for a special retry.
+pub const BIO_RR_SSL_X509_LOOKUP: c_int = 0x01;
+pub const BIO_RR_CONNECT: c_int = 0x02;
+pub const BIO_RR_ACCEPT: c_int = 0x03;
 
 impl Bio {
     /// Takes ownership of one reference the caller already holds.
@@ -80,7 +86,8 @@ impl Bio {
         } else if self.test_flags(BIO_FLAGS_WRITE) != 0 {
             Some(Retry::Write)
         } else if self.test_flags(BIO_FLAGS_IO_SPECIAL) != 0 {
-            Some(Retry::Special)
+            // SAFETY: reads a field of a live BIO.
+            Some(Retry::Special(unsafe { sys::BIO_get_retry_reason(self.0) }))
         } else {
             None
         }

@@ -88,3 +88,42 @@ extern "C" {
 extern "C" {
     pub fn CRYPTO_dup_ex_data(class_index: c_int, to: *mut CRYPTO_EX_DATA, from: *const CRYPTO_EX_DATA) -> c_int;
 }
+
+/// The callbacks of a `BIO_METHOD` (`BIO_meth_set_*`), old-style (int lengths).
+pub type BioWriteCb = Option<unsafe extern "C" fn(*mut BIO, *const c_char, c_int) -> c_int>;
+pub type BioReadCb = Option<unsafe extern "C" fn(*mut BIO, *mut c_char, c_int) -> c_int>;
+pub type BioPutsCb = Option<unsafe extern "C" fn(*mut BIO, *const c_char) -> c_int>;
+pub type BioCtrlCb = Option<unsafe extern "C" fn(*mut BIO, c_int, std::os::raw::c_long, *mut c_void) -> std::os::raw::c_long>;
+pub type BioCreateCb = Option<unsafe extern "C" fn(*mut BIO) -> c_int>;
+pub type BioInfoCb = Option<unsafe extern "C" fn(*mut BIO, c_int, c_int) -> c_int>;
+pub type BioCallbackCtrlCb = Option<unsafe extern "C" fn(*mut BIO, c_int, BioInfoCb) -> std::os::raw::c_long>;
+
+// Declared here rather than taken from openssl-sys, whose setters have non-optional or
+// mistyped callback parameters.
+extern "C" {
+    pub fn BIO_meth_new(type_: c_int, name: *const c_char) -> *mut BIO_METHOD;
+    pub fn BIO_meth_set_write(biom: *mut BIO_METHOD, f: BioWriteCb) -> c_int;
+    pub fn BIO_meth_set_read(biom: *mut BIO_METHOD, f: BioReadCb) -> c_int;
+    pub fn BIO_meth_set_puts(biom: *mut BIO_METHOD, f: BioPutsCb) -> c_int;
+    pub fn BIO_meth_set_ctrl(biom: *mut BIO_METHOD, f: BioCtrlCb) -> c_int;
+    pub fn BIO_meth_set_create(biom: *mut BIO_METHOD, f: BioCreateCb) -> c_int;
+    pub fn BIO_meth_set_destroy(biom: *mut BIO_METHOD, f: BioCreateCb) -> c_int;
+    pub fn BIO_meth_set_callback_ctrl(biom: *mut BIO_METHOD, f: BioCallbackCtrlCb) -> c_int;
+    pub fn BIO_new(method: *const BIO_METHOD) -> *mut BIO;
+    pub fn BIO_set_data(b: *mut BIO, data: *mut c_void);
+    pub fn BIO_get_data(b: *mut BIO) -> *mut c_void;
+    pub fn BIO_set_init(b: *mut BIO, init: c_int);
+    pub fn BIO_get_init(b: *mut BIO) -> c_int;
+    pub fn BIO_set_shutdown(b: *mut BIO, shut: c_int);
+    pub fn BIO_get_shutdown(b: *mut BIO) -> c_int;
+    pub fn BIO_set_flags(b: *mut BIO, flags: c_int);
+    pub fn BIO_clear_flags(b: *mut BIO, flags: c_int);
+    pub fn BIO_next(b: *mut BIO) -> *mut BIO;
+    pub fn BIO_set_next(b: *mut BIO, next: *mut BIO);
+    pub fn BIO_push(b: *mut BIO, append: *mut BIO) -> *mut BIO;
+    pub fn BIO_copy_next_retry(b: *mut BIO);
+    pub fn BIO_set_retry_reason(b: *mut BIO, reason: c_int);
+    pub fn BIO_callback_ctrl(b: *mut BIO, cmd: c_int, fp: BioInfoCb) -> std::os::raw::c_long;
+    pub fn BIO_s_connect() -> *const BIO_METHOD;
+    pub fn BIO_f_buffer() -> *const BIO_METHOD;
+}
