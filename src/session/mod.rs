@@ -283,6 +283,10 @@ impl ClientValueFacts {
     /// before the ticket, so much cheaper).
     pub fn of(resumption: &Resumption, id_only: bool) -> ClientValueFacts {
         use std::fmt::Write;
+        // A TLS 1.3 value carries no session ID: nothing to render.
+        if id_only && matches!(resumption, Resumption::Tls13(_)) {
+            return ClientValueFacts::default();
+        }
         // Render only up to the certificate chain: the fields we want come first, and
         // the chain is the bulk of the text.
         let mut text = Prefix(String::with_capacity(512), if id_only { "common:" } else { "server_cert_chain" });
