@@ -68,6 +68,8 @@ pub enum Failure {
     Closed,
     /// The client-hello callback suspended the handshake.
     WantClientHello,
+    /// The certificate callback suspended the handshake (`SSL_ERROR_WANT_X509_LOOKUP`).
+    WantX509Lookup,
     /// The method has no handshake for the role asked for (a client-only method in
     /// accept state or the reverse): OpenSSL's handshake function is its "undefined
     /// function", which returns 0 with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` queued.
@@ -85,6 +87,7 @@ impl Failure {
             Failure::Closed => 6,
             Failure::WantClientHello => 7,
             Failure::WrongRole => 8,
+            Failure::WantX509Lookup => 9,
         }
     }
 
@@ -98,6 +101,7 @@ impl Failure {
             6 => Failure::Closed,
             7 => Failure::WantClientHello,
             8 => Failure::WrongRole,
+            9 => Failure::WantX509Lookup,
             _ => return None,
         })
     }
@@ -141,6 +145,10 @@ struct Tls {
     hello_bytes: Vec<u8>,
     /// Where the peer's next record starts (reads stop there unless read-ahead is on).
     records: crate::records::RecordTracker,
+    /// Server: the client-hello and servername callbacks have run for this handshake
+    /// (a certificate callback asking to be called again does not run them twice).
+    hello_cb_done: bool,
+    sni_done: bool,
 }
 
 #[derive(Default)]
@@ -206,6 +214,8 @@ pub struct Ssl {
     state: AtomicU8,
     last_failure: AtomicU8,
     info_cb: Mutex<crate::ctx::InfoCb>,
+    /// `SSL_set_cert_cb` (overrides the context's).
+    cert_cb: Mutex<Option<(crate::ctx::CertCb, crate::ctx::AppPtr)>>,
     /// Sessions made during the handshake in progress; described and announced to the
     /// new-session callback when it completes.
     made: Mutex<Vec<Arc<SslSession>>>,
@@ -336,6 +346,8 @@ impl Ssl {
                 started: None,
                 hello_bytes: Vec::new(),
                 records: Default::default(),
+                hello_cb_done: false,
+                sni_done: false,
             }),
             bios: Mutex::new(Bios::default()),
             peer: Mutex::new(PeerState::default()),
@@ -348,6 +360,7 @@ impl Ssl {
             state: AtomicU8::new(HandshakeState::Before as u8),
             last_failure: AtomicU8::new(0),
             info_cb: Mutex::new(None),
+            cert_cb: Mutex::new(None),
             made: Mutex::new(Vec::new()),
             resumed_from: Mutex::new(None),
             resuming: std::sync::atomic::AtomicBool::new(false),
@@ -458,6 +471,19 @@ impl Ssl {
 
     pub fn info_callback(&self) -> crate::ctx::InfoCb {
         *lock(&self.info_cb)
+    }
+
+    /// The certificate callback in force: the SSL's own, else its context's.
+    pub fn cert_callback(&self) -> (crate::ctx::CertCb, crate::ctx::AppPtr) {
+        if let Some(own) = *lock(&self.cert_cb) {
+            return own;
+        }
+        let cbs = self.ctx().callbacks();
+        (cbs.cert, cbs.cert_arg)
+    }
+
+    pub fn set_cert_callback(&self, cb: crate::ctx::CertCb, arg: crate::ctx::AppPtr) {
+        *lock(&self.cert_cb) = Some((cb, arg));
     }
 
     pub fn set_info_callback(&self, cb: crate::ctx::InfoCb) {
@@ -653,6 +679,8 @@ impl Ssl {
             started: None,
             hello_bytes: Vec::new(),
             records: Default::default(),
+            hello_cb_done: false,
+            sni_done: false,
         };
         *self.peer() = PeerState::default();
         self.shutdown.store(0, Ordering::Relaxed);
@@ -857,6 +885,7 @@ impl Ssl {
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
             Some(Failure::WantClientHello) => SSL_ERROR_WANT_CLIENT_HELLO_CB,
+            Some(Failure::WantX509Lookup) => SSL_ERROR_WANT_X509_LOOKUP,
             Some(Failure::Ssl | Failure::Closed | Failure::WrongRole) => SSL_ERROR_SSL,
             _ => {
                 // try_lock: SSL_get_error may be called from a callback inside a handshake.
@@ -1137,23 +1166,41 @@ impl Ssl {
         self.proceed_with_hello(tls, accepted)
     }
 
+    /// An application callback refused the ClientHello: the handshake ends with its
+    /// reason and the fatal alert it chose. Nothing is encrypted yet and rustls' acceptor
+    /// has no way to send an alert of our choosing, so the alert record (plaintext, two
+    /// bytes: level and description) is written here.
+    fn refuse_hello(&self, tls: &mut Tls, reason: c_int, alert: u8) -> Failure {
+        const ALERT: u8 = 21;
+        const FATAL: u8 = 2;
+        error::raise(reason);
+        if let Some(wbio) = self.wbio() {
+            let record = [ALERT, 3, 3, 0, 2, FATAL, alert];
+            let _ = BioWriter(&wbio).write_all(&record);
+            wbio.flush();
+        }
+        tls.engine = Engine::Dead;
+        self.set_state(HandshakeState::Failed);
+        self.fail(Failure::Ssl)
+    }
+
     /// The ClientHello is in: the client-hello callback (which may suspend the
     /// handshake), the SNI and ALPN callbacks, then the server connection with the
     /// (possibly switched) context's configuration.
     fn proceed_with_hello(self: &Arc<Self>, tls: &mut Tls, accepted: rustls::server::Accepted) -> Result<(), Failure> {
-        match crate::abi::hello::run_client_hello_callback(self) {
-            crate::abi::hello::HelloVerdict::Proceed => {}
+        let hello_verdict = if tls.hello_cb_done {
+            crate::abi::hello::HelloVerdict::Proceed
+        } else {
+            crate::abi::hello::run_client_hello_callback(self)
+        };
+        match hello_verdict {
+            crate::abi::hello::HelloVerdict::Proceed => tls.hello_cb_done = true,
             crate::abi::hello::HelloVerdict::Retry => {
                 tls.engine = Engine::HelloReceived(Box::new(accepted));
                 return Err(self.fail(Failure::WantClientHello));
             }
-            crate::abi::hello::HelloVerdict::Fail(_alert) => {
-                // Like the SNI callback's failure: rustls' acceptor sends no alert of our
-                // choosing here (README); the reason is OpenSSL's.
-                error::raise(error::SSL_R_CALLBACK_FAILED);
-                tls.engine = Engine::Dead;
-                self.set_state(HandshakeState::Failed);
-                return Err(self.fail(Failure::Ssl));
+            crate::abi::hello::HelloVerdict::Fail(alert) => {
+                return Err(self.refuse_hello(tls, error::SSL_R_CALLBACK_FAILED, alert));
             }
         }
         let hello = accepted.client_hello();
@@ -1166,11 +1213,23 @@ impl Ssl {
             wire
         });
 
-        if let Err(reason) = crate::abi::ssl::run_servername_callback(self) {
-            error::raise(reason);
-            tls.engine = Engine::Dead;
-            self.set_state(HandshakeState::Failed);
-            return Err(self.fail(Failure::Ssl));
+        if !tls.sni_done {
+            if let Err((reason, alert)) = crate::abi::ssl::run_servername_callback(self) {
+                return Err(self.refuse_hello(tls, reason, alert));
+            }
+            tls.sni_done = true;
+        }
+        // The certificate callback, as OpenSSL runs it once the ClientHello is processed:
+        // it may set the certificate and key on the SSL, or ask to be called again.
+        match crate::abi::hello::run_cert_callback(self) {
+            crate::abi::hello::HelloVerdict::Proceed => {}
+            crate::abi::hello::HelloVerdict::Retry => {
+                tls.engine = Engine::HelloReceived(Box::new(accepted));
+                return Err(self.fail(Failure::WantX509Lookup));
+            }
+            crate::abi::hello::HelloVerdict::Fail(alert) => {
+                return Err(self.refuse_hello(tls, error::SSL_R_CERT_CB_ERROR, alert));
+            }
         }
         let ctx = self.ctx();
         let config = ctx.server_config(&self.settings());

@@ -280,6 +280,8 @@ pub type AlpnSelectCb = Option<
     unsafe extern "C" fn(*mut crate::abi::SSL, *mut *const u8, *mut u8, *const u8, c_uint, *mut c_void) -> c_int,
 >;
 pub type ServernameCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
+/// `SSL_CTX_set_cert_cb`'s callback type.
+pub type CertCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
 /// `SSL_CTX_set_client_hello_cb`'s callback type.
 pub type ClientHelloCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
 pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c_char)>;
@@ -299,6 +301,8 @@ pub struct Callbacks {
     pub servername_arg: AppPtr,
     pub client_hello: ClientHelloCb,
     pub client_hello_arg: AppPtr,
+    pub cert: CertCb,
+    pub cert_arg: AppPtr,
     pub keylog: KeylogCb,
     pub info: InfoCb,
     pub new_session: NewSessionCb,

@@ -202,6 +202,12 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
             peer.received_ca_names = Some(Arc::new(crate::crypto::x509::NameList::from_ders(hints)));
             peer.peer_sigalgs = schemes.to_vec();
             drop(peer);
+            // The certificate callback may pick the certificate now. It cannot suspend
+            // this handshake (rustls asks for the answer at once): anything but success
+            // means no certificate is sent (README).
+            if !matches!(crate::abi::hello::run_cert_callback(ssl), crate::abi::hello::HelloVerdict::Proceed) {
+                return None;
+            }
             ssl.certified_key_for(schemes)
         })
         .flatten()

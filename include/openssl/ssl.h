@@ -1212,7 +1212,7 @@ void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, int (*cb)(SSL*, const uint8_t**, u
 int SSL_CTX_set_async_callback(SSL_CTX *_ctx, int (*_callback)(SSL*, void*));
 int SSL_CTX_set_async_callback_arg(SSL_CTX *_ctx, void *_arg);
 int SSL_CTX_set_block_padding(SSL_CTX *_ctx, size_t _block_size);
-void SSL_CTX_set_cert_cb(SSL_CTX *_c, int (*_cb)(SSL*, void*), void *_arg);
+void SSL_CTX_set_cert_cb(SSL_CTX *c, int (*cb)(SSL*, void*), void *arg);
 void SSL_CTX_set_cert_store(SSL_CTX *ctx, X509_STORE *store);
 void SSL_CTX_set_cert_verify_callback(SSL_CTX *_ctx, int (*_cb)(X509_STORE_CTX*, void*), void *_arg);
 int SSL_CTX_set_cipher_list(SSL_CTX *ctx, const char *str_);
@@ -1503,7 +1503,7 @@ int SSL_set_async_callback(SSL *_s, int (*_callback)(SSL*, void*));
 int SSL_set_async_callback_arg(SSL *_s, void *_arg);
 void SSL_set_bio(SSL *s, BIO *rbio, BIO *wbio);
 int SSL_set_block_padding(SSL *_ssl, size_t _block_size);
-void SSL_set_cert_cb(SSL *_s, int (*_cb)(SSL*, void*), void *_arg);
+void SSL_set_cert_cb(SSL *s, int (*cb)(SSL*, void*), void *arg);
 int SSL_set_cipher_list(SSL *s, const char *str_);
 int SSL_set_ciphersuites(SSL *s, const char *str_);
 void SSL_set_client_CA_list(SSL *s, STACK_OF(X509_NAME) *name_list);

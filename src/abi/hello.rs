@@ -1,13 +1,15 @@
 //! `SSL_CTX_set_client_hello_cb` and the `SSL_client_hello_*` accessors it uses: the
 //! callback runs when a server has the client's ClientHello, before the servername
 //! callback and before anything is chosen (haproxy picks its certificate context here).
+//! Then the certificate callback (`SSL_CTX_set_cert_cb`), after the servername callback,
+//! where nginx loads certificates named by variables.
 use std::os::raw::{c_int, c_uchar, c_uint, c_void};
 use std::ptr;
 use std::sync::Arc;
 
 use super::{SSL, SSL_CTX};
 use crate::conn::Ssl;
-use crate::ctx::{AppPtr, ClientHelloCb};
+use crate::ctx::{AppPtr, CertCb, ClientHelloCb};
 use crate::error;
 use crate::hello::ClientHello;
 
@@ -17,7 +19,7 @@ pub enum HelloVerdict {
     /// Suspend the handshake (`SSL_ERROR_WANT_CLIENT_HELLO_CB`); call again later.
     Retry,
     /// Abort; the callback's alert.
-    Fail(c_int),
+    Fail(u8),
 }
 
 const SSL_CLIENT_HELLO_SUCCESS: c_int = 1;
@@ -45,8 +47,40 @@ pub(crate) fn run_client_hello_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
     match unsafe { cb(ssl.app_ptr(), &mut alert, cbs.client_hello_arg.0) } {
         SSL_CLIENT_HELLO_SUCCESS => HelloVerdict::Proceed,
         SSL_CLIENT_HELLO_RETRY => HelloVerdict::Retry,
-        _ => HelloVerdict::Fail(alert),
+        _ => HelloVerdict::Fail(u8::try_from(alert).unwrap_or(SSL_AD_INTERNAL_ERROR as u8)),
     }
+}
+
+/// Runs the certificate callback in force (the SSL's, else its context's): 1 proceeds,
+/// a negative answer suspends the handshake, 0 fails it.
+pub(crate) fn run_cert_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
+    let (cb, arg) = ssl.cert_callback();
+    let Some(cb) = cb else { return HelloVerdict::Proceed };
+    // SAFETY: the application's callback receives its own handle and argument.
+    match unsafe { cb(ssl.app_ptr(), arg.0) } {
+        r if r > 0 => HelloVerdict::Proceed,
+        r if r < 0 => HelloVerdict::Retry,
+        _ => HelloVerdict::Fail(SSL_AD_INTERNAL_ERROR as u8),
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: CertCb, arg: *mut c_void) {
+    ffi_boundary!("SSL_CTX_set_cert_cb", (), {
+        let c = try_ref!("SSL_CTX_set_cert_cb", c, ());
+        c.set_callbacks(|cbs| {
+            cbs.cert = cb;
+            cbs.cert_arg = AppPtr(arg);
+        });
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_cert_cb(s: *mut SSL, cb: CertCb, arg: *mut c_void) {
+    ffi_boundary!("SSL_set_cert_cb", (), {
+        let ssl = try_ref!("SSL_set_cert_cb", s, ());
+        ssl.set_cert_callback(cb, AppPtr(arg));
+    })
 }
 
 /// The ClientHello being processed (only while the callback can run, as in OpenSSL).

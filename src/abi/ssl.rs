@@ -1081,14 +1081,16 @@ pub extern "C" fn SSL_state_string_long(s: *const SSL) -> *const c_char {
 
 /// Runs the context's servername callback for a server that received a ClientHello.
 /// Err carries the reason to queue when the callback aborts the handshake.
-pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), c_int> {
+/// Runs the servername callback; on a fatal answer, OpenSSL's reason and the alert the
+/// callback chose (unrecognized_name unless it set another).
+pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), (c_int, u8)> {
     let cbs = ssl.ctx().callbacks();
     let Some(cb) = cbs.servername else { return Ok(()) };
     let mut alert: c_int = 112; // unrecognized_name
     // SAFETY: the application's callback receives its own handle and argument.
     let r = unsafe { cb(ssl.app_ptr(), &mut alert, cbs.servername_arg.0) };
     match r {
-        2 => Err(error::SSL_R_CALLBACK_FAILED),
+        2 => Err((error::SSL_R_CALLBACK_FAILED, u8::try_from(alert).unwrap_or(80))),
         _ => Ok(()),
     }
 }

@@ -495,17 +495,6 @@ pub extern "C" fn SSL_CTX_set_block_padding(_ctx: *mut SSL_CTX, _block_size: usi
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_cert_cb(
-    _c: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_CTX_set_cert_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_cert_cb")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_cert_verify_callback(
     _ctx: *mut SSL_CTX,
     _cb: Option<unsafe extern "C" fn(*mut X509_STORE_CTX, *mut c_void) -> c_int>,
@@ -1420,17 +1409,6 @@ pub extern "C" fn SSL_set_block_padding(_ssl: *mut SSL, _block_size: usize) -> c
     ffi_boundary!("SSL_set_block_padding", 0, {
         crate::error::raise_unsupported("SSL_set_block_padding");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_cert_cb(
-    _s: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_set_cert_cb", (), {
-        crate::error::raise_unsupported("SSL_set_cert_cb")
     })
 }
 
