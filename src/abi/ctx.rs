@@ -701,6 +701,58 @@ pub extern "C" fn SSL_load_client_CA_file(file: *const c_char) -> *mut stack_st_
     })
 }
 
+/// `SSL_add_file_cert_subjects_to_stack`: appends the subject names of the file's
+/// certificates that the caller's list does not hold yet. 1, or 0 if it cannot be read.
+#[no_mangle]
+pub extern "C" fn SSL_add_file_cert_subjects_to_stack(stack: *mut stack_st_X509_NAME, file: *const c_char) -> c_int {
+    ffi_boundary!("SSL_add_file_cert_subjects_to_stack", 0, {
+        let f = try_cstr!("SSL_add_file_cert_subjects_to_stack", file, 0);
+        if stack.is_null() {
+            error::raise_null("SSL_add_file_cert_subjects_to_stack");
+            return 0;
+        }
+        add_subjects_from_file(stack, f)
+    })
+}
+
+fn add_subjects_from_file(stack: *mut stack_st_X509_NAME, file: &std::ffi::CStr) -> c_int {
+    let Some(certs) = crate::crypto::pkey::read_pem_certs(file) else { return 0 };
+    // SAFETY: the caller's live STACK_OF(X509_NAME), borrowed for the call.
+    unsafe {
+        crate::crypto::x509::NameList::with_borrowed(stack as *mut c_void, |names| names.add_subjects_of(&certs))
+    };
+    1
+}
+
+/// `SSL_add_dir_cert_subjects_to_stack`: the same for every file of a directory (in
+/// name order); 0 if the directory or one of its files cannot be read.
+#[no_mangle]
+pub extern "C" fn SSL_add_dir_cert_subjects_to_stack(stack: *mut stack_st_X509_NAME, dir: *const c_char) -> c_int {
+    ffi_boundary!("SSL_add_dir_cert_subjects_to_stack", 0, {
+        let d = try_cstr!("SSL_add_dir_cert_subjects_to_stack", dir, 0);
+        if stack.is_null() {
+            error::raise_null("SSL_add_dir_cert_subjects_to_stack");
+            return 0;
+        }
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(d.to_bytes()));
+        let Ok(entries) = std::fs::read_dir(path) else {
+            error::raise_with_data(error::ERR_R_SYS_LIB, &format!("opendir('{}')", path.display()));
+            return 0;
+        };
+        let mut files: Vec<std::path::PathBuf> =
+            entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        files.sort();
+        for f in files {
+            let Ok(name) = std::ffi::CString::new(f.as_os_str().as_bytes()) else { continue };
+            if add_subjects_from_file(stack, &name) == 0 {
+                return 0;
+            }
+        }
+        1
+    })
+}
+
 // ---- misc settings --------------------------------------------------------------------------
 
 #[no_mangle]

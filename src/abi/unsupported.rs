@@ -957,28 +957,6 @@ pub extern "C" fn SSL_add1_to_CA_list(_ssl: *mut SSL, _x: *const X509) -> c_int 
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_add_dir_cert_subjects_to_stack(
-    _stackCAs: *mut stack_st_X509_NAME,
-    _dir: *const c_char,
-) -> c_int {
-    ffi_boundary!("SSL_add_dir_cert_subjects_to_stack", 0, {
-        crate::error::raise_unsupported("SSL_add_dir_cert_subjects_to_stack");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_add_file_cert_subjects_to_stack(
-    _stackCAs: *mut stack_st_X509_NAME,
-    _file: *const c_char,
-) -> c_int {
-    ffi_boundary!("SSL_add_file_cert_subjects_to_stack", 0, {
-        crate::error::raise_unsupported("SSL_add_file_cert_subjects_to_stack");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_add_ssl_module() {
     ffi_boundary!("SSL_add_ssl_module", (), {
         crate::error::raise_unsupported("SSL_add_ssl_module")

@@ -206,6 +206,21 @@ fn lib_reason(e: std::os::raw::c_ulong) -> (c_int, c_int) {
 
 /// `SSL_load_client_CA_file`: the subject names of every certificate in a PEM file,
 /// without duplicates, as a new STACK_OF(X509_NAME) (NULL on failure).
+/// The certificates of a PEM file, in order (None: the file cannot be opened). Reading
+/// stops at the first thing that is not a certificate; that error is cleared.
+pub fn read_pem_certs(path: &CStr) -> Option<Vec<X509Cert>> {
+    let bio = FileBio::open(path)?;
+    let mut certs = Vec::new();
+    // SAFETY: the BIO is live; each read returns a new reference or NULL.
+    while let Some(cert) =
+        unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), None, std::ptr::null_mut())) }
+    {
+        certs.push(cert);
+    }
+    super::err::clear();
+    Some(certs)
+}
+
 pub fn load_ca_names_file(path: &CStr) -> Option<*mut c_void> {
     let bio = FileBio::open(path)?;
     let mut names = super::x509::NameList::empty();

@@ -9,6 +9,9 @@ use std::os::raw::{c_char, c_int, c_uchar, c_void};
 
 pub type X509VerifyCb = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>;
 
+/// `OPENSSL_sk_compfunc`: compares two pointers to stack elements.
+pub type StackCmp = Option<unsafe extern "C" fn(*const c_void, *const c_void) -> c_int>;
+
 extern "C" {
     pub fn COMP_get_name(comp: *const openssl_sys::COMP_METHOD) -> *const c_char;
     pub fn CRYPTO_strdup(s: *const c_char, file: *const c_char, line: c_int) -> *mut c_char;
@@ -62,6 +65,8 @@ extern "C" {
     pub fn OPENSSL_sk_num(st: *const OPENSSL_STACK) -> c_int;
     pub fn OPENSSL_sk_push(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;
     pub fn OPENSSL_sk_new_null() -> *mut OPENSSL_STACK;
+    pub fn OPENSSL_sk_set_cmp_func(st: *mut OPENSSL_STACK, cmp: StackCmp) -> StackCmp;
+    pub fn OPENSSL_sk_find(st: *mut OPENSSL_STACK, data: *const c_void) -> c_int;
     pub fn OPENSSL_sk_free(st: *mut OPENSSL_STACK);
     pub fn OPENSSL_sk_pop_free(st: *mut OPENSSL_STACK, func: Option<unsafe extern "C" fn(*mut c_void)>);
     pub fn EVP_PKEY_get_id(pkey: *const EVP_PKEY) -> c_int;

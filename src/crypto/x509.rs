@@ -443,6 +443,47 @@ impl Drop for NameList {
 }
 
 impl NameList {
+    /// Appends copies of the certificates' subject names that the list lacks, the way
+    /// `SSL_add_file_cert_subjects_to_stack` does: looked up with the stack's own sorted
+    /// search under `X509_NAME_cmp` (which sorts it), so the order is OpenSSL's too.
+    pub fn add_subjects_of(&mut self, certs: &[X509Cert]) {
+        unsafe extern "C" fn name_cmp(a: *const c_void, b: *const c_void) -> c_int {
+            // SAFETY: the stack compares pointers to its X509_NAME elements.
+            unsafe {
+                openssl_sys::X509_NAME_cmp(
+                    *(a as *const *const openssl_sys::X509_NAME),
+                    *(b as *const *const openssl_sys::X509_NAME),
+                )
+            }
+        }
+        if self.0.is_null() {
+            return;
+        }
+        // SAFETY: our live stack; each subject is borrowed from a live certificate and
+        // duplicated before it goes in; the caller's comparison function is restored.
+        unsafe {
+            let old = sys::OPENSSL_sk_set_cmp_func(self.0, Some(name_cmp));
+            for cert in certs {
+                let name = openssl_sys::X509_NAME_dup(openssl_sys::X509_get_subject_name(cert.as_ptr()));
+                if name.is_null() {
+                    continue;
+                }
+                if sys::OPENSSL_sk_find(self.0, name as *const c_void) >= 0 {
+                    openssl_sys::X509_NAME_free(name);
+                } else {
+                    sys::OPENSSL_sk_push(self.0, name as *const c_void);
+                }
+            }
+            sys::OPENSSL_sk_set_cmp_func(self.0, old);
+        }
+    }
+
+    /// Runs `f` on a caller's STACK_OF(X509_NAME) as a list, leaving it the caller's.
+    pub unsafe fn with_borrowed<R>(sk: *mut c_void, f: impl FnOnce(&mut NameList) -> R) -> R {
+        let mut view = std::mem::ManuallyDrop::new(NameList(sk as *mut OPENSSL_STACK));
+        f(&mut view)
+    }
+
     pub fn contains_subject_of(&self, cert: &X509Cert) -> bool {
         // SAFETY: names borrowed from live objects and compared only.
         unsafe {
