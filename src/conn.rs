@@ -52,6 +52,10 @@ pub const SSL_ST_CONNECT: c_int = 0x1000;
 pub const SSL_ST_ACCEPT: c_int = 0x2000;
 pub const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 pub const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;
+pub const SSL_CB_READ_ALERT: c_int = SSL_CB_ALERT | SSL_CB_READ;
+pub const SSL_CB_WRITE_ALERT: c_int = SSL_CB_ALERT | SSL_CB_WRITE;
+/// The info callback's value for an alert: level in the high byte, description low.
+const CLOSE_NOTIFY_INFO: c_int = 1 << 8;
 
 /// Why an I/O call did not complete: the basis of `SSL_get_error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,24 +243,30 @@ thread_local! {
 }
 
 /// Runs `f` with the connection this thread is driving (for rustls callbacks).
+///
+/// The thread's record may already be gone: programs call `SSL_shutdown`/`SSL_free`
+/// from `atexit` handlers, which glibc runs after thread-local destructors. Then there
+/// is no current connection (nothing that needs one runs while shutting down).
 pub fn current<R>(f: impl FnOnce(&Arc<Ssl>) -> R) -> Option<R> {
-    let ssl = CURRENT.with(|c| c.borrow().last().cloned())?;
+    let ssl = CURRENT.try_with(|c| c.borrow().last().cloned()).ok().flatten()?;
     Some(f(&ssl))
 }
 
-/// Marks `ssl` as the connection being driven until dropped.
-struct Driving;
+/// Marks `ssl` as the connection being driven until dropped (if the thread still has
+/// its record; see [`current`]).
+struct Driving(bool);
 
 impl Driving {
     fn enter(ssl: &Arc<Ssl>) -> Driving {
-        CURRENT.with(|c| c.borrow_mut().push(ssl.clone()));
-        Driving
+        Driving(CURRENT.try_with(|c| c.borrow_mut().push(ssl.clone())).is_ok())
     }
 }
 
 impl Drop for Driving {
     fn drop(&mut self) {
-        CURRENT.with(|c| c.borrow_mut().pop());
+        if self.0 {
+            let _ = CURRENT.try_with(|c| c.borrow_mut().pop());
+        }
     }
 }
 
@@ -969,6 +979,22 @@ impl Ssl {
     /// A fatal TLS error: queue OpenSSL's reason, send rustls' alert, end the connection.
     fn tls_error(&self, tls: &mut Tls, e: &rustls::Error) -> Failure {
         error::raise_rustls(e);
+        // The info callback hears of fatal alerts, as with OpenSSL: the peer's, and ours
+        // where the alert rustls sends is known (certificate verification failures).
+        let fatal = |desc: rustls::AlertDescription| (2 << 8) | c_int::from(u8::from(desc));
+        match e {
+            rustls::Error::AlertReceived(desc) => {
+                current(|ssl| ssl.info(SSL_CB_READ_ALERT, fatal(*desc)));
+            }
+            rustls::Error::InvalidCertificate(cert) => {
+                let desc = rustls::AlertDescription::from(cert.clone());
+                current(|ssl| ssl.info(SSL_CB_WRITE_ALERT, fatal(desc)));
+            }
+            rustls::Error::Other(_) if error::verify_error_of(e).is_some() => {
+                current(|ssl| ssl.info(SSL_CB_WRITE_ALERT, fatal(rustls::AlertDescription::HandshakeFailure)));
+            }
+            _ => {}
+        }
         let _ = self.flush(tls);
         tls.engine = Engine::Dead;
         if self.state() != HandshakeState::Done {
@@ -1003,6 +1029,12 @@ impl Ssl {
     }
 
     fn handshake_locked(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
+        // Like OpenSSL's state machine, each handshake step starts from an empty error
+        // queue, so that a stale error left by the application (a failed PEM read, say)
+        // does not turn this step's outcome into SSL_ERROR_SSL.
+        if self.state() != HandshakeState::Done {
+            crate::crypto::err::clear();
+        }
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_CONNECTION_TYPE_NOT_SET);
             return Err(self.fail(Failure::Ssl));
@@ -1174,6 +1206,7 @@ impl Ssl {
         const ALERT: u8 = 21;
         const FATAL: u8 = 2;
         error::raise(reason);
+        current(|ssl| ssl.info(SSL_CB_WRITE_ALERT, (c_int::from(FATAL) << 8) | c_int::from(alert)));
         if let Some(wbio) = self.wbio() {
             let record = [ALERT, 3, 3, 0, 2, FATAL, alert];
             let _ = BioWriter(&wbio).write_all(&record);
@@ -1500,6 +1533,7 @@ impl Ssl {
                 Ok(0) => {
                     tls.peer_closed = true;
                     self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+                    self.info(SSL_CB_READ_ALERT, CLOSE_NOTIFY_INFO);
                     return Err(self.fail(Failure::ZeroReturn));
                 }
                 Ok(n) => return Ok(n),
@@ -1626,6 +1660,7 @@ impl Ssl {
             self.shutdown.fetch_or(SSL_SENT_SHUTDOWN, Ordering::Relaxed);
             if let Engine::Active(conn) = &mut tls.engine {
                 conn.send_close_notify();
+                self.info(SSL_CB_WRITE_ALERT, CLOSE_NOTIFY_INFO);
             }
             self.flush(&mut tls)?;
             return Ok(if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 { 1 } else { 0 });
@@ -1638,6 +1673,7 @@ impl Ssl {
                 Ok(0) => {
                     tls.peer_closed = true;
                     self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
+                    self.info(SSL_CB_READ_ALERT, CLOSE_NOTIFY_INFO);
                 }
                 Ok(_) => {} // application data after our close_notify is discarded
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
