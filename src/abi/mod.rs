@@ -19,6 +19,8 @@ pub mod ctrl;
 pub mod ctx;
 pub mod err;
 pub mod hello;
+#[cfg(target_arch = "x86_64")]
+pub mod memcpy;
 pub mod info;
 pub mod session;
 pub mod settings;
