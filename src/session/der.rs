@@ -1,6 +1,9 @@
-//! `i2d_SSL_SESSION` / `d2i_SSL_SESSION`: a DER encoding laid out like OpenSSL's
-//! SSL_SESSION ASN.1 (version, protocol, cipher, session ID, master key, then tagged
-//! optional fields), plus a private field carrying rustls' server session value.
+//! `i2d_SSL_SESSION` / `d2i_SSL_SESSION`: OpenSSL 3.0's SSL_SESSION ASN.1 layout
+//! (version, protocol, cipher, session ID, master key, then explicitly tagged optional
+//! fields `[1]`..`[20]` in order), so that OpenSSL reads what oxissl writes (`openssl
+//! sess_id`, `s_client -sess_in`) and oxissl reads what OpenSSL writes. A server
+//! session's rustls value (its secrets) travels in `[18]`, OpenSSL's ticket application
+//! data field, behind a marker.
 //!
 //! The decoder is strict and bounds-checked: malformed input is an error, never a panic.
 use std::ffi::CString;
@@ -11,28 +14,39 @@ use crate::crypto::x509::X509Cert;
 const INTEGER: u8 = 0x02;
 const OCTET_STRING: u8 = 0x04;
 const SEQUENCE: u8 = 0x30;
+/// SSL_SESSION_ASN1_VERSION.
 const FORMAT_VERSION: u64 = 1;
 
-/// Context-specific, constructed tag `[n]`.
+/// Context-specific, constructed tag `[n]` (explicit tagging).
 const fn ctx_tag(n: u8) -> u8 {
     0xa0 | n
 }
 
+/// `[0]` key_arg, implicitly tagged (primitive); read and ignored.
+const TAG_KEY_ARG: u8 = 0x80;
 const TAG_TIME: u8 = ctx_tag(1);
 const TAG_TIMEOUT: u8 = ctx_tag(2);
 const TAG_PEER: u8 = ctx_tag(3);
 const TAG_SID_CTX: u8 = ctx_tag(4);
 const TAG_VERIFY_RESULT: u8 = ctx_tag(5);
 const TAG_HOSTNAME: u8 = ctx_tag(6);
+const TAG_PSK_IDENTITY_HINT: u8 = ctx_tag(7);
+const TAG_PSK_IDENTITY: u8 = ctx_tag(8);
 const TAG_LIFETIME_HINT: u8 = ctx_tag(9);
-const TAG_ALPN: u8 = ctx_tag(12);
-const TAG_MAX_EARLY_DATA: u8 = ctx_tag(15);
-/// The client's ticket (OpenSSL's tag for it).
 const TAG_TICKET: u8 = ctx_tag(10);
-/// Private to oxissl: whether the client holds a ticket.
-const TAG_HAS_TICKET: u8 = ctx_tag(29);
-/// Private to oxissl: rustls' server-side session value.
-const TAG_SERVER_VALUE: u8 = ctx_tag(30);
+const TAG_COMP_ID: u8 = ctx_tag(11);
+const TAG_SRP_USERNAME: u8 = ctx_tag(12);
+const TAG_FLAGS: u8 = ctx_tag(13);
+const TAG_TICK_AGE_ADD: u8 = ctx_tag(14);
+const TAG_MAX_EARLY_DATA: u8 = ctx_tag(15);
+const TAG_ALPN: u8 = ctx_tag(16);
+const TAG_MAX_FRAGMENT_LEN_MODE: u8 = ctx_tag(17);
+const TAG_TICKET_APPDATA: u8 = ctx_tag(18);
+const TAG_KEX_GROUP: u8 = ctx_tag(19);
+const TAG_PEER_RPK: u8 = ctx_tag(20);
+
+/// Marks `[18]` as carrying rustls' server session value rather than application data.
+const SERVER_VALUE_MARK: &[u8] = b"oxissl rustls server session 1\0";
 
 fn push_len(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
@@ -67,7 +81,7 @@ fn explicit(out: &mut Vec<u8>, tag: u8, inner: impl FnOnce(&mut Vec<u8>)) {
     tlv(out, tag, &body);
 }
 
-/// Encodes a session.
+/// Encodes a session. Zero-default integers are left out when zero, as OpenSSL does.
 pub fn encode(d: &SessionData) -> Vec<u8> {
     let mut body = Vec::new();
     integer(&mut body, FORMAT_VERSION);
@@ -75,16 +89,20 @@ pub fn encode(d: &SessionData) -> Vec<u8> {
     tlv(&mut body, OCTET_STRING, &d.cipher.map_or(0u16, |c| c.protocol_id).to_be_bytes());
     tlv(&mut body, OCTET_STRING, &d.id);
     tlv(&mut body, OCTET_STRING, &d.master_key);
-    explicit(&mut body, TAG_TIME, |o| integer(o, d.time));
-    explicit(&mut body, TAG_TIMEOUT, |o| integer(o, d.timeout));
+    if d.time != 0 {
+        explicit(&mut body, TAG_TIME, |o| integer(o, d.time));
+    }
+    if d.timeout != 0 {
+        explicit(&mut body, TAG_TIMEOUT, |o| integer(o, d.timeout));
+    }
     if let Some(peer) = &d.peer {
         let der = peer.to_der();
         explicit(&mut body, TAG_PEER, |o| o.extend_from_slice(&der));
     }
-    if !d.sid_ctx.is_empty() {
-        explicit(&mut body, TAG_SID_CTX, |o| tlv(o, OCTET_STRING, &d.sid_ctx));
+    explicit(&mut body, TAG_SID_CTX, |o| tlv(o, OCTET_STRING, &d.sid_ctx));
+    if d.verify_result > 0 {
+        explicit(&mut body, TAG_VERIFY_RESULT, |o| integer(o, d.verify_result as u64));
     }
-    explicit(&mut body, TAG_VERIFY_RESULT, |o| integer(o, d.verify_result.max(0) as u64));
     if let Some(h) = &d.hostname {
         explicit(&mut body, TAG_HOSTNAME, |o| tlv(o, OCTET_STRING, h.as_bytes()));
     }
@@ -94,18 +112,17 @@ pub fn encode(d: &SessionData) -> Vec<u8> {
     if !d.ticket.is_empty() {
         explicit(&mut body, TAG_TICKET, |o| tlv(o, OCTET_STRING, &d.ticket));
     }
-    if !d.alpn.is_empty() {
-        explicit(&mut body, TAG_ALPN, |o| tlv(o, OCTET_STRING, &d.alpn));
-    }
     if d.max_early_data > 0 {
         explicit(&mut body, TAG_MAX_EARLY_DATA, |o| integer(o, d.max_early_data as u64));
     }
-    if d.has_ticket {
-        explicit(&mut body, TAG_HAS_TICKET, |o| integer(o, 1));
+    if !d.alpn.is_empty() {
+        explicit(&mut body, TAG_ALPN, |o| tlv(o, OCTET_STRING, &d.alpn));
     }
-
     if let Some(v) = &d.server_value {
-        explicit(&mut body, TAG_SERVER_VALUE, |o| tlv(o, OCTET_STRING, v));
+        let mut carried = Vec::with_capacity(SERVER_VALUE_MARK.len() + v.len());
+        carried.extend_from_slice(SERVER_VALUE_MARK);
+        carried.extend_from_slice(v);
+        explicit(&mut body, TAG_TICKET_APPDATA, |o| tlv(o, OCTET_STRING, &carried));
     }
     let mut out = Vec::with_capacity(body.len() + 6);
     tlv(&mut out, SEQUENCE, &body);
@@ -208,8 +225,10 @@ impl<'a> Reader<'a> {
 }
 
 /// Decodes one session from the start of `input`; returns it and the bytes consumed.
-/// A decoded client session carries no rustls resumption value (rustls cannot import
-/// one), so it is not resumable; a server session is.
+/// Fields oxissl has no use for (PSK identities, SRP user, flags, ticket age, maximum
+/// fragment length, key exchange group, raw public key) are read and dropped. A decoded
+/// client session carries no rustls resumption value (rustls cannot import one): it is
+/// not resumable unless this process exported it (see `registry`); a server session is.
 pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
     if input.is_empty() {
         return Err(Malformed::TooSmall);
@@ -232,7 +251,13 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         return Err(Malformed::WrongTag);
     }
     let master_key = r.read(OCTET_STRING)?.to_vec();
+    if master_key.len() > super::MAX_MASTER_KEY_LENGTH {
+        return Err(Malformed::WrongTag);
+    }
     let mut d = SessionData { version, cipher, id, master_key, ..SessionData::default() };
+    if r.peek_tag() == Some(TAG_KEY_ARG) {
+        r.read(TAG_KEY_ARG)?;
+    }
     if let Some(mut t) = r.optional(TAG_TIME)? {
         d.time = t.integer()?;
         t.finish()?;
@@ -259,6 +284,9 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         d.hostname = Some(CString::new(t.read(OCTET_STRING)?).map_err(|_| Malformed::WrongTag)?);
         t.finish()?;
     }
+    for tag in [TAG_PSK_IDENTITY_HINT, TAG_PSK_IDENTITY] {
+        skip_octets(&mut r, tag)?;
+    }
     if let Some(mut t) = r.optional(TAG_LIFETIME_HINT)? {
         d.ticket_lifetime_hint = t.integer()?;
         t.finish()?;
@@ -267,28 +295,54 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
         d.ticket = t.read(OCTET_STRING)?.to_vec();
         t.finish()?;
     }
-    if let Some(mut t) = r.optional(TAG_ALPN)? {
-        d.alpn = t.read(OCTET_STRING)?.to_vec();
-        t.finish()?;
+    for tag in [TAG_COMP_ID, TAG_SRP_USERNAME] {
+        skip_octets(&mut r, tag)?;
+    }
+    for tag in [TAG_FLAGS, TAG_TICK_AGE_ADD] {
+        skip_integer(&mut r, tag)?;
     }
     if let Some(mut t) = r.optional(TAG_MAX_EARLY_DATA)? {
         d.max_early_data = u32::try_from(t.integer()?).map_err(|_| Malformed::WrongTag)?;
         t.finish()?;
     }
-    if let Some(mut t) = r.optional(TAG_HAS_TICKET)? {
-        d.has_ticket = t.integer()? == 1;
+    if let Some(mut t) = r.optional(TAG_ALPN)? {
+        d.alpn = t.read(OCTET_STRING)?.to_vec();
         t.finish()?;
     }
-    if let Some(mut t) = r.optional(TAG_SERVER_VALUE)? {
-        d.server_value = Some(t.read(OCTET_STRING)?.to_vec());
+    skip_integer(&mut r, TAG_MAX_FRAGMENT_LEN_MODE)?;
+    if let Some(mut t) = r.optional(TAG_TICKET_APPDATA)? {
+        let carried = t.read(OCTET_STRING)?;
         t.finish()?;
+        // Application data of another library's session: not ours to use.
+        if let Some(v) = carried.strip_prefix(SERVER_VALUE_MARK) {
+            d.server_value = Some(v.to_vec());
+        }
     }
+    skip_integer(&mut r, TAG_KEX_GROUP)?;
+    skip_octets(&mut r, TAG_PEER_RPK)?;
     r.finish()?;
+    d.has_ticket = !d.ticket.is_empty();
     d.resumption = Resumption::None;
-    // rustls cannot import a client's resumption state: a decoded client session
-    // describes the connection but cannot resume it.
     d.not_resumable = d.server_value.is_none();
     Ok((d, consumed))
+}
+
+/// Reads and drops an optional explicitly tagged OCTET STRING.
+fn skip_octets(r: &mut Reader<'_>, tag: u8) -> Result<(), Malformed> {
+    if let Some(mut t) = r.optional(tag)? {
+        t.read(OCTET_STRING)?;
+        t.finish()?;
+    }
+    Ok(())
+}
+
+/// Reads and drops an optional explicitly tagged INTEGER.
+fn skip_integer(r: &mut Reader<'_>, tag: u8) -> Result<(), Malformed> {
+    if let Some(mut t) = r.optional(tag)? {
+        t.integer()?;
+        t.finish()?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -311,6 +365,42 @@ mod tests {
             has_ticket: true,
             ..SessionData::default()
         }
+    }
+
+    /// Sessions written by OpenSSL 3.0's `s_client -sess_out` (TLS 1.3 and 1.2, ALPN
+    /// http/1.1), converted to DER with `openssl sess_id -outform DER`.
+    #[test]
+    fn sessions_written_by_openssl_are_read() {
+        for (der, version, cipher) in [
+            (&include_bytes!("testdata/openssl-3.0-tls1_3-client.der")[..], 0x0304, 0x1302),
+            (&include_bytes!("testdata/openssl-3.0-tls1_2-client.der")[..], 0x0303, 0xc02c),
+        ] {
+            let (d, used) = decode(der).expect("OpenSSL's encoding");
+            assert_eq!(used, der.len());
+            assert_eq!(d.version, version);
+            assert_eq!(d.cipher.map(|c| c.protocol_id), Some(cipher));
+            assert_eq!(d.alpn, b"http/1.1");
+            assert!(d.peer.is_some() && d.has_ticket && !d.ticket.is_empty());
+            assert!(d.not_resumable && d.server_value.is_none());
+            // What we write from it reads back the same.
+            let (again, _) = decode(&encode(&d)).unwrap();
+            assert_eq!((again.version, again.ticket, again.alpn), (d.version, d.ticket, d.alpn));
+        }
+    }
+
+    #[test]
+    fn application_data_of_other_libraries_is_not_taken_for_a_server_value() {
+        let mut d = sample();
+        d.server_value = None;
+        let mut enc = encode(&d);
+        // Append [18] { OCTET STRING "app" } inside the outer SEQUENCE.
+        let extra = [ctx_tag(18), 5, OCTET_STRING, 3, b'a', b'p', b'p'];
+        enc.extend_from_slice(&extra);
+        let body_len = enc.len() - 4; // the sample's outer header is 30 82 LL LL
+        assert_eq!(enc[1], 0x82);
+        enc[2..4].copy_from_slice(&(body_len as u16).to_be_bytes());
+        let (back, _) = decode(&enc).unwrap();
+        assert_eq!(back.server_value, None);
     }
 
     #[test]
