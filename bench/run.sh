@@ -24,19 +24,41 @@ figures="full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls1
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# Single-threaded figures run as simultaneous pairs when there are two cores: the system
+# library on one core and oxissl on the other, swapping cores every run, so that both
+# see the same moment of a shared machine (its speed drifts by tens of percent from one
+# second to the next). The ratio is the median of the pairs' ratios. The loopback TCP
+# figure uses every core, so it alternates instead; memory is not timed.
+paired=0
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then paired=1; fi
+
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores)"
-echo "runs: $runs alternating (system, oxissl), ${secs}s each; medians"
+if [ "$paired" = 1 ]; then
+  echo "runs: $runs; single-threaded figures as simultaneous pairs on two cores (swapped each run), others alternating; ${secs}s each; medians"
+else
+  echo "runs: $runs alternating (system, oxissl), ${secs}s each; medians"
+fi
 printf "%-26s %14s %14s %8s  %s\n" figure OpenSSL-3.0 oxissl ratio unit
 for f in $figures; do
-  : > "$out/$f.sys"; : > "$out/$f.oxi"
-  for _ in $(seq "$runs"); do
-    "$out/bench" "$certs" "$f" "$secs" >> "$out/$f.sys"
-    LD_LIBRARY_PATH="$lib" "$out/bench" "$certs" "$f" "$secs" >> "$out/$f.oxi"
+  : > "$out/$f.sys"; : > "$out/$f.oxi"; : > "$out/$f.ratio"
+  for i in $(seq "$runs"); do
+    if [ "$paired" = 1 ] && [ "${f#tcp}" = "$f" ] && [ "${f#memory}" = "$f" ]; then
+      a=$((i % 2)); b=$(((i + 1) % 2))
+      taskset -c "$a" "$out/bench" "$certs" "$f" "$secs" > "$out/run.sys" &
+      LD_LIBRARY_PATH="$lib" taskset -c "$b" "$out/bench" "$certs" "$f" "$secs" > "$out/run.oxi"
+      wait
+    else
+      "$out/bench" "$certs" "$f" "$secs" > "$out/run.sys"
+      LD_LIBRARY_PATH="$lib" "$out/bench" "$certs" "$f" "$secs" > "$out/run.oxi"
+    fi
+    cat "$out/run.sys" >> "$out/$f.sys"; cat "$out/run.oxi" >> "$out/$f.oxi"
+    awk -v s="$(awk '{print $1}' "$out/run.sys")" -v o="$(awk '{print $1}' "$out/run.oxi")" \
+      'BEGIN { if (s > 0) printf "%.4f\n", o / s }' >> "$out/$f.ratio"
   done
   unit=$(awk 'NR==1{print $2}' "$out/$f.sys")
   s=$(awk '{print $1}' "$out/$f.sys" | median)
   o=$(awk '{print $1}' "$out/$f.oxi" | median)
-  r=$(awk -v s="$s" -v o="$o" 'BEGIN { if (s > 0) printf "%.2f", o / s; else print "-" }')
+  r=$(median < "$out/$f.ratio" | awk '{printf "%.2f", $1}')
   printf "%-26s %14s %14s %8s  %s\n" "$f" "$s" "$o" "$r" "$unit"
   if [ "${f#memory}" != "$f" ]; then
     s2=$(awk '{print $3}' "$out/$f.sys" | median); o2=$(awk '{print $3}' "$out/$f.oxi" | median)

@@ -4,6 +4,7 @@
 //! pointer to libcrypto calls. This module and `abi` are the only places with `unsafe`.
 
 pub mod bio;
+pub mod digest;
 pub mod err;
 pub mod errstrings;
 pub mod exdata;

@@ -314,7 +314,9 @@ struct Prefix(String, &'static str);
 impl std::fmt::Write for Prefix {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.0.push_str(s);
-        if self.0.contains(self.1) {
+        // Only the new text (and what the marker could straddle) needs looking at.
+        let from = self.0.len().saturating_sub(s.len() + self.1.len());
+        if self.0.as_bytes()[from..].windows(self.1.len()).any(|w| w == self.1.as_bytes()) {
             Err(std::fmt::Error)
         } else {
             Ok(())
