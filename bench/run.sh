@@ -4,7 +4,7 @@
 #   bench/run.sh [--runs N] [--seconds S] [--quick]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-runs=5
+runs=8
 secs=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,11 +30,14 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 # second to the next). The ratio is the median of the pairs' ratios. The loopback TCP
 # figure uses every core, so it alternates instead; memory is not timed.
 paired=0
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then paired=1; fi
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  paired=1
+  [ $((runs % 2)) -eq 0 ] || runs=$((runs + 1))
+fi
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores)"
 if [ "$paired" = 1 ]; then
-  echo "runs: $runs; single-threaded figures as simultaneous pairs on two cores (swapped each run), others alternating; ${secs}s each; medians"
+  echo "runs: $runs; single-threaded figures as simultaneous pairs on two cores (swapped each run; ratio: median over run pairs of the geometric mean), others alternating; ${secs}s each; medians"
 else
   echo "runs: $runs alternating (system, oxissl), ${secs}s each; medians"
 fi
@@ -58,7 +61,10 @@ for f in $figures; do
   unit=$(awk 'NR==1{print $2}' "$out/$f.sys")
   s=$(awk '{print $1}' "$out/$f.sys" | median)
   o=$(awk '{print $1}' "$out/$f.oxi" | median)
-  r=$(median < "$out/$f.ratio" | awk '{printf "%.2f", $1}')
+  # A pair of runs has each library once on each core: the geometric mean of its two
+  # ratios cancels a difference in speed between the cores (seen here: up to 2x).
+  r=$(awk '{a[NR]=$1} END {for (i = 1; i + 1 <= NR; i += 2) print sqrt(a[i] * a[i + 1]); if (NR == 1) print a[1]}' \
+      "$out/$f.ratio" | median | awk '{printf "%.2f", $1}')
   printf "%-26s %14s %14s %8s  %s\n" "$f" "$s" "$o" "$r" "$unit"
   if [ "${f#memory}" != "$f" ]; then
     s2=$(awk '{print $3}' "$out/$f.sys" | median); o2=$(awk '{print $3}' "$out/$f.oxi" | median)
