@@ -1023,6 +1023,7 @@ impl Ssl {
     /// `SSL_do_handshake` (and `SSL_connect`/`SSL_accept` after setting the role).
     pub fn handshake(self: &Arc<Self>) -> Result<(), Failure> {
         let _driving = Driving::enter(self);
+        crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
         let mut tls = lock(&self.tls);
         self.handshake_locked(&mut tls)
@@ -1502,6 +1503,7 @@ impl Ssl {
     /// `SSL_read`/`SSL_peek`: Ok(n) bytes of plaintext, n > 0.
     pub fn read(self: &Arc<Self>, buf: &mut [u8], peek: bool) -> Result<usize, Failure> {
         let _driving = Driving::enter(self);
+        crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_UNINITIALIZED);
@@ -1598,6 +1600,7 @@ impl Ssl {
     /// partial-write mode, once some of it is).
     pub fn write(self: &Arc<Self>, buf: &[u8]) -> Result<usize, Failure> {
         let _driving = Driving::enter(self);
+        crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_UNINITIALIZED);

@@ -13,6 +13,13 @@ pub mod stack;
 pub mod sys;
 pub mod x509;
 
+/// Sets `errno` to 0, as OpenSSL does when an I/O or handshake call starts, so that a
+/// program printing `errno` after a TLS failure sees this call's, not an old EAGAIN.
+pub fn clear_sys_error() {
+    // SAFETY: glibc's thread-local errno location is always valid to write.
+    unsafe { *libc::__errno_location() = 0 };
+}
+
 /// `n` bytes from aws-lc's CSPRNG.
 pub fn random_bytes(n: usize) -> Vec<u8> {
     // aws-lc's generator (the one rustls draws its randoms from): libcrypto's RAND_bytes
