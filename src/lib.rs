@@ -14,7 +14,7 @@ pub mod crypto;
 pub mod ctx;
 pub mod error;
 pub mod hello;
-pub mod hkdf;
+pub mod suites;
 pub mod keys;
 pub mod records;
 pub mod session;
