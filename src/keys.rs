@@ -7,7 +7,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::sign::CertifiedKey;
 use rustls::SignatureScheme;
 
-use crate::crypto::pkey::EvpPkey;
+use crate::crypto::pkey::{EvpPkey, RsaPadding, SignDigest};
 use crate::crypto::x509::X509Cert;
 
 /// A certificate, its private key and its chain, as set by `SSL_CTX_use_certificate`,
@@ -52,12 +52,7 @@ impl CertKey {
             .get_or_init(|| {
                 let cert = self.cert.as_ref()?;
                 let key = self.key.as_ref()?;
-                let pkcs8 = key.to_pkcs8_der()?;
-                let provider = rustls::crypto::aws_lc_rs::default_provider();
-                let signer = provider
-                    .key_provider
-                    .load_private_key(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8)))
-                    .ok()?;
+                let signer = signing_key(key)?;
                 let chain = if self.chain.is_empty() { extra } else { &self.chain[..] };
                 let ders = std::iter::once(cert)
                     .chain(chain.iter())
@@ -66,6 +61,84 @@ impl CertKey {
                 Some(Arc::new(CertifiedKey::new(ders, Arc::new(RecordingKey(signer)))))
             })
             .clone()
+    }
+}
+
+/// The rustls signing key for `key`. RSA keys sign through libcrypto, which takes every
+/// size OpenSSL does (aws-lc only 2048 to 8192 bits, so a 1024-bit key allowed at
+/// `@SECLEVEL=1` failed every handshake); it is as fast as aws-lc's RSA here. Other keys,
+/// RSA-PSS-only ones included, go to aws-lc through their PKCS#8 form.
+fn signing_key(key: &EvpPkey) -> Option<Arc<dyn rustls::sign::SigningKey>> {
+    match key.id() {
+        crate::crypto::pkey::EVP_PKEY_RSA => Some(Arc::new(LibcryptoRsaKey(key.clone()))),
+        _ => {
+            let pkcs8 = key.to_pkcs8_der()?;
+            rustls::crypto::aws_lc_rs::default_provider()
+                .key_provider
+                .load_private_key(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8)))
+                .ok()
+        }
+    }
+}
+
+/// An RSA private key held by libcrypto.
+struct LibcryptoRsaKey(EvpPkey);
+
+impl std::fmt::Debug for LibcryptoRsaKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LibcryptoRsaKey")
+    }
+}
+
+/// TLS's RSA schemes and how libcrypto signs each.
+fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SignDigest)> {
+    Some(match scheme {
+        SignatureScheme::RSA_PSS_SHA256 => (RsaPadding::Pss, SignDigest::Sha256),
+        SignatureScheme::RSA_PSS_SHA384 => (RsaPadding::Pss, SignDigest::Sha384),
+        SignatureScheme::RSA_PSS_SHA512 => (RsaPadding::Pss, SignDigest::Sha512),
+        SignatureScheme::RSA_PKCS1_SHA256 => (RsaPadding::Pkcs1, SignDigest::Sha256),
+        SignatureScheme::RSA_PKCS1_SHA384 => (RsaPadding::Pkcs1, SignDigest::Sha384),
+        SignatureScheme::RSA_PKCS1_SHA512 => (RsaPadding::Pkcs1, SignDigest::Sha512),
+        _ => return None,
+    })
+}
+
+impl rustls::sign::SigningKey for LibcryptoRsaKey {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        offered.iter().find_map(|&scheme| {
+            let (padding, digest) = rsa_scheme(scheme)?;
+            Some(Box::new(LibcryptoRsaSigner { key: self.0.clone(), scheme, padding, digest }) as Box<dyn rustls::sign::Signer>)
+        })
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::RSA
+    }
+}
+
+struct LibcryptoRsaSigner {
+    key: EvpPkey,
+    scheme: SignatureScheme,
+    padding: RsaPadding,
+    digest: SignDigest,
+}
+
+impl std::fmt::Debug for LibcryptoRsaSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LibcryptoRsaSigner").field("scheme", &self.scheme).finish_non_exhaustive()
+    }
+}
+
+impl rustls::sign::Signer for LibcryptoRsaSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        // libcrypto's reasons stay on the error queue, beneath the handshake's own.
+        self.key
+            .sign_rsa(self.padding, self.digest, message)
+            .ok_or_else(|| rustls::Error::General("libcrypto RSA signature failed".into()))
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        self.scheme
     }
 }
 
@@ -394,5 +467,40 @@ mod tests {
         );
         assert_eq!(parse_sigalgs_list("RSA+MD5"), None);
         assert_eq!(parse_sigalgs_list(""), None);
+    }
+
+    /// Every RSA scheme signed by libcrypto verifies with aws-lc's verifier (the peer's
+    /// view), and a 1024-bit key (which aws-lc's signer refuses) signs too.
+    #[test]
+    fn libcrypto_rsa_signatures_verify_for_every_scheme() {
+        use aws_lc_rs::signature as sig;
+        let schemes: [(SignatureScheme, &dyn sig::VerificationAlgorithm); 6] = [
+            (SignatureScheme::RSA_PSS_SHA256, &sig::RSA_PSS_2048_8192_SHA256),
+            (SignatureScheme::RSA_PSS_SHA384, &sig::RSA_PSS_2048_8192_SHA384),
+            (SignatureScheme::RSA_PSS_SHA512, &sig::RSA_PSS_2048_8192_SHA512),
+            (SignatureScheme::RSA_PKCS1_SHA256, &sig::RSA_PKCS1_2048_8192_SHA256),
+            (SignatureScheme::RSA_PKCS1_SHA384, &sig::RSA_PKCS1_2048_8192_SHA384),
+            (SignatureScheme::RSA_PKCS1_SHA512, &sig::RSA_PKCS1_2048_8192_SHA512),
+        ];
+        let msg = b"TLS 1.3, server CertificateVerify\0 transcript hash";
+        let key = EvpPkey::from_der(include_bytes!("testdata/rsa2048.der")).expect("test key parses");
+        let public = key.rsa_public_pkcs1_der();
+        let signing = signing_key(&key).expect("RSA keys load");
+        assert_eq!(signing.algorithm(), rustls::SignatureAlgorithm::RSA);
+        assert!(signing.choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PKCS1_SHA1]).is_none());
+        for (scheme, alg) in schemes {
+            let signer = signing.choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, scheme]).expect("scheme chosen");
+            assert_eq!(signer.scheme(), scheme);
+            let signature = signer.sign(msg).expect("libcrypto signs");
+            assert_eq!(signature.len(), 256);
+            sig::UnparsedPublicKey::new(alg, &public).verify(msg, &signature).expect("aws-lc verifies");
+            assert!(sig::UnparsedPublicKey::new(alg, &public).verify(b"another message", &signature).is_err());
+        }
+        let small = EvpPkey::from_der(include_bytes!("testdata/rsa1024.der")).expect("test key parses");
+        let signer = signing_key(&small).expect("1024-bit keys load").choose_scheme(&[SignatureScheme::RSA_PKCS1_SHA256]).expect("chosen");
+        let signature = signer.sign(msg).expect("libcrypto signs");
+        assert_eq!(signature.len(), 128);
+        let public = small.rsa_public_pkcs1_der();
+        sig::UnparsedPublicKey::new(&sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, &public).verify(msg, &signature).expect("verifies");
     }
 }

@@ -286,3 +286,84 @@ pub fn ec_key_curve_nid(key: *const openssl_sys::EC_KEY) -> Option<c_int> {
     };
     (nid != 0).then_some(nid)
 }
+
+/// How a signature is padded and hashed, as TLS names RSA schemes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RsaPadding {
+    Pkcs1,
+    Pss,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SignDigest {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl EvpPkey {
+    /// Signs `msg` with this RSA key through libcrypto (`EVP_DigestSign`); PSS uses a salt
+    /// as long as the digest and MGF1 with the same digest, as TLS requires. `None` (with
+    /// libcrypto's errors on the queue) if libcrypto refuses.
+    pub fn sign_rsa(&self, padding: RsaPadding, digest: SignDigest, msg: &[u8]) -> Option<Vec<u8>> {
+        const RSA_PKCS1_PADDING: c_int = 1;
+        const RSA_PKCS1_PSS_PADDING: c_int = 6;
+        const RSA_PSS_SALTLEN_DIGEST: c_int = -1;
+        // SAFETY: the digest context is ours and freed on every path; `pctx` belongs to it;
+        // `out` is sized by libcrypto's first call and `len` bounds the second.
+        unsafe {
+            let md = match digest {
+                SignDigest::Sha256 => openssl_sys::EVP_sha256(),
+                SignDigest::Sha384 => openssl_sys::EVP_sha384(),
+                SignDigest::Sha512 => openssl_sys::EVP_sha512(),
+            };
+            let ctx = openssl_sys::EVP_MD_CTX_new();
+            if ctx.is_null() {
+                return None;
+            }
+            let mut pctx = std::ptr::null_mut();
+            let mut ok = openssl_sys::EVP_DigestSignInit(ctx, &mut pctx, md, std::ptr::null_mut(), self.0) == 1;
+            if ok {
+                ok = match padding {
+                    RsaPadding::Pkcs1 => openssl_sys::EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0,
+                    RsaPadding::Pss => {
+                        openssl_sys::EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0
+                            && openssl_sys::EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0
+                    }
+                };
+            }
+            let mut out = Vec::new();
+            let mut len = 0usize;
+            if ok {
+                ok = openssl_sys::EVP_DigestSign(ctx, std::ptr::null_mut(), &mut len, msg.as_ptr(), msg.len()) == 1;
+            }
+            if ok {
+                out.resize(len, 0);
+                ok = openssl_sys::EVP_DigestSign(ctx, out.as_mut_ptr(), &mut len, msg.as_ptr(), msg.len()) == 1;
+                out.truncate(len);
+            }
+            openssl_sys::EVP_MD_CTX_free(ctx);
+            ok.then_some(out)
+        }
+    }
+}
+
+#[cfg(test)]
+impl EvpPkey {
+    /// The public key as PKCS#1 `RSAPublicKey` DER (what aws-lc's RSA verifier reads).
+    pub fn rsa_public_pkcs1_der(&self) -> Vec<u8> {
+        // SAFETY: get1 returns an RSA reference we free; i2d is sized first, then writes
+        // exactly that many bytes.
+        unsafe {
+            let rsa = openssl_sys::EVP_PKEY_get1_RSA(self.0);
+            assert!(!rsa.is_null());
+            let len = openssl_sys::i2d_RSAPublicKey(rsa, std::ptr::null_mut());
+            assert!(len > 0);
+            let mut out = vec![0u8; len as usize];
+            let mut p = out.as_mut_ptr();
+            openssl_sys::i2d_RSAPublicKey(rsa, &mut p);
+            openssl_sys::RSA_free(rsa);
+            out
+        }
+    }
+}
