@@ -9,7 +9,14 @@
  * verifies and closes, as fast as it can.
  *
  * usage: bench CERTDIR FIGURE SECONDS
- * prints: "FIGURE VALUE UNIT"
+ *        bench --pair LIBDIR CERTDIR FIGURE SECONDS
+ * prints: "VALUE UNIT"; with --pair, "sys VALUE UNIT" and "oxi VALUE UNIT"
+ *
+ * --pair runs the figure twice at once, with the system libssl and with the libssl in
+ * LIBDIR, passing a baton so that only one of them runs at a time, 50 ms of CPU time
+ * each, and timing each by its own CPU time: both see the same moments of a shared
+ * machine whose speed drifts from one second to the next, and neither disturbs the other
+ * beyond one switch per 50 ms.
  */
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -41,11 +48,50 @@ struct best {
     long n0;           /* count at its start */
 };
 
+/* Wall-clock time, or in a --pair run the process's CPU time. */
+static clockid_t g_clock = CLOCK_MONOTONIC;
+
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(g_clock, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The baton of a --pair run: read it from g_baton_in, hand it on through g_baton_out. */
+#define BATON_SECONDS 0.05
+static int g_baton_in = -1, g_baton_out = -1;
+static double g_baton_t0;
+
+static void baton_wait(void)
+{
+    char c;
+    if (g_baton_in >= 0 && read(g_baton_in, &c, 1) != 1) {
+        /* The other run has finished: carry on alone. */
+        close(g_baton_in);
+        close(g_baton_out);
+        g_baton_in = g_baton_out = -1;
+    }
+    g_baton_t0 = now();
+}
+
+static void baton_pass(void)
+{
+    char c = 0;
+    if (g_baton_out >= 0 && write(g_baton_out, &c, 1) != 1) {
+        close(g_baton_in);
+        close(g_baton_out);
+        g_baton_in = g_baton_out = -1;
+    }
+}
+
+/* Hands the baton on once this run has had its share of CPU time. */
+static void baton(double t)
+{
+    if (g_baton_in >= 0 && t - g_baton_t0 >= BATON_SECONDS) {
+        baton_pass();
+        baton_wait();
+    }
 }
 
 static void die(const char *what)
@@ -166,6 +212,7 @@ static void close_pair(struct pair *p)
 /* Ends the current slice once it has lasted secs/SLICES, keeping the best rate. */
 static void slice(struct best *b, double t, long n, double secs)
 {
+    baton(t);
     if (t - b->t0 >= secs / SLICES) {
         double rate = (n - b->n0) / (t - b->t0);
         if (rate > b->rate)
@@ -442,15 +489,78 @@ static void tcp_handshakes(double secs)
     printf("%.1f handshakes/s\n", (d1 - d0) / (t1 - t0));
 }
 
+/* --pair: the figure with the system libssl and with LIBDIR's at once, one baton
+ * between them (see the top of this file). */
+static int run_pair(char **argv)
+{
+    int to_sys[2], to_oxi[2];
+    if (pipe(to_sys) != 0 || pipe(to_oxi) != 0)
+        die("pipe");
+    /* A write to a finished run's pipe fails with EPIPE instead of killing the writer
+     * (the ignored disposition survives exec). */
+    signal(SIGPIPE, SIG_IGN);
+    fflush(stdout);
+    /* Which run holds the baton first alternates with BENCH_OXI_FIRST. */
+    int first = getenv("BENCH_OXI_FIRST") != NULL ? 1 : 0;
+    pid_t pids[2];
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        if (pids[i] < 0)
+            die("fork");
+        if (pids[i] == 0) {
+            int in = i == 0 ? to_sys[0] : to_oxi[0], out = i == 0 ? to_oxi[1] : to_sys[1];
+            int unused[2] = {i == 0 ? to_oxi[0] : to_sys[0], i == 0 ? to_sys[1] : to_oxi[1]};
+            close(unused[0]);
+            close(unused[1]);
+            char baton[64];
+            snprintf(baton, sizeof baton, "%d,%d,%d", in, out, i == first);
+            unsetenv("BENCH_OXI_FIRST");
+            setenv("BENCH_BATON", baton, 1);
+            setenv("BENCH_TAG", i == 0 ? "sys" : "oxi", 1);
+            if (i == 0)
+                unsetenv("LD_LIBRARY_PATH");
+            else
+                setenv("LD_LIBRARY_PATH", argv[2], 1);
+            char *args[] = {argv[0], argv[3], argv[4], argv[5], NULL};
+            execv("/proc/self/exe", args);
+            _exit(127);
+        }
+    }
+    close(to_sys[0]);
+    close(to_sys[1]);
+    close(to_oxi[0]);
+    close(to_oxi[1]);
+    int failed = 0;
+    for (int i = 0; i < 2; i++) {
+        int status;
+        if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failed = 1;
+    }
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && !strcmp(argv[1], "--pair"))
+        return run_pair(argv);
     if (argc != 4) {
-        fprintf(stderr, "usage: %s CERTDIR FIGURE SECONDS\n", argv[0]);
+        fprintf(stderr, "usage: %s CERTDIR FIGURE SECONDS\n       %s --pair LIBDIR CERTDIR FIGURE SECONDS\n", argv[0], argv[0]);
         return 2;
     }
     g_dir = argv[1];
     const char *f = argv[2];
     double secs = atof(argv[3]);
+    const char *baton = getenv("BENCH_BATON"), *tag = getenv("BENCH_TAG");
+    int first = 0;
+    if (baton != NULL && sscanf(baton, "%d,%d,%d", &g_baton_in, &g_baton_out, &first) == 3) {
+        g_clock = CLOCK_PROCESS_CPUTIME_ID;
+        if (first)
+            g_baton_t0 = now();
+        else
+            baton_wait();
+    }
+    if (tag != NULL)
+        printf("%s ", tag);
     if (!strcmp(f, "full-tls13-p256"))
         full_handshakes("server-p256.pem", "server-p256.key", TLS1_3_VERSION, NULL, secs);
     else if (!strcmp(f, "full-tls13-rsa2048"))
@@ -485,5 +595,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown figure %s\n", f);
         return 2;
     }
+    /* Done: let the other run finish alone. */
+    baton_pass();
     return 0;
 }

@@ -24,32 +24,32 @@ figures="full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls1
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# Single-threaded figures run as simultaneous pairs when there are two cores: the system
-# library on one core and oxissl on the other, swapping cores every run, so that both
-# see the same moment of a shared machine (its speed drifts by tens of percent from one
-# second to the next). The ratio is the median of the pairs' ratios. The loopback TCP
-# figure uses every core, so it alternates instead; memory is not timed.
-paired=0
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  paired=1
-  [ $((runs % 2)) -eq 0 ] || runs=$((runs + 1))
-fi
+# Single-threaded figures run as baton pairs (`bench --pair`): the system library and
+# oxissl run at the same time, handing a baton back and forth so that only one runs at
+# any moment, 50 ms of CPU time each, and each is timed by its own CPU time. Both see the
+# same moments of this shared machine, whose speed drifts by tens of percent from one
+# second to the next. Who starts and which core alternate between runs. (Two earlier
+# methods were dropped: running them at the same time on the two vCPUs, which interfere
+# with each other and overstated some ratios by up to a third, and letting the scheduler
+# interleave them on one core, which gave somewhat lower ratios than running alone.)
+# The loopback TCP figure uses every core, so it alternates runs instead; memory is not
+# timed.
+paired=0  # pin each pair to one core (alternating) when taskset is there
+command -v taskset >/dev/null && paired=1
 
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(nproc) cores)"
-if [ "$paired" = 1 ]; then
-  echo "runs: $runs; single-threaded figures as simultaneous pairs on two cores (swapped each run; ratio: median over run pairs of the geometric mean), others alternating; ${secs}s each; medians"
-else
-  echo "runs: $runs alternating (system, oxissl), ${secs}s each; medians"
-fi
+echo "runs: $runs of ${secs}s; single-threaded figures as baton pairs timed by CPU time, others alternating; medians (ratio: median of the runs' ratios)"
 printf "%-26s %14s %14s %8s  %s\n" figure OpenSSL-3.0 oxissl ratio unit
 for f in $figures; do
   : > "$out/$f.sys"; : > "$out/$f.oxi"; : > "$out/$f.ratio"
   for i in $(seq "$runs"); do
-    if [ "$paired" = 1 ] && [ "${f#tcp}" = "$f" ] && [ "${f#memory}" = "$f" ]; then
-      a=$((i % 2)); b=$(((i + 1) % 2))
-      taskset -c "$a" "$out/bench" "$certs" "$f" "$secs" > "$out/run.sys" &
-      LD_LIBRARY_PATH="$lib" taskset -c "$b" "$out/bench" "$certs" "$f" "$secs" > "$out/run.oxi"
-      wait
+    if [ "${f#tcp}" = "$f" ] && [ "${f#memory}" = "$f" ]; then
+      pin=""
+      [ "$paired" = 1 ] && pin="taskset -c $(((i / 2) % $(nproc)))"
+      if [ $((i % 2)) = 1 ]; then first="BENCH_OXI_FIRST=1"; else first="BENCH_SYS_FIRST=1"; fi
+      env $first $pin "$out/bench" --pair "$lib" "$certs" "$f" "$secs" > "$out/run.pair"
+      sed -n 's/^sys //p' "$out/run.pair" > "$out/run.sys"
+      sed -n 's/^oxi //p' "$out/run.pair" > "$out/run.oxi"
     else
       "$out/bench" "$certs" "$f" "$secs" > "$out/run.sys"
       LD_LIBRARY_PATH="$lib" "$out/bench" "$certs" "$f" "$secs" > "$out/run.oxi"
@@ -61,10 +61,7 @@ for f in $figures; do
   unit=$(awk 'NR==1{print $2}' "$out/$f.sys")
   s=$(awk '{print $1}' "$out/$f.sys" | median)
   o=$(awk '{print $1}' "$out/$f.oxi" | median)
-  # A pair of runs has each library once on each core: the geometric mean of its two
-  # ratios cancels a difference in speed between the cores (seen here: up to 2x).
-  r=$(awk '{a[NR]=$1} END {for (i = 1; i + 1 <= NR; i += 2) print sqrt(a[i] * a[i + 1]); if (NR == 1) print a[1]}' \
-      "$out/$f.ratio" | median | awk '{printf "%.2f", $1}')
+  r=$(median < "$out/$f.ratio" | awk '{printf "%.2f", $1}')
   printf "%-26s %14s %14s %8s  %s\n" "$f" "$s" "$o" "$r" "$unit"
   if [ "${f#memory}" != "$f" ]; then
     s2=$(awk '{print $3}' "$out/$f.sys" | median); o2=$(awk '{print $3}' "$out/$f.oxi" | median)
