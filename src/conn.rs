@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::ffi::CString;
 use std::io::{self, BufRead, Read, Write};
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rustls::pki_types::ServerName;
@@ -229,6 +229,9 @@ pub struct Ssl {
     resuming: std::sync::atomic::AtomicBool,
     /// Server: tickets issued in this handshake.
     tickets_issued: std::sync::atomic::AtomicUsize,
+    /// Server: false when the application's ticket key callback opened the ticket
+    /// being resumed without asking for a new one (it returned 1, not 2).
+    renew_ticket: AtomicBool,
     /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
     pub cipher_stack: crate::cipher::StackCache,
     pub client_cipher_stack: crate::cipher::StackCache,
@@ -375,6 +378,7 @@ impl Ssl {
             resumed_from: Mutex::new(None),
             resuming: std::sync::atomic::AtomicBool::new(false),
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
+            renew_ticket: AtomicBool::new(true),
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
         })
@@ -700,6 +704,7 @@ impl Ssl {
         *lock(&self.resumed_from) = None;
         self.resuming.store(false, Ordering::Relaxed);
         self.tickets_issued.store(0, Ordering::Relaxed);
+        self.renew_ticket.store(true, Ordering::Relaxed);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -733,11 +738,18 @@ impl Ssl {
     }
 
     /// Server: whether another ticket may go out. OpenSSL sends `num_tickets` after a
-    /// full handshake but a single one after a resumption; rustls skips a ticket we
-    /// decline, so the same counts reach the client.
+    /// full handshake but a single one after a resumption, none when the application's
+    /// ticket key callback opened the ticket without asking for renewal; rustls skips a
+    /// ticket we decline, so the same counts reach the client.
     pub fn may_issue_ticket(&self) -> bool {
         let issued = self.tickets_issued.fetch_add(1, Ordering::Relaxed);
-        !(self.resuming.load(Ordering::Relaxed) && issued >= 1)
+        !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)))
+    }
+
+    /// Server: the application's ticket key callback opened the ticket being resumed,
+    /// asking (`renew`) or not for a new one.
+    pub fn note_ticket_renewal(&self, renew: bool) {
+        self.renew_ticket.store(renew, Ordering::Relaxed);
     }
 
     /// rustls' server stored a session under `id` (TLS 1.2 session ID, TLS 1.3
@@ -1144,6 +1156,7 @@ impl Ssl {
             Stats::bump(&self.initial_ctx.stats.accept);
             self.resuming.store(false, Ordering::Relaxed);
             self.tickets_issued.store(0, Ordering::Relaxed);
+            self.renew_ticket.store(true, Ordering::Relaxed);
             // A session set on a server SSL is dropped at its first step, as in OpenSSL.
             self.set_session(None);
             tls.engine = Engine::Accepting(Box::default());

@@ -9,7 +9,7 @@
 //! look up per-connection state through [`crate::conn::current`].
 
 use std::collections::HashMap;
-use std::os::raw::{c_char, c_int, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -292,6 +292,16 @@ pub type GetSessionCb = Option<
     unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION,
 >;
 
+/// `SSL_CTX_set_tlsext_ticket_key_cb`'s callback (deprecated in 3.0, `HMAC_CTX`) or
+/// `SSL_CTX_set_tlsext_ticket_key_evp_cb`'s (`EVP_MAC_CTX`).
+#[derive(Clone, Copy, Default)]
+pub enum TicketKeyCb {
+    #[default]
+    None,
+    Hmac(unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_uchar, *mut c_uchar, *mut openssl_sys::EVP_CIPHER_CTX, *mut openssl_sys::HMAC_CTX, c_int) -> c_int),
+    Evp(unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_uchar, *mut c_uchar, *mut openssl_sys::EVP_CIPHER_CTX, *mut openssl_sys::EVP_MAC_CTX, c_int) -> c_int),
+}
+
 /// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
 #[derive(Clone, Copy, Default)]
 pub struct Callbacks {
@@ -308,6 +318,8 @@ pub struct Callbacks {
     pub new_session: NewSessionCb,
     pub remove_session: RemoveSessionCb,
     pub get_session: GetSessionCb,
+    /// Seals and opens session tickets with the application's keys.
+    pub ticket_key: TicketKeyCb,
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
     /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
     pub cookies: CookieCallbacks,

@@ -1270,7 +1270,7 @@ void SSL_CTX_set_stateless_cookie_generate_cb(SSL_CTX *ctx, int (*gen_stateless_
 void SSL_CTX_set_stateless_cookie_verify_cb(SSL_CTX *ctx, int (*verify_stateless_cookie_cb)(SSL*, const unsigned char*, size_t));
 long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
 int SSL_CTX_set_tlsext_max_fragment_length(SSL_CTX *_ctx, uint8_t _mode);
-int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *_ctx, int (*_fp)(SSL*, unsigned char*, unsigned char*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
+int SSL_CTX_set_tlsext_ticket_key_evp_cb(SSL_CTX *ctx, int (*fp)(SSL*, unsigned char*, unsigned char*, EVP_CIPHER_CTX*, EVP_MAC_CTX*, int));
 int SSL_CTX_set_tlsext_use_srtp(SSL_CTX *_ctx, const char *_profiles);
 void SSL_CTX_set_tmp_dh_callback(SSL_CTX *ctx, DH *(*dh)(SSL*, int, int));
 int SSL_CTX_set_trust(SSL_CTX *_ctx, int _trust);

@@ -35,6 +35,16 @@ const SSL_CTRL_GET_READ_AHEAD: c_int = 40;
 const SSL_CTRL_SET_READ_AHEAD: c_int = 41;
 const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
 const SSL_CTRL_SET_TLSEXT_SERVERNAME_CB: c_int = 53;
+const SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB: c_int = 72;
+/// The deprecated ticket key callback's type (`HMAC_CTX`).
+type TicketHmacCb = unsafe extern "C" fn(
+    *mut SSL,
+    *mut u8,
+    *mut u8,
+    *mut openssl_sys::EVP_CIPHER_CTX,
+    *mut openssl_sys::HMAC_CTX,
+    c_int,
+) -> c_int;
 const SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
 const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
 const SSL_CTRL_CLEAR_MODE: c_int = 78;
@@ -452,6 +462,13 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
                 // cast to the generic function type; we cast it back.
                 let cb: ctx::ServernameCb = unsafe { std::mem::transmute::<GenericCb, ctx::ServernameCb>(fp) };
                 c.set_callbacks(|cbs| cbs.servername = cb);
+                1
+            }
+            SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB => {
+                // SAFETY: for this command OpenSSL's macro passes a ticket key callback
+                // (HMAC_CTX kind) cast to the generic function type; we cast it back.
+                let cb: Option<TicketHmacCb> = unsafe { std::mem::transmute::<GenericCb, Option<TicketHmacCb>>(fp) };
+                c.set_callbacks(|cbs| cbs.ticket_key = cb.map_or(ctx::TicketKeyCb::None, ctx::TicketKeyCb::Hmac));
                 1
             }
             // `SSL_CTX_set_tmp_dh_callback` through the control: accepted, never called

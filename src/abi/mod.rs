@@ -25,6 +25,7 @@ pub mod info;
 pub mod session;
 pub mod settings;
 pub mod ssl;
+pub mod ticket;
 pub mod unsupported;
 
 

@@ -15,8 +15,8 @@ use std::ptr;
 
 use libc::{off_t, ssize_t};
 use openssl_sys::{
-    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE,
-    EVP_CIPHER_CTX, EVP_MAC_CTX, EVP_MD, EVP_PKEY, X509, X509_STORE_CTX,
+    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_MD,
+    EVP_PKEY, X509, X509_STORE_CTX,
 };
 
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
@@ -775,26 +775,6 @@ pub extern "C" fn SSL_CTX_set_ssl_version(_ctx: *mut SSL_CTX, _meth: *const SSL_
 pub extern "C" fn SSL_CTX_set_tlsext_max_fragment_length(_ctx: *mut SSL_CTX, _mode: u8) -> c_int {
     ffi_boundary!("SSL_CTX_set_tlsext_max_fragment_length", 0, {
         crate::error::raise_unsupported("SSL_CTX_set_tlsext_max_fragment_length");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_tlsext_ticket_key_evp_cb(
-    _ctx: *mut SSL_CTX,
-    _fp: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *mut c_uchar,
-            *mut c_uchar,
-            *mut EVP_CIPHER_CTX,
-            *mut EVP_MAC_CTX,
-            c_int,
-        ) -> c_int,
-    >,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_set_tlsext_ticket_key_evp_cb", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_tlsext_ticket_key_evp_cb");
         0
     })
 }

@@ -11,6 +11,7 @@ pub mod exdata;
 pub mod pkey;
 pub mod stack;
 pub mod sys;
+pub mod ticket;
 pub mod x509;
 
 /// Sets `errno` to 0, as OpenSSL does when an I/O or handshake call starts, so that a

@@ -13,6 +13,7 @@ pub type X509VerifyCb = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) 
 pub type StackCmp = Option<unsafe extern "C" fn(*const c_void, *const c_void) -> c_int>;
 
 extern "C" {
+    pub fn HMAC_size(ctx: *const openssl_sys::HMAC_CTX) -> usize;
     pub fn COMP_get_name(comp: *const openssl_sys::COMP_METHOD) -> *const c_char;
     pub fn CRYPTO_strdup(s: *const c_char, file: *const c_char, line: c_int) -> *mut c_char;
     pub fn ERR_peek_error() -> std::os::raw::c_ulong;

@@ -1,6 +1,8 @@
 //! The `SSL_CTX` session cache: OpenSSL's modes, size limit, timeouts, statistics and
 //! new/get/remove callbacks, and the bridge through which rustls' server stores and
 //! finds its sessions in it.
+use crate::abi::ticket::{open_with_callback, seal_with_callback, ticket_key_callback, Opened};
+use crate::ctx::TicketKeyCb;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -212,13 +214,36 @@ impl rustls::server::ProducesTickets for TicketBridge {
         bound.push(sid_ctx.len() as u8);
         bound.extend_from_slice(&sid_ctx);
         bound.extend_from_slice(plain);
-        let ticket = self.0.encrypt(&bound)?;
+        // Sealed with the application's keys when it set a ticket key callback.
+        let by_app = crate::conn::current(|ssl| match ticket_key_callback(ssl) {
+            TicketKeyCb::None => None,
+            cb => Some(seal_with_callback(ssl, cb, &bound)),
+        })
+        .flatten();
+        let ticket = match by_app {
+            Some(sealed) => sealed?,
+            None => self.0.encrypt(&bound)?,
+        };
         crate::conn::current(|ssl| ssl.server_ticket_made(plain));
         Some(ticket)
     }
 
+    /// A ticket the application's callback refuses, or fails on, is not resumed (a full
+    /// handshake follows; OpenSSL would end the handshake on a failure).
     fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
-        let bound = self.0.decrypt(cipher)?;
+        let by_app = crate::conn::current(|ssl| match ticket_key_callback(ssl) {
+            TicketKeyCb::None => None,
+            cb => Some(open_with_callback(ssl, cb, cipher)),
+        })
+        .flatten();
+        let bound = match by_app {
+            None => self.0.decrypt(cipher)?,
+            Some(Opened::Session(plain, renew)) => {
+                crate::conn::current(|ssl| ssl.note_ticket_renewal(renew));
+                plain
+            }
+            Some(Opened::NotOurs | Opened::Failed) => return None,
+        };
         let (&len, rest) = bound.split_first()?;
         let (sid_ctx, plain) = rest.split_at_checked(len as usize)?;
         let ours = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();

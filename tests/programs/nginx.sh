@@ -14,6 +14,10 @@
 #               oxissl. Exception: curl sets SSL_OP_NO_TICKET (no TLS 1.2 tickets, even on
 #               OpenSSL), so for tickets + TLS 1.2 the client is nginx_resume.py (Python's
 #               ssl: SSL_get1_session, i2d/d2i_SSL_SESSION copy, SSL_set_session).
+#   tkeyA, tkeyB  ssl_session_cache none; ssl_session_tickets on;
+#            ssl_session_ticket_key FILE (the same 80-byte file: nginx's ticket key
+#            callback, SSL_CTX_set_tlsext_ticket_key_cb): a ticket from server block A
+#            (one SSL_CTX) resumes on B (another) -> "." then "r", nginx_resume.py as client
 #   tls12    ssl_protocols TLSv1.2;  a TLS 1.3-only client fails, a TLS 1.2 client works
 #   cipher   ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384;
 #            the negotiated $ssl_cipher is that one; a client limited to another cipher fails
@@ -60,7 +64,7 @@ echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 CA=$PKI/ca.pem
 # nginx 1.22 prints $ssl_client_s_dn in RFC 2253 order.
 CLIENT_DN="CN=oxissl test client,O=oxissl test"
-SCEN=(cache ticket tls12 cipher verify optional)
+SCEN=(cache ticket tkeyA tkeyB tls12 cipher verify optional)
 
 # ---------------------------------------------------------------- nginx instance
 # write_conf DIR: nginx.conf with one server per scenario; ports in DIR/port.NAME
@@ -70,6 +74,7 @@ write_conf() {
     for s in "${SCEN[@]}"; do free_port >"$d/port.$s"; done
     port() { cat "$d/port.$1"; }
     [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
+    head -c 80 /dev/urandom >"$d/ticket.key"
     cat >"$d/nginx.conf" <<EOF
 $user
 daemon off;
@@ -103,6 +108,22 @@ http {
         server_name localhost;
         ssl_session_cache none;
         ssl_session_tickets on;
+        location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port tkeyA) ssl;
+        server_name localhost;
+        ssl_session_cache none;
+        ssl_session_tickets on;
+        ssl_session_ticket_key $d/ticket.key;
+        location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port tkeyB) ssl;
+        server_name localhost;
+        ssl_session_cache none;
+        ssl_session_tickets on;
+        ssl_session_ticket_key $d/ticket.key;
         location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
     }
     server {
@@ -222,8 +243,8 @@ py() {
 resume() {
     local s=$1 c=$2 v=$3 opts out p who
     if [ "$v" = 1.2 ]; then opts=(--tlsv1.2 --tls-max 1.2); else opts=(--tlsv1.3); fi
-    p=$(cat "$D/port.$s")
-    if [ "$s" = ticket ] && [ "$v" = 1.2 ]; then
+    if [ "$s" = tkeys ]; then p="$(cat "$D/port.tkeyA"),$(cat "$D/port.tkeyB")"; else p=$(cat "$D/port.$s"); fi
+    if [ "$s" = tkeys ] || { [ "$s" = ticket ] && [ "$v" = 1.2 ]; }; then
         out=$(py "$c" "$p" "$v" "$CA" 2>>"$D/curl.err")
         who=$(who "$c"); who="python${who#curl}"
     else
@@ -231,6 +252,7 @@ resume() {
         who=$(who "$c")
     fi
     local name="$L: $s resumption TLSv$v ($who)"
+    [ "$s" = tkeys ] && name="$L: ssl_session_ticket_key, ticket from block A resumed on block B, TLSv$v ($who)"
     record "$s-$v-$c" "$(flat "$out")"
     if [[ $out =~ ^TLSv$v\ [A-Z0-9_-]+\ \.$'\n'TLSv$v\ [A-Z0-9_-]+\ r$ ]]; then
         ok "$name"
@@ -241,7 +263,7 @@ resume() {
 
 scenarios() {
     local c out out2 rc name
-    for s in cache ticket; do
+    for s in cache ticket tkeys; do
         for c in sys ox; do
             resume "$s" "$c" 1.2
             resume "$s" "$c" 1.3

@@ -1,8 +1,9 @@
-"""nginx_resume.py PORT TLSVERSION CAFILE -- helper of nginx.sh.
+"""nginx_resume.py PORT[,PORT2] TLSVERSION CAFILE -- helper of nginx.sh.
 
 Two HTTPS GETs to https://localhost:PORT/ (127.0.0.1) on two TLS connections, the second
 offering the first one's session (Python's ssl: SSL_get1_session, then SSL_set_session on
 the next connection, through an i2d/d2i_SSL_SESSION copy); prints each response body.
+With PORT2 the second connection goes there (another server block, another SSL_CTX).
 TLSVERSION is 1.2 or 1.3 (min = max). Used where curl cannot show a resumption: curl's
 OpenSSL backend sets SSL_OP_NO_TICKET, so it never offers a TLS 1.2 session ticket.
 """
@@ -10,7 +11,7 @@ import socket
 import ssl
 import sys
 
-port, version, cafile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ports, version, cafile = [int(p) for p in sys.argv[1].split(",")], sys.argv[2], sys.argv[3]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.load_verify_locations(cafile)
 ctx.minimum_version = ctx.maximum_version = {
@@ -19,8 +20,8 @@ ctx.minimum_version = ctx.maximum_version = {
 }[version]
 
 session = None
-for _ in range(2):
-    raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+for i in range(2):
+    raw = socket.create_connection(("127.0.0.1", ports[min(i, len(ports) - 1)]), timeout=5)
     with ctx.wrap_socket(raw, server_hostname="localhost", session=session) as s:
         s.sendall(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n")
         data = b""

@@ -15,6 +15,9 @@
 #     tls12    ssl-min-ver/ssl-max-ver TLSv1.2: a TLS 1.3-only client fails, default -> 1.2
 #     cipher   ciphers ECDHE-ECDSA-AES128-GCM-SHA256: a TLS 1.2 client gets it, a client
 #              limited to AES256 fails, TLS 1.3 is unaffected
+#     tkeyA, tkeyB  tls-ticket-keys FILE on both binds (haproxy's ticket key callback,
+#              SSL_CTX_set_tlsext_ticket_key_evp_cb): a ticket from A resumes on B ->
+#              reused=0 then reused=1, TLS 1.3 and TLS 1.2, Python's ssl as client
 #     verify   verify required ca-file ca.pem: client certificate -> verify=0 and its DN;
 #              none -> the handshake fails (TLS 1.2: curl exit 35)
 #     log      no [ALERT], no "not supported by oxissl", "SSL handshake failure" only on
@@ -169,11 +172,14 @@ compare() {
 }
 label() { if [ "$2" = system ]; then echo "$1 on system"; else echo "$1 on oxissl ($2)"; fi; }
 # clients: sys = the system libssl, ox = oxissl through LD_LIBRARY_PATH
+# Debian's python3 (its _ssl uses libssl.so.3) for the cross-bind resumption client
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
 cmode() { if [ "$1" = sys ]; then echo system; else echo path; fi; }
 cwho() { if [ "$1" = sys ]; then echo "$2 on system"; else echo "$2 on oxissl"; fi; }
 
 # ================================================================ haproxy
-HA_FE=(main tls12 cipher verify)
+HA_FE=(main tls12 cipher tkeyA tkeyB verify)
 HA_FMT='ok %[ssl_fc_protocol] %[ssl_fc_cipher] reused=%[ssl_fc_is_resumed] alpn=%[ssl_fc_alpn] sni=%[ssl_fc_sni]\n'
 HA_VFMT='ok %[ssl_fc_protocol] verify=%[ssl_c_verify] dn=%[ssl_c_s_dn]\n'
 
@@ -183,6 +189,8 @@ ha_conf() {
     for f in "${HA_FE[@]}"; do free_port >"$d/port.$f"; done
     port() { cat "$d/port.$1"; }
     local b="ssl crt $SRVPEM"
+    # three base64 80-byte keys: haproxy seals with the second-to-last, opens with any
+    for f in 1 2 3; do head -c 80 /dev/urandom | base64 -w0; echo; done >"$d/ticket.keys"
     cat >"$d/haproxy.cfg" <<EOF
 global
     log stderr format short local0 info
@@ -201,6 +209,12 @@ frontend tls12
     http-request return status 200 content-type text/plain lf-string "$HA_FMT"
 frontend cipher
     bind 127.0.0.1:$(port cipher) $b alpn h2,http/1.1 ciphers ECDHE-ECDSA-AES128-GCM-SHA256
+    http-request return status 200 content-type text/plain lf-string "$HA_FMT"
+frontend tkeyA
+    bind 127.0.0.1:$(port tkeyA) $b tls-ticket-keys $d/ticket.keys
+    http-request return status 200 content-type text/plain lf-string "$HA_FMT"
+frontend tkeyB
+    bind 127.0.0.1:$(port tkeyB) $b tls-ticket-keys $d/ticket.keys
     http-request return status 200 content-type text/plain lf-string "$HA_FMT"
 frontend verify
     bind 127.0.0.1:$(port verify) $b alpn h2,http/1.1 verify required ca-file $CA
@@ -244,6 +258,18 @@ ha_scenarios() {
             local re="ok TLSv$v [A-Z0-9_-]+ reused=%s alpn=http/1.1 sni=localhost"
             # shellcheck disable=SC2059
             if [[ $out =~ ^$(printf "$re" 0)$'\n'$(printf "$re" 1)$ ]]; then ok "$name: reused=0, reused=1"
+            else bad "$name" "rc=$rc '$(flat "$out")', want reused=0 then reused=1"; fi
+        done
+        # tls-ticket-keys shared by two binds: A's ticket resumes on B (Python's ssl offers
+        # a session to another port; curl would not)
+        for v in 1.3 1.2; do
+            out=$(inmode "$(cmode "$c")" "$PYTHON" "$HERE/nginx_resume.py" \
+                "$(cat "$D/port.tkeyA"),$(cat "$D/port.tkeyB")" "$v" "$CA" 2>>"$D/curl.err"); rc=$?
+            record haproxy "tkeys-$v-$c" "rc=$rc|$(flat "$out")"
+            name="$L: tls-ticket-keys, ticket from bind A resumed on bind B, TLSv$v ($(cwho "$c" python))"
+            local re="ok TLSv$v [A-Z0-9_-]+ reused=%s alpn= sni=localhost"
+            # shellcheck disable=SC2059
+            if [[ $out =~ ^$(printf "$re" 0)$'\n'$(printf "$re" 1)$ ]]; then ok "$name"
             else bad "$name" "rc=$rc '$(flat "$out")', want reused=0 then reused=1"; fi
         done
         # ssl-min-ver/ssl-max-ver TLSv1.2
