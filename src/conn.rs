@@ -57,6 +57,12 @@ pub const SSL_CB_WRITE_ALERT: c_int = SSL_CB_ALERT | SSL_CB_WRITE;
 /// The info callback's value for an alert: level in the high byte, description low.
 const CLOSE_NOTIFY_INFO: c_int = 1 << 8;
 
+/// `SSL_read_early_data`'s progress: not called yet, to be called again (the handshake
+/// wants I/O), done (it reported the end of the early data).
+const EARLY_NONE: u8 = 0;
+const EARLY_RETRY: u8 = 1;
+const EARLY_FINISHED: u8 = 2;
+
 /// Why an I/O call did not complete: the basis of `SSL_get_error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
@@ -232,6 +238,8 @@ pub struct Ssl {
     /// Server: false when the application's ticket key callback opened the ticket
     /// being resumed without asking for a new one (it returned 1, not 2).
     renew_ticket: AtomicBool,
+    /// Server: where `SSL_read_early_data` is (EARLY_* below).
+    early_read: AtomicU8,
     /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
     pub cipher_stack: crate::cipher::StackCache,
     pub client_cipher_stack: crate::cipher::StackCache,
@@ -379,6 +387,7 @@ impl Ssl {
             resuming: std::sync::atomic::AtomicBool::new(false),
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
             renew_ticket: AtomicBool::new(true),
+            early_read: AtomicU8::new(EARLY_NONE),
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
         })
@@ -705,6 +714,7 @@ impl Ssl {
         self.resuming.store(false, Ordering::Relaxed);
         self.tickets_issued.store(0, Ordering::Relaxed);
         self.renew_ticket.store(true, Ordering::Relaxed);
+        self.early_read.store(EARLY_NONE, Ordering::Relaxed);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -1680,6 +1690,45 @@ impl Ssl {
                 return Ok(std::mem::take(&mut tls.write_accepted));
             }
         }
+    }
+
+    /// `SSL_read_early_data` on a server. oxissl accepts no early data (rustls is given a
+    /// zero limit: 0-RTT data can be replayed), so this runs the handshake as `SSL_accept`
+    /// does and reports the end of the early data when OpenSSL would without any: for TLS
+    /// 1.3 once the server's flight is out (OpenSSL's accept returns there, before the
+    /// client's Finished), for TLS 1.2 when the handshake is complete. Ok means
+    /// `SSL_READ_EARLY_DATA_FINISH`; after it, calling again is a usage error, as in OpenSSL.
+    pub fn read_early_data(self: &Arc<Self>) -> Result<(), Failure> {
+        let state = self.early_read.load(Ordering::Relaxed);
+        let misuse = match state {
+            EARLY_NONE => self.state() != HandshakeState::Before || !self.is_server(),
+            EARLY_RETRY => false,
+            _ => true,
+        };
+        if misuse {
+            error::raise(error::ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+            return Err(self.fail(Failure::Ssl));
+        }
+        if state == EARLY_NONE {
+            self.set_role(true);
+        }
+        let result = self.handshake();
+        let done = match result {
+            Ok(()) => true,
+            Err(Failure::WantRead) => {
+                let tls = lock(&self.tls);
+                matches!(&tls.engine, Engine::Active(conn)
+                    if conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3) && !conn.wants_write())
+            }
+            Err(_) => false,
+        };
+        if done {
+            self.last_failure.store(0, Ordering::Relaxed);
+            self.early_read.store(EARLY_FINISHED, Ordering::Relaxed);
+            return Ok(());
+        }
+        self.early_read.store(EARLY_RETRY, Ordering::Relaxed);
+        result
     }
 
     /// `SSL_shutdown`: Ok(0) after sending close_notify, Ok(1) once both directions closed.

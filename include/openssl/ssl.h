@@ -1478,7 +1478,7 @@ int SSL_peek(SSL *s, void *buf, int num);
 int SSL_peek_ex(SSL *s, void *buf, size_t num, size_t *readbytes);
 int SSL_pending(const SSL *s);
 int SSL_read(SSL *s, void *buf, int num);
-int SSL_read_early_data(SSL *_s, void *_buf, size_t _num, size_t *_readbytes);
+int SSL_read_early_data(SSL *s, void *_buf, size_t _num, size_t *readbytes);
 int SSL_read_ex(SSL *s, void *buf, size_t num, size_t *readbytes);
 int SSL_renegotiate(SSL *_s);
 int SSL_renegotiate_abbreviated(SSL *_s);

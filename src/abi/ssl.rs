@@ -388,6 +388,30 @@ pub extern "C" fn SSL_read_ex(s: *mut SSL, buf: *mut c_void, num: usize, readbyt
     })
 }
 
+/// `SSL_read_early_data`: no early data is ever accepted (see `Ssl::read_early_data`), so
+/// the answer is `SSL_READ_EARLY_DATA_FINISH` with nothing read once the handshake is far
+/// enough, or `SSL_READ_EARLY_DATA_ERROR` with `SSL_get_error` saying what it waits for.
+#[no_mangle]
+pub extern "C" fn SSL_read_early_data(s: *mut SSL, _buf: *mut c_void, _num: usize, readbytes: *mut usize) -> c_int {
+    const SSL_READ_EARLY_DATA_FINISH: c_int = 2;
+    ffi_boundary!("SSL_read_early_data", 0, {
+        let ssl = try_arc!("SSL_read_early_data", s, 0);
+        if readbytes.is_null() {
+            error::raise_null("SSL_read_early_data");
+            return 0;
+        }
+        match ssl.read_early_data() {
+            Ok(()) => {
+                // SAFETY: `readbytes` is non-NULL and, by the API's contract, writable.
+                // (Like OpenSSL, it is left alone on an error.)
+                unsafe { *readbytes = 0 };
+                SSL_READ_EARLY_DATA_FINISH
+            }
+            Err(_) => 0,
+        }
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_peek_ex(s: *mut SSL, buf: *mut c_void, num: usize, readbytes: *mut usize) -> c_int {
     ffi_boundary!("SSL_peek_ex", 0, {

@@ -1260,19 +1260,6 @@ pub extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_read_early_data(
-    _s: *mut SSL,
-    _buf: *mut c_void,
-    _num: usize,
-    _readbytes: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_read_early_data", 0, {
-        crate::error::raise_unsupported("SSL_read_early_data");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_renegotiate(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_renegotiate", 0, {
         crate::error::raise_unsupported("SSL_renegotiate");

@@ -18,6 +18,8 @@
 #            ssl_session_ticket_key FILE (the same 80-byte file: nginx's ticket key
 #            callback, SSL_CTX_set_tlsext_ticket_key_cb): a ticket from server block A
 #            (one SSL_CTX) resumes on B (another) -> "." then "r", nginx_resume.py as client
+#   early    as cache, with ssl_early_data on (nginx then starts every handshake with
+#            SSL_read_early_data): the same two fetches, resumed, TLS 1.2 and TLS 1.3
 #   tls12    ssl_protocols TLSv1.2;  a TLS 1.3-only client fails, a TLS 1.2 client works
 #   cipher   ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384;
 #            the negotiated $ssl_cipher is that one; a client limited to another cipher fails
@@ -64,7 +66,7 @@ echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 CA=$PKI/ca.pem
 # nginx 1.22 prints $ssl_client_s_dn in RFC 2253 order.
 CLIENT_DN="CN=oxissl test client,O=oxissl test"
-SCEN=(cache ticket tkeyA tkeyB tls12 cipher verify optional)
+SCEN=(cache ticket tkeyA tkeyB early tls12 cipher verify optional)
 
 # ---------------------------------------------------------------- nginx instance
 # write_conf DIR: nginx.conf with one server per scenario; ports in DIR/port.NAME
@@ -124,6 +126,14 @@ http {
         ssl_session_cache none;
         ssl_session_tickets on;
         ssl_session_ticket_key $d/ticket.key;
+        location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port early) ssl;
+        server_name localhost;
+        ssl_session_cache shared:EARLY:1m;
+        ssl_session_tickets off;
+        ssl_early_data on;
         location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
     }
     server {
@@ -263,7 +273,7 @@ resume() {
 
 scenarios() {
     local c out out2 rc name
-    for s in cache ticket tkeys; do
+    for s in cache ticket tkeys early; do
         for c in sys ox; do
             resume "$s" "$c" 1.2
             resume "$s" "$c" 1.3
