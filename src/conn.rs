@@ -198,6 +198,9 @@ pub struct PeerState {
     pub client_hello: Option<Arc<crate::hello::ClientHello>>,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
+    /// The OCSP response: a server's to staple (`SSL_set_tlsext_status_ocsp_resp`), the
+    /// one a client received (`SSL_get_tlsext_status_ocsp_resp`).
+    pub ocsp: Vec<u8>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
     chain_stacks: [Option<x509::CertStack>; 2],
 }
@@ -847,11 +850,18 @@ impl Ssl {
         let certs = self.settings().cert.clone();
         let ctx = self.ctx();
         let extra = ctx.extra_chain();
-        let usable: Vec<_> = certs.complete().filter_map(|c| c.certified(&extra)).collect();
         // Without a certificate for the peer's schemes, offer the current one anyway:
         // rustls then fails the way OpenSSL does ("no shared cipher").
-        let found = usable.iter().find(|ck| ck.key.choose_scheme(schemes).is_some()).or(usable.first()).cloned();
-        found
+        let found = certs
+            .complete()
+            .filter_map(|c| Some((c, c.certified(&extra)?)))
+            .find(|(_, ck)| ck.key.choose_scheme(schemes).is_some())
+            .or_else(|| certs.complete().find_map(|c| Some((c, c.certified(&extra)?))));
+        let (slot, certified) = found?;
+        // As in OpenSSL, the chosen certificate becomes the connection's current one
+        // (`SSL_get_certificate` in the status callback that follows).
+        self.settings().cert.select_chosen(slot);
+        Some(certified)
     }
 
     // ---- verification --------------------------------------------------------------

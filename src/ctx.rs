@@ -145,6 +145,9 @@ pub struct Settings {
     /// oxissl never accepts 0-RTT data, so its tickets do not invite it (see README).
     pub max_early_data: u32,
     pub recv_max_early_data: u32,
+    /// `SSL(_CTX)_set_tlsext_status_type`: -1, or `TLSEXT_STATUSTYPE_ocsp` (1) for a
+    /// client that wants the server's stapled OCSP response.
+    pub status_type: c_int,
     /// `SSL(_CTX)_set_post_handshake_auth`: recorded; rustls does not offer TLS 1.3
     /// post-handshake authentication, so a server never asks for it (see README).
     pub post_handshake_auth: bool,
@@ -188,6 +191,7 @@ impl Settings {
             dh_auto: false,
             max_early_data: 0,
             recv_max_early_data: DEFAULT_RECV_MAX_EARLY_DATA,
+            status_type: -1,
             post_handshake_auth: false,
         }
     }
@@ -292,6 +296,9 @@ pub type GetSessionCb = Option<
     unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION,
 >;
 
+/// `SSL_CTX_set_tlsext_status_cb`'s callback.
+pub type StatusCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
+
 /// `SSL_CTX_set_tlsext_ticket_key_cb`'s callback (deprecated in 3.0, `HMAC_CTX`) or
 /// `SSL_CTX_set_tlsext_ticket_key_evp_cb`'s (`EVP_MAC_CTX`).
 #[derive(Clone, Copy, Default)]
@@ -320,6 +327,10 @@ pub struct Callbacks {
     pub get_session: GetSessionCb,
     /// Seals and opens session tickets with the application's keys.
     pub ticket_key: TicketKeyCb,
+    /// `SSL_CTX_set_tlsext_status_cb`: a server staples an OCSP response; a client
+    /// checks the one it got.
+    pub status: StatusCb,
+    pub status_arg: AppPtr,
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
     /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
     pub cookies: CookieCallbacks,

@@ -153,6 +153,18 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
+    /// Where OpenSSL keeps this kind among a certificate set's slots (its SSL_PKEY_*
+    /// index), which is the order it walks them in.
+    fn openssl_rank(self) -> u32 {
+        match self {
+            KeyKind::Rsa => 0,
+            KeyKind::Ec => 3,
+            KeyKind::Ed25519 => 7,
+            KeyKind::Other(crate::crypto::pkey::EVP_PKEY_ED448) => 8,
+            KeyKind::Other(_) => 9,
+        }
+    }
+
     pub fn of_id(id: i32) -> KeyKind {
         match id {
             crate::crypto::pkey::EVP_PKEY_RSA | crate::crypto::pkey::EVP_PKEY_RSA_PSS => KeyKind::Rsa,
@@ -204,6 +216,46 @@ impl Certs {
         }
     }
 
+    /// `SSL_CTX_select_current_cert`: makes the slot holding `cert` (the same X509
+    /// object) current.
+    pub fn select(&mut self, cert: *mut openssl_sys::X509) -> bool {
+        match self.slots.iter().position(|(_, c)| c.cert.as_ref().is_some_and(|x| x.as_ptr() == cert)) {
+            Some(i) => {
+                self.current = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `SSL_CTX_set_current_cert` with `SSL_CERT_SET_FIRST` (`next` false) or
+    /// `SSL_CERT_SET_NEXT`: the first, or the following, slot that has a certificate, in
+    /// OpenSSL's order of key types (RSA, ECDSA, Ed25519, Ed448), not the order set.
+    pub fn select_in_turn(&mut self, next: bool) -> bool {
+        let mut order: Vec<usize> = (0..self.slots.len()).filter(|&i| self.slots[i].1.cert.is_some()).collect();
+        order.sort_by_key(|&i| (self.slots[i].0.openssl_rank(), i));
+        let at = if next {
+            order.iter().position(|&i| i == self.current).map_or(order.len(), |p| p + 1)
+        } else {
+            0
+        };
+        match order.get(at) {
+            Some(&i) => {
+                self.current = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Makes `chosen` (one of the slots) current, as OpenSSL does with the certificate a
+    /// server picks for the peer: `SSL_get_certificate` then returns it.
+    pub fn select_chosen(&mut self, chosen: &Arc<CertKey>) {
+        if let Some(i) = self.slots.iter().position(|(_, c)| Arc::ptr_eq(c, chosen)) {
+            self.current = i;
+        }
+    }
+
     pub fn slot(&self, kind: KeyKind) -> Option<&Arc<CertKey>> {
         self.slots.iter().find(|(k, _)| *k == kind).map(|(_, c)| c)
     }
@@ -217,14 +269,34 @@ impl Certs {
     }
 }
 
+/// What a server's status callback decided.
+pub enum Staple {
+    /// No callback, no request from the client, or the callback declined (NOACK, or OK
+    /// without a response).
+    Nothing,
+    Response(Vec<u8>),
+    /// The callback failed: the handshake ends.
+    Fatal,
+}
+
 /// Chooses the server certificate of the connection being served.
 #[derive(Debug)]
 pub struct ServerCertResolver;
 
 impl rustls::server::ResolvesServerCert for ServerCertResolver {
+    /// The certificate for the peer's schemes, with the OCSP response the context's
+    /// status callback staples if the client asked for one.
     fn resolve(&self, hello: rustls::server::ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         let schemes = hello.signature_schemes().to_vec();
-        crate::conn::current(|ssl| ssl.certified_key_for(&schemes)).flatten()
+        crate::conn::current(|ssl| {
+            let certified = ssl.certified_key_for(&schemes)?;
+            match crate::abi::ssl::run_status_callback(ssl) {
+                Staple::Nothing => Some(certified),
+                Staple::Response(ocsp) => Some(Arc::new(CertifiedKey { ocsp: Some(ocsp), ..(*certified).clone() })),
+                Staple::Fatal => None,
+            }
+        })
+        .flatten()
     }
 }
 

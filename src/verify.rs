@@ -124,12 +124,20 @@ impl ServerCertVerifier for ServerVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
+        ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        crate::conn::current(|ssl| verify_peer(ssl, end_entity, intermediates))
-            .unwrap_or_else(|| Err(no_connection()))
-            .map(|()| ServerCertVerified::assertion())
+        crate::conn::current(|ssl| {
+            verify_peer(ssl, end_entity, intermediates)?;
+            // The stapled OCSP response is the application's to judge (OpenSSL does not
+            // check it either): its status callback sees it after the chain.
+            crate::abi::ssl::run_client_status_callback(ssl, ocsp_response).map_err(|reason| {
+                crate::error::raise(reason);
+                Error::InvalidCertificate(rustls::CertificateError::InvalidOcspResponse)
+            })
+        })
+        .unwrap_or_else(|| Err(no_connection()))
+        .map(|()| ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(

@@ -77,6 +77,18 @@ const SSL_CTRL_SET_DH_AUTO: c_int = 118;
 const SSL_CTRL_GET_GROUPS: c_int = 90;
 const SSL_CTRL_GET_SHARED_GROUP: c_int = 93;
 const SSL_CTRL_GET_EC_POINT_FORMATS: c_int = 111;
+const SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB: c_int = 63;
+const SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG: c_int = 64;
+const SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE: c_int = 65;
+const SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP: c_int = 70;
+const SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP: c_int = 71;
+const SSL_CTRL_SELECT_CURRENT_CERT: c_int = 116;
+const SSL_CTRL_SET_CURRENT_CERT: c_int = 117;
+const SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE: c_int = 127;
+const SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB: c_int = 128;
+const SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB_ARG: c_int = 129;
+const SSL_CERT_SET_FIRST: c_long = 1;
+const SSL_CERT_SET_NEXT: c_long = 2;
 
 const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
 const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
@@ -93,6 +105,17 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             s.mode as c_long
         }
         SSL_CTRL_GET_READ_AHEAD => s.read_ahead as c_long,
+        SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE => {
+            s.status_type = larg as c_int;
+            1
+        }
+        SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE => s.status_type as c_long,
+        SSL_CTRL_SELECT_CURRENT_CERT => s.cert.select(parg as *mut openssl_sys::X509) as c_long,
+        SSL_CTRL_SET_CURRENT_CERT => match larg {
+            SSL_CERT_SET_FIRST | SSL_CERT_SET_NEXT => s.cert.select_in_turn(larg == SSL_CERT_SET_NEXT) as c_long,
+            // SSL_CERT_SET_SERVER (the certificate a client got) has no meaning here.
+            _ => 0,
+        },
         SSL_CTRL_SET_READ_AHEAD => {
             let old = s.read_ahead as c_long;
             s.read_ahead = larg != 0;
@@ -258,6 +281,26 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
             c.set_callbacks(|cbs| cbs.servername_arg = ctx::AppPtr(parg));
             1
         }
+        SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG => {
+            c.set_callbacks(|cbs| cbs.status_arg = ctx::AppPtr(parg));
+            1
+        }
+        SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB => {
+            if !parg.is_null() {
+                let cb = c.callbacks().status;
+                // SAFETY: `parg` is the caller's out-parameter for the callback pointer.
+                unsafe { *(parg as *mut ctx::StatusCb) = cb };
+            }
+            1
+        }
+        SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB_ARG => {
+            if !parg.is_null() {
+                let arg = c.callbacks().status_arg.0;
+                // SAFETY: `parg` is the caller's `void **` out-parameter.
+                unsafe { *(parg as *mut *mut c_void) = arg };
+            }
+            1
+        }
         _ => {
             let _ = larg;
             return None;
@@ -353,6 +396,31 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 }
                 *ssl.hostname() = name.map(CString::from);
                 1
+            }
+            SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP => {
+                // The SSL takes ownership of the OPENSSL_malloc'd response: copied, freed.
+                let resp = if parg.is_null() || larg <= 0 {
+                    Vec::new()
+                } else {
+                    // SAFETY: the caller hands `larg` readable bytes at `parg`.
+                    unsafe { std::slice::from_raw_parts(parg as *const u8, larg as usize) }.to_vec()
+                };
+                if !parg.is_null() {
+                    // SAFETY: ownership of the OPENSSL_malloc'd block passed to us.
+                    unsafe { openssl_sys::CRYPTO_free(parg, c"ctrl.rs".as_ptr(), line!() as c_int) };
+                }
+                ssl.peer().ocsp = resp;
+                1
+            }
+            SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP => {
+                let peer = ssl.peer();
+                let (p, len) = if peer.ocsp.is_empty() { (std::ptr::null(), -1) } else { (peer.ocsp.as_ptr(), peer.ocsp.len() as c_long) };
+                if !parg.is_null() {
+                    // SAFETY: `parg` is the caller's `unsigned char **`; the bytes stay
+                    // owned by the connection, as in OpenSSL.
+                    unsafe { *(parg as *mut *const u8) = p };
+                }
+                len
             }
             SSL_CTRL_CHAIN_CERT => chain_cert_ctrl(&mut ssl.settings(), larg, parg),
             SSL_CTRL_CHAIN => chain_ctrl(&mut ssl.settings(), larg, parg),
@@ -462,6 +530,12 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
                 // cast to the generic function type; we cast it back.
                 let cb: ctx::ServernameCb = unsafe { std::mem::transmute::<GenericCb, ctx::ServernameCb>(fp) };
                 c.set_callbacks(|cbs| cbs.servername = cb);
+                1
+            }
+            SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB => {
+                // SAFETY: SSL_CTX_set_tlsext_status_cb's callback cast to the generic type.
+                let cb: ctx::StatusCb = unsafe { std::mem::transmute::<GenericCb, ctx::StatusCb>(fp) };
+                c.set_callbacks(|cbs| cbs.status = cb);
                 1
             }
             SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB => {

@@ -1119,6 +1119,58 @@ pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), (c_int, u8)>
     }
 }
 
+/// Server: runs the context's status callback (`SSL_CTX_set_tlsext_status_cb`) once the
+/// certificate is chosen, if the client asked for the certificate's status; the callback
+/// sets the response with `SSL_set_tlsext_status_ocsp_resp`.
+pub(crate) fn run_status_callback(ssl: &Arc<Ssl>) -> crate::keys::Staple {
+    use crate::keys::Staple;
+    const SSL_TLSEXT_ERR_OK: c_int = 0;
+    const SSL_TLSEXT_ERR_NOACK: c_int = 3;
+    const TLSEXT_TYPE_STATUS_REQUEST: u16 = 5;
+    let cbs = ssl.ctx().callbacks();
+    let Some(cb) = cbs.status else { return Staple::Nothing };
+    if !ssl.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_some()) {
+        return Staple::Nothing;
+    }
+    // SAFETY: the application's callback receives its own handle and argument.
+    match unsafe { cb(ssl.app_ptr(), cbs.status_arg.0) } {
+        SSL_TLSEXT_ERR_OK => {
+            let ocsp = ssl.peer().ocsp.clone();
+            if ocsp.is_empty() {
+                Staple::Nothing
+            } else {
+                Staple::Response(ocsp)
+            }
+        }
+        SSL_TLSEXT_ERR_NOACK => Staple::Nothing,
+        _ => {
+            error::raise(error::SSL_R_CLIENTHELLO_TLSEXT);
+            Staple::Fatal
+        }
+    }
+}
+
+/// Client: runs the context's status callback once the server's certificate is verified,
+/// if this connection asked for the status (`SSL_set_tlsext_status_type`); `ocsp` is what
+/// the server stapled (empty if nothing). Err carries OpenSSL's reason when the callback
+/// rejects the response (0) or fails (negative).
+pub(crate) fn run_client_status_callback(ssl: &Arc<Ssl>, ocsp: &[u8]) -> Result<(), c_int> {
+    const TLSEXT_STATUSTYPE_OCSP: c_int = 1;
+    // rustls asks every server for the status; only a connection that wanted it sees it.
+    if ssl.settings().status_type != TLSEXT_STATUSTYPE_OCSP {
+        return Ok(());
+    }
+    ssl.peer().ocsp = ocsp.to_vec();
+    let cbs = ssl.ctx().callbacks();
+    let Some(cb) = cbs.status else { return Ok(()) };
+    // SAFETY: the application's callback receives its own handle and argument.
+    match unsafe { cb(ssl.app_ptr(), cbs.status_arg.0) } {
+        0 => Err(error::SSL_R_INVALID_STATUS_RESPONSE),
+        r if r < 0 => Err(error::ERR_R_MALLOC_FAILURE),
+        _ => Ok(()),
+    }
+}
+
 /// Runs the context's ALPN select callback over the client's offered list.
 pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnChoice {
     let cbs = ssl.ctx().callbacks();

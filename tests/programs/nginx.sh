@@ -18,8 +18,14 @@
 #            ssl_session_ticket_key FILE (the same 80-byte file: nginx's ticket key
 #            callback, SSL_CTX_set_tlsext_ticket_key_cb): a ticket from server block A
 #            (one SSL_CTX) resumes on B (another) -> "." then "r", nginx_resume.py as client
-#   early    as cache, with ssl_early_data on (nginx then starts every handshake with
-#            SSL_read_early_data): the same two fetches, resumed, TLS 1.2 and TLS 1.3
+#   early    ssl_early_data on (nginx then starts every handshake with SSL_read_early_data):
+#            two fetches (two connections) at TLS 1.2 and at TLS 1.3 succeed. (Whether the
+#            second resumes is not checked: with early data on, the system nginx itself
+#            did not resume a TLS 1.2 session once in five runs.)
+#   staple   ssl_stapling on; ssl_stapling_file (an OCSP response made here by `openssl
+#            ocsp` for the server certificate; certificate + CA as the chain): curl
+#            --cert-status (libcurl checks the response with OCSP_basic_verify) and
+#            `openssl s_client -status` ("Cert Status: good"), TLS 1.2 and TLS 1.3
 #   tls12    ssl_protocols TLSv1.2;  a TLS 1.3-only client fails, a TLS 1.2 client works
 #   cipher   ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384;
 #            the negotiated $ssl_cipher is that one; a client limited to another cipher fails
@@ -66,9 +72,21 @@ echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 CA=$PKI/ca.pem
 # nginx 1.22 prints $ssl_client_s_dn in RFC 2253 order.
 CLIENT_DN="CN=oxissl test client,O=oxissl test"
-SCEN=(cache ticket tkeyA tkeyB early tls12 cipher verify optional)
+SCEN=(cache ticket tkeyA tkeyB early staple tls12 cipher verify optional)
 
 # ---------------------------------------------------------------- nginx instance
+# make_ocsp DIR: DIR/ocsp.der, a "good" OCSP response for the server certificate signed by
+# the CA, and DIR/chain.pem (server certificate + CA: libcurl needs the issuer to check it)
+make_ocsp() {
+    local d=$1 serial
+    serial=$(openssl x509 -in "$PKI/server-p256.pem" -noout -serial | cut -d= -f2)
+    printf 'V\t491231000000Z\t\t%s\tunknown\t/O=oxissl test/CN=localhost\n' "$serial" >"$d/ocsp-index.txt"
+    cat "$PKI/server-p256.pem" "$PKI/ca.pem" >"$d/chain.pem"
+    on_system openssl ocsp -issuer "$PKI/ca.pem" -cert "$PKI/server-p256.pem" -no_nonce -reqout "$d/ocsp-req.der" >/dev/null 2>&1 &&
+        on_system openssl ocsp -index "$d/ocsp-index.txt" -rsigner "$PKI/ca.pem" -rkey "$PKI/ca.key" -CA "$PKI/ca.pem" \
+            -reqin "$d/ocsp-req.der" -respout "$d/ocsp.der" -ndays 2 >/dev/null 2>&1
+}
+
 # write_conf DIR: nginx.conf with one server per scenario; ports in DIR/port.NAME
 write_conf() {
     local d=$1 s user=
@@ -77,6 +95,7 @@ write_conf() {
     port() { cat "$d/port.$1"; }
     [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
     head -c 80 /dev/urandom >"$d/ticket.key"
+    make_ocsp "$d"
     cat >"$d/nginx.conf" <<EOF
 $user
 daemon off;
@@ -135,6 +154,14 @@ http {
         ssl_session_tickets off;
         ssl_early_data on;
         location / { return 200 "\$ssl_protocol \$ssl_cipher \$ssl_session_reused\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port staple) ssl;
+        server_name localhost;
+        ssl_certificate $d/chain.pem;
+        ssl_stapling on;
+        ssl_stapling_file $d/ocsp.der;
+        location / { return 200 "\$ssl_protocol \$ssl_cipher\n"; }
     }
     server {
         listen 127.0.0.1:$(port tls12) ssl;
@@ -273,7 +300,7 @@ resume() {
 
 scenarios() {
     local c out out2 rc name
-    for s in cache ticket tkeys early; do
+    for s in cache ticket tkeys; do
         for c in sys ox; do
             resume "$s" "$c" 1.2
             resume "$s" "$c" 1.3
@@ -281,6 +308,37 @@ scenarios() {
     done
     for c in sys ox; do
         local who; who=$(who "$c")
+
+        # ssl_early_data on: every handshake goes through SSL_read_early_data
+        for v in 1.2 1.3; do
+            local eo=(--tlsv1.3)
+            [ $v = 1.2 ] && eo=(--tlsv1.2 --tls-max 1.2)
+            out=$(get "$c" early "${eo[@]}"; get "$c" early "${eo[@]}")
+            out=$(sed -E 's/ .*//' <<<"$out")
+            record "early-$v-$c" "$(flat "$out")"
+            name="$L: ssl_early_data on, two connections, TLSv$v ($who)"
+            if [ "$out" = "TLSv$v"$'\n'"TLSv$v" ]; then ok "$name"
+            else bad "$name" "got '$(flat "$out")' ($(tail -n 1 "$D/curl.err"))"; fi
+        done
+
+        # ssl_stapling: curl --cert-status, then s_client -status
+        for v in 1.2 1.3; do
+            local vo=(--tlsv1.3) so=-tls1_3 p
+            [ $v = 1.2 ] && vo=(--tlsv1.2 --tls-max 1.2) && so=-tls1_2
+            out=$(get "$c" staple --cert-status "${vo[@]}"); rc=$?
+            p=$(cat "$D/port.staple")
+            if [ "$c" = sys ]; then
+                out2=$(echo | on_system timeout 5 openssl s_client -connect "127.0.0.1:$p" -servername localhost -status $so -CAfile "$CA" 2>&1)
+            else
+                out2=$(echo | on_oxissl path timeout 5 openssl s_client -connect "127.0.0.1:$p" -servername localhost -status $so -CAfile "$CA" 2>&1)
+            fi
+            out2=$(grep -oE 'OCSP Response Status: [a-z]+|Cert Status: [a-z]+|Verify return code: [0-9]+' <<<"$out2" | sort -u)
+            record "staple-$v-$c" "rc=$rc|$out|$(flat "$out2")"
+            name="$L: ssl_stapling, curl --cert-status and s_client -status, TLSv$v ($who, s_client alike)"
+            if [ $rc -eq 0 ] && [[ $out == "TLSv$v "* ]] &&
+                [ "$out2" = $'Cert Status: good\nOCSP Response Status: successful\nVerify return code: 0' ]; then ok "$name"
+            else bad "$name" "curl: rc=$rc '$out' ($(tail -n 1 "$D/curl.err")); s_client: '$(flat "$out2")'"; fi
+        done
 
         # ssl_protocols TLSv1.2
         out=$(get "$c" tls12 --tlsv1.3); rc=$?
