@@ -3,7 +3,9 @@
  * "wrong.example", switches the connection to a second SSL_CTX (different
  * certificate) with SSL_set_SSL_CTX; unknown names are refused with
  * SSL_TLSEXT_ERR_ALERT_FATAL (unrecognized_name alert).  The client prints
- * the certificate it saw. */
+ * the certificate it saw.  The callback also looks at the session the server
+ * works on (OpenSSL has one from the ClientHello on, without a host name yet),
+ * as nginx does. */
 #include "common.h"
 
 static SSL_CTX *g_other;
@@ -12,8 +14,12 @@ static int sni_cb(SSL *s, int *al, void *arg)
 {
     const char *name = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
     (void)al;
+    SSL_SESSION *sess = SSL_get0_session(s);
+    const char *sess_host = sess ? SSL_SESSION_get0_hostname(sess) : NULL;
     printf("  sni_cb: arg=%s servername=%s type=%d\n", (const char *)arg,
            name ? name : "(null)", SSL_get_servername_type(s));
+    /* nginx reads the session's host name here (ssl_verify_client with SNI) */
+    printf("  sni_cb: session=%s session hostname=%s\n", sess ? "yes" : "no", sess_host ? sess_host : "(null)");
     if (name == NULL || strcmp(name, "localhost") == 0)
         return SSL_TLSEXT_ERR_OK;
     if (strcmp(name, "wrong.example") == 0) {

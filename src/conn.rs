@@ -243,6 +243,11 @@ pub struct Ssl {
     renew_ticket: AtomicBool,
     /// Server: where `SSL_read_early_data` is (EARLY_* below).
     early_read: AtomicU8,
+    /// Server: the session the handshake in progress works on, from the ClientHello on
+    /// (OpenSSL makes it there: `SSL_get_session` in a servername callback finds it),
+    /// made on first request; a full handshake ends with it as the connection's session.
+    pending_session: Mutex<Option<Arc<SslSession>>>,
+    pending_allowed: AtomicBool,
     /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
     pub cipher_stack: crate::cipher::StackCache,
     pub client_cipher_stack: crate::cipher::StackCache,
@@ -391,6 +396,8 @@ impl Ssl {
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
             renew_ticket: AtomicBool::new(true),
             early_read: AtomicU8::new(EARLY_NONE),
+            pending_session: Mutex::new(None),
+            pending_allowed: AtomicBool::new(false),
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
         })
@@ -573,6 +580,31 @@ impl Ssl {
         lock(&self.session).clone()
     }
 
+    /// `SSL_get_session`: the connection's session or, on a server between the ClientHello
+    /// and the end of the handshake, the one the handshake works on.
+    pub fn session_or_pending(&self) -> Option<Arc<SslSession>> {
+        if let Some(s) = self.session() {
+            return Some(s);
+        }
+        if !self.pending_allowed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let mut pending = lock(&self.pending_session);
+        let s = pending.get_or_insert_with(|| {
+            // As OpenSSL's at this point: nothing negotiated, no host name yet.
+            let mut d = self.session_template();
+            d.hostname = None;
+            SslSession::new(d)
+        });
+        Some(s.clone())
+    }
+
+    fn end_pending_session(&self) {
+        self.pending_allowed.store(false, Ordering::Relaxed);
+        let old = lock(&self.pending_session).take();
+        drop(old);
+    }
+
     pub fn set_session(&self, s: Option<Arc<SslSession>>) {
         let old = std::mem::replace(&mut *lock(&self.session), s);
         drop(old); // released outside the lock: its ex_data callbacks may call us
@@ -718,6 +750,7 @@ impl Ssl {
         self.tickets_issued.store(0, Ordering::Relaxed);
         self.renew_ticket.store(true, Ordering::Relaxed);
         self.early_read.store(EARLY_NONE, Ordering::Relaxed);
+        self.end_pending_session();
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -1288,7 +1321,10 @@ impl Ssl {
             crate::abi::hello::run_client_hello_callback(self)
         };
         match hello_verdict {
-            crate::abi::hello::HelloVerdict::Proceed => tls.hello_cb_done = true,
+            crate::abi::hello::HelloVerdict::Proceed => {
+                tls.hello_cb_done = true;
+                self.pending_allowed.store(true, Ordering::Relaxed);
+            }
             crate::abi::hello::HelloVerdict::Retry => {
                 tls.engine = Engine::HelloReceived(Box::new(accepted));
                 return Err(self.fail(Failure::WantClientHello));
@@ -1448,6 +1484,7 @@ impl Ssl {
             }
         }
         self.set_state(HandshakeState::Done);
+        self.end_pending_session();
         self.peer().client_hello = None;
         // Each new session in turn becomes the connection's (releasing the one before)
         // and is announced, in OpenSSL's order.
@@ -1548,7 +1585,14 @@ impl Ssl {
                     data.id.clear();
                     data.not_resumable = true;
                 }
-                SslSession::new(data)
+                // The session handed out during the handshake, if any, is this one.
+                match lock(&self.pending_session).take() {
+                    Some(pending) => {
+                        *pending.data() = data;
+                        pending
+                    }
+                    None => SslSession::new(data),
+                }
             }
         };
         if made.is_empty() || reused {

@@ -62,7 +62,7 @@ fn session_arc(s: *const SSL_SESSION) -> Option<Arc<SslSession>> {
 pub extern "C" fn SSL_get_session(s: *const SSL) -> *mut SSL_SESSION {
     ffi_boundary!("SSL_get_session", ptr::null_mut(), {
         let ssl = try_ref!("SSL_get_session", s, ptr::null_mut());
-        ssl.session().map_or(ptr::null_mut(), |sess| SSL_SESSION::as_c(&sess))
+        ssl.session_or_pending().map_or(ptr::null_mut(), |sess| SSL_SESSION::as_c(&sess))
     })
 }
 
@@ -70,7 +70,7 @@ pub extern "C" fn SSL_get_session(s: *const SSL) -> *mut SSL_SESSION {
 pub extern "C" fn SSL_get1_session(s: *mut SSL) -> *mut SSL_SESSION {
     ffi_boundary!("SSL_get1_session", ptr::null_mut(), {
         let ssl = try_ref!("SSL_get1_session", s, ptr::null_mut());
-        ssl.session().map_or(ptr::null_mut(), SSL_SESSION::into_c)
+        ssl.session_or_pending().map_or(ptr::null_mut(), SSL_SESSION::into_c)
     })
 }
 

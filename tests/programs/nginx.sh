@@ -26,6 +26,10 @@
 #            ocsp` for the server certificate; certificate + CA as the chain): curl
 #            --cert-status (libcurl checks the response with OCSP_basic_verify) and
 #            `openssl s_client -status` ("Cert Status: good"), TLS 1.2 and TLS 1.3
+#   vhost    two server blocks on one port: a default one with ssl_reject_handshake on, and
+#            "localhost" with ssl_verify_client optional (nginx's servername callback then
+#            reads SSL_SESSION_get0_hostname(SSL_get0_session())): localhost answers with and
+#            without a client certificate, another name is refused (unrecognized_name)
 #   tls12    ssl_protocols TLSv1.2;  a TLS 1.3-only client fails, a TLS 1.2 client works
 #   cipher   ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384;
 #            the negotiated $ssl_cipher is that one; a client limited to another cipher fails
@@ -72,7 +76,7 @@ echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 CA=$PKI/ca.pem
 # nginx 1.22 prints $ssl_client_s_dn in RFC 2253 order.
 CLIENT_DN="CN=oxissl test client,O=oxissl test"
-SCEN=(cache ticket tkeyA tkeyB early staple tls12 cipher verify optional)
+SCEN=(cache ticket tkeyA tkeyB early staple vhost tls12 cipher verify optional)
 
 # ---------------------------------------------------------------- nginx instance
 # make_ocsp DIR: DIR/ocsp.der, a "good" OCSP response for the server certificate signed by
@@ -162,6 +166,17 @@ http {
         ssl_stapling on;
         ssl_stapling_file $d/ocsp.der;
         location / { return 200 "\$ssl_protocol \$ssl_cipher\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port vhost) ssl default_server;
+        ssl_reject_handshake on;
+    }
+    server {
+        listen 127.0.0.1:$(port vhost) ssl;
+        server_name localhost;
+        ssl_verify_client optional;
+        ssl_client_certificate $CA;
+        location / { return 200 "\$ssl_client_verify\n"; }
     }
     server {
         listen 127.0.0.1:$(port tls12) ssl;
@@ -320,6 +335,16 @@ scenarios() {
             if [ "$out" = "TLSv$v"$'\n'"TLSv$v" ]; then ok "$name"
             else bad "$name" "got '$(flat "$out")' ($(tail -n 1 "$D/curl.err"))"; fi
         done
+
+        # a rejecting default server and a named one with optional client certificates
+        out=$(get "$c" vhost; get "$c" vhost --cert "$PKI/client.pem" --key "$PKI/client.key")
+        p=$(cat "$D/port.vhost")
+        cl "$c" -sS --max-time 5 --cacert "$CA" --resolve "other.example:$p:127.0.0.1" \
+            "https://other.example:$p/" >/dev/null 2>>"$D/curl.err"; rc=$?
+        record "vhost-$c" "$(flat "$out")|rc-other=$rc"
+        name="$L: ssl_reject_handshake default + localhost with ssl_verify_client optional ($who)"
+        if [ "$out" = $'NONE\nSUCCESS' ] && [ $rc -eq 35 ]; then ok "$name"
+        else bad "$name" "localhost: '$(flat "$out")' (want NONE|SUCCESS); other name: rc=$rc (want 35) ($(tail -n 1 "$D/curl.err"))"; fi
 
         # ssl_stapling: curl --cert-status, then s_client -status
         for v in 1.2 1.3; do
