@@ -30,6 +30,10 @@
 #            "localhost" with ssl_verify_client optional (nginx's servername callback then
 #            reads SSL_SESSION_get0_hostname(SSL_get0_session())): localhost answers with and
 #            without a client certificate, another name is refused (unrecognized_name)
+#   proxy    plain HTTP, proxy_pass https:// to the cache block: nginx as a TLS client
+#            (proxy_ssl_verify, proxy_ssl_server_name, proxy_ssl_session_reuse): three
+#            requests per version -> "." then "r", "r" from the upstream; a wrong
+#            proxy_ssl_name -> 502 and nginx's "upstream SSL certificate does not match"
 #   tls12    ssl_protocols TLSv1.2;  a TLS 1.3-only client fails, a TLS 1.2 client works
 #   cipher   ssl_protocols TLSv1.2; ssl_ciphers ECDHE-ECDSA-AES256-GCM-SHA384;
 #            the negotiated $ssl_cipher is that one; a client limited to another cipher fails
@@ -76,7 +80,7 @@ echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 CA=$PKI/ca.pem
 # nginx 1.22 prints $ssl_client_s_dn in RFC 2253 order.
 CLIENT_DN="CN=oxissl test client,O=oxissl test"
-SCEN=(cache ticket tkeyA tkeyB early staple vhost tls12 cipher verify optional)
+SCEN=(cache ticket tkeyA tkeyB early staple vhost proxy tls12 cipher verify optional)
 
 # ---------------------------------------------------------------- nginx instance
 # make_ocsp DIR: DIR/ocsp.der, a "good" OCSP response for the server certificate signed by
@@ -177,6 +181,16 @@ http {
         ssl_verify_client optional;
         ssl_client_certificate $CA;
         location / { return 200 "\$ssl_client_verify\n"; }
+    }
+    server {
+        listen 127.0.0.1:$(port proxy);
+        proxy_ssl_verify on;
+        proxy_ssl_trusted_certificate $CA;
+        proxy_ssl_server_name on;
+        proxy_ssl_session_reuse on;
+        location /v1.2 { proxy_pass https://127.0.0.1:$(port cache)/; proxy_ssl_name localhost; proxy_ssl_protocols TLSv1.2; }
+        location /v1.3 { proxy_pass https://127.0.0.1:$(port cache)/; proxy_ssl_name localhost; proxy_ssl_protocols TLSv1.3; }
+        location /bad { proxy_pass https://127.0.0.1:$(port cache)/; proxy_ssl_name wrong.example; }
     }
     server {
         listen 127.0.0.1:$(port tls12) ssl;
@@ -321,6 +335,22 @@ scenarios() {
             resume "$s" "$c" 1.3
         done
     done
+    # nginx as a TLS client (proxy_pass https://), fetched over plain HTTP
+    local pp v
+    pp=$(cat "$D/port.proxy")
+    for v in 1.2 1.3; do
+        out=$(for _ in 1 2 3; do on_system curl -sS --max-time 5 "http://127.0.0.1:$pp/v$v"; done 2>>"$D/curl.err")
+        record "proxy-$v" "$(flat "$out")"
+        name="$L: proxy_pass https, proxy_ssl_session_reuse, TLSv$v"
+        if [[ $out =~ ^TLSv$v\ [A-Z0-9_-]+\ \.$'\n'TLSv$v\ [A-Z0-9_-]+\ r$'\n'TLSv$v\ [A-Z0-9_-]+\ r$ ]]; then ok "$name"
+        else bad "$name" "got '$(flat "$out")', want '. r r'"; fi
+    done
+    out=$(on_system curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$pp/bad" 2>>"$D/curl.err")
+    record "proxy-bad" "$out"
+    name="$L: proxy_pass https with a wrong proxy_ssl_name"
+    if [ "$out" = 502 ] && grep -q 'upstream SSL certificate does not match "wrong.example"' "$D/error.log"; then ok "$name"
+    else bad "$name" "HTTP $out; error.log: $(grep -m1 'upstream' "$D/error.log")"; fi
+
     for c in sys ox; do
         local who; who=$(who "$c")
 
