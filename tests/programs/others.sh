@@ -18,6 +18,10 @@
 #     tkeyA, tkeyB  tls-ticket-keys FILE on both binds (haproxy's ticket key callback,
 #              SSL_CTX_set_tlsext_ticket_key_evp_cb): a ticket from A resumes on B ->
 #              reused=0 then reused=1, TLS 1.3 and TLS 1.2, Python's ssl as client
+#     hcli     plain HTTP frontend whose backends reach "main" over TLS (haproxy as a TLS
+#              client: verify required, sni, ssl-min/max-ver): three requests per version
+#              answer at that version; the reuse pattern is compared with the system run;
+#              a backend verifying another host name gets no server (503)
 #     verify   verify required ca-file ca.pem: client certificate -> verify=0 and its DN;
 #              none -> the handshake fails (TLS 1.2: curl exit 35)
 #     log      no [ALERT], no "not supported by oxissl", "SSL handshake failure" only on
@@ -179,7 +183,7 @@ cmode() { if [ "$1" = sys ]; then echo system; else echo path; fi; }
 cwho() { if [ "$1" = sys ]; then echo "$2 on system"; else echo "$2 on oxissl"; fi; }
 
 # ================================================================ haproxy
-HA_FE=(main tls12 cipher tkeyA tkeyB verify)
+HA_FE=(main tls12 cipher tkeyA tkeyB hcli verify)
 HA_FMT='ok %[ssl_fc_protocol] %[ssl_fc_cipher] reused=%[ssl_fc_is_resumed] alpn=%[ssl_fc_alpn] sni=%[ssl_fc_sni]\n'
 HA_VFMT='ok %[ssl_fc_protocol] verify=%[ssl_c_verify] dn=%[ssl_c_s_dn]\n'
 
@@ -216,6 +220,19 @@ frontend tkeyA
 frontend tkeyB
     bind 127.0.0.1:$(port tkeyB) $b tls-ticket-keys $d/ticket.keys
     http-request return status 200 content-type text/plain lf-string "$HA_FMT"
+frontend hcli
+    bind 127.0.0.1:$(port hcli)
+    use_backend b12 if { path_beg /v1.2 }
+    use_backend b13 if { path_beg /v1.3 }
+    use_backend bbad if { path_beg /bad }
+backend b12
+    http-reuse never
+    server s1 127.0.0.1:$(port main) ssl verify required ca-file $CA sni str(localhost) ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2
+backend b13
+    http-reuse never
+    server s1 127.0.0.1:$(port main) ssl verify required ca-file $CA sni str(localhost) ssl-min-ver TLSv1.3
+backend bbad
+    server s1 127.0.0.1:$(port main) ssl verify required ca-file $CA sni str(wrong.example) verifyhost wrong.example
 frontend verify
     bind 127.0.0.1:$(port verify) $b alpn h2,http/1.1 verify required ca-file $CA
     http-request return status 200 content-type text/plain lf-string "$HA_VFMT"
@@ -238,6 +255,19 @@ hget() {
 
 ha_scenarios() {
     local c out out2 out3 rc rc2 name who v vopt
+    # haproxy as a TLS client to its own "main" frontend, over a plain HTTP frontend
+    for v in 1.2 1.3; do
+        out=$(for _ in 1 2 3; do on_system curl -sS --max-time 5 "http://127.0.0.1:$(cat "$D/port.hcli")/v$v"; done 2>>"$D/curl.err")
+        record haproxy "hcli-$v" "$(flat "$out")"
+        name="$L: haproxy as a TLS client (verify required, sni), TLSv$v"
+        local re="ok TLSv$v [A-Z0-9_-]+ reused=[01] alpn= sni=localhost"
+        if [[ $out =~ ^$re$'\n'$re$'\n'$re$ ]]; then ok "$name: $(grep -o 'reused=.' <<<"$out" | tr '\n' ' ')"
+        else bad "$name" "got '$(flat "$out")'"; fi
+    done
+    out=$(on_system curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(cat "$D/port.hcli")/bad" 2>>"$D/curl.err")
+    record haproxy "hcli-bad" "$out"
+    name="$L: haproxy as a TLS client verifying another host name"
+    if [ "$out" = 503 ]; then ok "$name: 503"; else bad "$name" "HTTP $out, want 503"; fi
     for c in sys ox; do
         who=$(cwho "$c" curl)
         # h2, TLS 1.3 and TLS 1.2
@@ -330,7 +360,7 @@ for MODE in "${MODES[@]}"; do
     fails=$(sed -nE 's/.* ([a-z0-9]+)\/[0-9]+: (.*SSL handshake.*)/\1: \2/p' "$log" | sort | uniq -c | sed 's/^ *//')
     record haproxy "handshake-failures" "$(flat "$fails")"
     errs=$(grep -E '\[ALERT\]|not supported by oxissl' "$log" | sed -E 's/\([0-9]+\)//' | sort -u)
-    unexpected=$(grep -E 'SSL handshake' "$log" | grep -vE ' (tls12|cipher|verify)/[0-9]+: ' | head -3)
+    unexpected=$(grep -E 'SSL handshake' "$log" | grep -vE ' (tls12|cipher|verify|main)/[0-9]+: ' | head -3)
     if [ -z "$errs" ] && [ -z "$unexpected" ] && [ -n "$fails" ]; then
         ok "$L: log clean (handshake failures only where meant: $(flat "$fails"))"
     else
