@@ -450,6 +450,46 @@ pub fn use_certificate_chain_file(s: &mut Settings, path: &CStr) -> bool {
     }
 }
 
+/// `SSL(_CTX)_use_RSAPrivateKey_file`: as `use_private_key_file`, for an RSA key only.
+pub fn use_rsa_private_key_file(s: &mut Settings, path: &CStr, ft: CInt) -> bool {
+    let Some(ft) = FileType::from_c(ft) else {
+        error::raise(error::SSL_R_BAD_SSL_FILETYPE);
+        return false;
+    };
+    match pkey::load_key_file(path, ft, s.passwd) {
+        Ok(k) if k.id() == pkey::EVP_PKEY_RSA => use_private_key(s, k),
+        Ok(_) => {
+            raise_load(LoadError::Parse, ft);
+            false
+        }
+        Err(e) => {
+            raise_load(e, ft);
+            false
+        }
+    }
+}
+
+/// `SSL(_CTX)_use_cert_and_key`: certificate, key and chain in one slot; without
+/// `replace`, a slot that already has a certificate or key is left alone.
+pub fn use_cert_and_key(s: &mut Settings, cert: X509Cert, key: Option<EvpPkey>, chain: Vec<X509Cert>, replace: bool) -> bool {
+    let key_kind = key.as_ref().map(|k| KeyKind::of_id(k.id()));
+    let kind = KeyKind::of_id(cert.public_key_id());
+    if key_kind.is_some_and(|k| k != kind) {
+        error::raise(error::SSL_R_UNKNOWN_CERTIFICATE_TYPE);
+        return false;
+    }
+    if !replace && s.cert.slot(kind).is_some_and(|c| c.cert.is_some() || c.key.is_some()) {
+        error::raise(error::SSL_R_NOT_REPLACING_CERTIFICATE);
+        return false;
+    }
+    let mut ck = CertKey::default().with_cert(cert).with_chain(chain);
+    if let Some(k) = key {
+        ck = ck.with_key(k);
+    }
+    s.cert.set(kind, ck);
+    true
+}
+
 /// `SSL(_CTX)_check_private_key`.
 pub fn check_private_key(s: &Settings) -> bool {
     let Some(cert) = &s.cert.cert else {

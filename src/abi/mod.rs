@@ -22,6 +22,7 @@ pub mod hello;
 #[cfg(target_arch = "x86_64")]
 pub mod memcpy;
 pub mod info;
+pub mod keyload;
 pub mod session;
 pub mod settings;
 pub mod ssl;

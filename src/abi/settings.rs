@@ -112,3 +112,77 @@ pub extern "C" fn SSL_set_post_handshake_auth(s: *mut SSL, val: c_int) {
         ssl_set("SSL_set_post_handshake_auth", s, |st| st.post_handshake_auth = val != 0);
     })
 }
+
+// `SSL(_CTX)_set_purpose` / `_set_trust`: the verification parameters' purpose and trust
+// setting (they override the default the handshake gives: "ssl_server" for a client).
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_purpose(ctx: *mut SSL_CTX, purpose: c_int) -> c_int {
+    ffi_boundary!("SSL_CTX_set_purpose", 0, {
+        let c = try_ref!("SSL_CTX_set_purpose", ctx, 0);
+        let ok = c.settings_mut().param.set_purpose(purpose);
+        ok as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_purpose(s: *mut SSL, purpose: c_int) -> c_int {
+    ffi_boundary!("SSL_set_purpose", 0, {
+        let ssl = try_ref!("SSL_set_purpose", s, 0);
+        let ok = ssl.settings().param.set_purpose(purpose);
+        ok as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_trust(ctx: *mut SSL_CTX, trust: c_int) -> c_int {
+    ffi_boundary!("SSL_CTX_set_trust", 0, {
+        let c = try_ref!("SSL_CTX_set_trust", ctx, 0);
+        let ok = c.settings_mut().param.set_trust(trust);
+        ok as c_int
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_trust(s: *mut SSL, trust: c_int) -> c_int {
+    ffi_boundary!("SSL_set_trust", 0, {
+        let ssl = try_ref!("SSL_set_trust", s, 0);
+        let ok = ssl.settings().param.set_trust(trust);
+        ok as c_int
+    })
+}
+
+// `SSL(_CTX)_set_default_read_buffer_len`: a hint for the size of the read buffer. rustls
+// sizes its own buffers, so the hint is taken and has no effect (as OpenSSL's has none
+// once a connection's buffers exist).
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_default_read_buffer_len(ctx: *mut SSL_CTX, _len: usize) {
+    ffi_boundary!("SSL_CTX_set_default_read_buffer_len", (), {
+        let _c = try_ref!("SSL_CTX_set_default_read_buffer_len", ctx, ());
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_default_read_buffer_len(s: *mut SSL, _len: usize) {
+    ffi_boundary!("SSL_set_default_read_buffer_len", (), {
+        let _ssl = try_ref!("SSL_set_default_read_buffer_len", s, ());
+    })
+}
+
+/// `SSL_set_debug`: does nothing in OpenSSL 3.0 either (deprecated since 1.1.0).
+#[no_mangle]
+pub extern "C" fn SSL_set_debug(s: *mut SSL, _debug: c_int) {
+    ffi_boundary!("SSL_set_debug", (), {
+        let _ssl = try_ref!("SSL_set_debug", s, ());
+    })
+}
+
+/// `SSL_get_default_timeout`: the TLS methods' default session lifetime, 7200 seconds.
+#[no_mangle]
+pub extern "C" fn SSL_get_default_timeout(s: *const SSL) -> std::os::raw::c_long {
+    ffi_boundary!("SSL_get_default_timeout", 0, {
+        let _ssl = try_ref!("SSL_get_default_timeout", s, 0);
+        crate::session::DEFAULT_TIMEOUT as std::os::raw::c_long
+    })
+}

@@ -10,7 +10,7 @@
 // The argument lists are OpenSSL's.
 #![allow(clippy::too_many_arguments)]
 
-use std::os::raw::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void};
+use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulong, c_void};
 use std::ptr;
 
 use libc::{off_t, ssize_t};
@@ -30,7 +30,6 @@ pub type OSSL_LIB_CTX = c_void;
 pub type SSL_COMP = c_void;
 pub type SSL_DANE = c_void;
 pub type openssl_ssl_test_functions = c_void;
-pub type rsa_st = c_void;
 pub type stack_st_SCT = c_void;
 pub type stack_st_SRTP_PROTECTION_PROFILE = c_void;
 pub type stack_st_SSL_COMP = c_void;
@@ -556,13 +555,6 @@ pub extern "C" fn SSL_CTX_set_default_ctlog_list_file(_ctx: *mut SSL_CTX) -> c_i
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_default_read_buffer_len(_ctx: *mut SSL_CTX, _len: usize) {
-    ffi_boundary!("SSL_CTX_set_default_read_buffer_len", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_default_read_buffer_len")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_not_resumable_session_callback(
     _ctx: *mut SSL_CTX,
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int) -> c_int>,
@@ -628,14 +620,6 @@ pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
 ) {
     ffi_boundary!("SSL_CTX_set_psk_use_session_callback", (), {
         crate::error::raise_unsupported("SSL_CTX_set_psk_use_session_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_purpose(_ctx: *mut SSL_CTX, _purpose: c_int) -> c_int {
-    ffi_boundary!("SSL_CTX_set_purpose", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_purpose");
-        0
     })
 }
 
@@ -787,60 +771,6 @@ pub extern "C" fn SSL_CTX_set_tlsext_use_srtp(
     ffi_boundary!("SSL_CTX_set_tlsext_use_srtp", 1, {
         crate::error::raise_unsupported("SSL_CTX_set_tlsext_use_srtp");
         1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_trust(_ctx: *mut SSL_CTX, _trust: c_int) -> c_int {
-    ffi_boundary!("SSL_CTX_set_trust", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_trust");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_use_RSAPrivateKey(_ctx: *mut SSL_CTX, _rsa: *mut rsa_st) -> c_int {
-    ffi_boundary!("SSL_CTX_use_RSAPrivateKey", 0, {
-        crate::error::raise_unsupported("SSL_CTX_use_RSAPrivateKey");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_use_RSAPrivateKey_ASN1(
-    _ctx: *mut SSL_CTX,
-    _d: *const c_uchar,
-    _len: c_long,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_use_RSAPrivateKey_ASN1", 0, {
-        crate::error::raise_unsupported("SSL_CTX_use_RSAPrivateKey_ASN1");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_use_RSAPrivateKey_file(
-    _ctx: *mut SSL_CTX,
-    _file: *const c_char,
-    _type: c_int,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_use_RSAPrivateKey_file", 0, {
-        crate::error::raise_unsupported("SSL_CTX_use_RSAPrivateKey_file");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_use_cert_and_key(
-    _ctx: *mut SSL_CTX,
-    _x509: *mut X509,
-    _privatekey: *mut EVP_PKEY,
-    _chain: *mut stack_st_X509,
-    _override: c_int,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_use_cert_and_key", 0, {
-        crate::error::raise_unsupported("SSL_CTX_use_cert_and_key");
-        0
     })
 }
 
@@ -1140,14 +1070,6 @@ pub extern "C" fn SSL_get_async_status(_s: *mut SSL, _status: *mut c_int) -> c_i
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_default_timeout(_s: *const SSL) -> c_long {
-    ffi_boundary!("SSL_get_default_timeout", 0, {
-        crate::error::raise_unsupported("SSL_get_default_timeout");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_psk_identity(_s: *const SSL) -> *const c_char {
     ffi_boundary!("SSL_get_psk_identity", ptr::null(), {
         crate::error::raise_unsupported("SSL_get_psk_identity");
@@ -1372,20 +1294,6 @@ pub extern "C" fn SSL_set_ct_validation_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set_debug(_s: *mut SSL, _debug: c_int) {
-    ffi_boundary!("SSL_set_debug", (), {
-        crate::error::raise_unsupported("SSL_set_debug")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_default_read_buffer_len(_s: *mut SSL, _len: usize) {
-    ffi_boundary!("SSL_set_default_read_buffer_len", (), {
-        crate::error::raise_unsupported("SSL_set_default_read_buffer_len")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_set_not_resumable_session_callback(
     _ssl: *mut SSL,
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int) -> c_int>,
@@ -1451,14 +1359,6 @@ pub extern "C" fn SSL_set_psk_use_session_callback(
 ) {
     ffi_boundary!("SSL_set_psk_use_session_callback", (), {
         crate::error::raise_unsupported("SSL_set_psk_use_session_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_purpose(_ssl: *mut SSL, _purpose: c_int) -> c_int {
-    ffi_boundary!("SSL_set_purpose", 0, {
-        crate::error::raise_unsupported("SSL_set_purpose");
-        0
     })
 }
 
@@ -1598,14 +1498,6 @@ pub extern "C" fn SSL_set_tlsext_use_srtp(_ssl: *mut SSL, _profiles: *const c_ch
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set_trust(_ssl: *mut SSL, _trust: c_int) -> c_int {
-    ffi_boundary!("SSL_set_trust", 0, {
-        crate::error::raise_unsupported("SSL_set_trust");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_srp_server_param_with_username(_s: *mut SSL, _ad: *mut c_int) -> c_int {
     ffi_boundary!("SSL_srp_server_param_with_username", 2, {
         crate::error::raise_unsupported("SSL_srp_server_param_with_username");
@@ -1641,52 +1533,6 @@ pub extern "C" fn SSL_trace(
 ) {
     ffi_boundary!("SSL_trace", (), {
         crate::error::raise_unsupported("SSL_trace")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_use_RSAPrivateKey(_ssl: *mut SSL, _rsa: *mut rsa_st) -> c_int {
-    ffi_boundary!("SSL_use_RSAPrivateKey", 0, {
-        crate::error::raise_unsupported("SSL_use_RSAPrivateKey");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_use_RSAPrivateKey_ASN1(
-    _ssl: *mut SSL,
-    _d: *const c_uchar,
-    _len: c_long,
-) -> c_int {
-    ffi_boundary!("SSL_use_RSAPrivateKey_ASN1", 0, {
-        crate::error::raise_unsupported("SSL_use_RSAPrivateKey_ASN1");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_use_RSAPrivateKey_file(
-    _ssl: *mut SSL,
-    _file: *const c_char,
-    _type: c_int,
-) -> c_int {
-    ffi_boundary!("SSL_use_RSAPrivateKey_file", 0, {
-        crate::error::raise_unsupported("SSL_use_RSAPrivateKey_file");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_use_cert_and_key(
-    _ssl: *mut SSL,
-    _x509: *mut X509,
-    _privatekey: *mut EVP_PKEY,
-    _chain: *mut stack_st_X509,
-    _override: c_int,
-) -> c_int {
-    ffi_boundary!("SSL_use_cert_and_key", 0, {
-        crate::error::raise_unsupported("SSL_use_cert_and_key");
-        0
     })
 }
 

@@ -367,3 +367,39 @@ impl EvpPkey {
         }
     }
 }
+
+impl EvpPkey {
+    /// A key holding its own reference to `rsa` (`SSL_CTX_use_RSAPrivateKey`).
+    ///
+    /// # Safety
+    /// `rsa` is NULL or a live RSA object.
+    pub unsafe fn from_rsa(rsa: *mut openssl_sys::RSA) -> Option<Self> {
+        if rsa.is_null() {
+            return None;
+        }
+        let p = openssl_sys::EVP_PKEY_new();
+        if p.is_null() {
+            return None;
+        }
+        if openssl_sys::EVP_PKEY_set1_RSA(p, rsa) != 1 {
+            openssl_sys::EVP_PKEY_free(p);
+            return None;
+        }
+        Some(EvpPkey(p))
+    }
+
+    /// An RSA private key from PKCS#1 `RSAPrivateKey` DER.
+    pub fn from_rsa_der(der: &[u8]) -> Option<Self> {
+        let mut p = der.as_ptr();
+        // SAFETY: d2i reads at most `len` bytes from `der`; the RSA object is released
+        // once the key holds its own reference.
+        unsafe {
+            let rsa = openssl_sys::d2i_RSAPrivateKey(std::ptr::null_mut(), &mut p, der.len() as _);
+            let key = Self::from_rsa(rsa);
+            if !rsa.is_null() {
+                openssl_sys::RSA_free(rsa);
+            }
+            key
+        }
+    }
+}

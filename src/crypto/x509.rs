@@ -154,6 +154,18 @@ impl VerifyParam {
         unsafe { sys::X509_VERIFY_PARAM_set1(self.0, from) == 1 }
     }
 
+    /// `X509_VERIFY_PARAM_set_purpose` (0 and libcrypto's error for an unknown one).
+    pub fn set_purpose(&mut self, purpose: c_int) -> bool {
+        // SAFETY: live parameter set.
+        unsafe { sys::X509_VERIFY_PARAM_set_purpose(self.0, purpose) == 1 }
+    }
+
+    /// `X509_VERIFY_PARAM_set_trust` (0 and libcrypto's error for an unknown one).
+    pub fn set_trust(&mut self, trust: c_int) -> bool {
+        // SAFETY: live parameter set.
+        unsafe { sys::X509_VERIFY_PARAM_set_trust(self.0, trust) == 1 }
+    }
+
     pub fn set_depth(&mut self, depth: c_int) {
         // SAFETY: live parameter set.
         unsafe { openssl_sys::X509_VERIFY_PARAM_set_depth(self.0, depth) }
@@ -194,11 +206,6 @@ impl VerifyParam {
     pub fn peername_ptr(&self) -> *const std::os::raw::c_char {
         // SAFETY: live parameter set; the string is owned by it.
         unsafe { sys::X509_VERIFY_PARAM_get0_peername(self.0) }
-    }
-
-    pub fn set_purpose(&mut self, purpose: c_int) -> bool {
-        // SAFETY: live parameter set.
-        unsafe { sys::X509_VERIFY_PARAM_set_purpose(self.0, purpose) == 1 }
     }
 }
 
