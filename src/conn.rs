@@ -906,6 +906,7 @@ impl Ssl {
             (s.param.clone(), s.verify_mode, s.verify_callback)
         };
         let ctx = self.ctx();
+        let cbs = ctx.callbacks();
         let store = ctx.store();
         let inputs = x509::VerifyInputs {
             store: &store,
@@ -914,6 +915,7 @@ impl Ssl {
             callback,
             app_ssl: self.app_ptr() as *mut c_void,
             ex_index: x509::ssl_ex_index(),
+            app_verify: cbs.cert_verify.map(|f| (f, cbs.cert_verify_arg.0)),
         };
         let mut full_chain = Vec::with_capacity(chain.len() + 1);
         full_chain.push(leaf.clone());

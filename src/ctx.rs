@@ -296,6 +296,13 @@ pub type GetSessionCb = Option<
     unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION,
 >;
 
+/// `SSL_CTX_set_client_cert_cb`'s callback: hands the client a certificate and key.
+pub type ClientCertCb =
+    Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut *mut openssl_sys::X509, *mut *mut openssl_sys::EVP_PKEY) -> c_int>;
+/// `SSL_CTX_set_cert_verify_callback`'s callback: verifies the peer chain in place of
+/// `X509_verify_cert`.
+pub type CertVerifyCb = Option<unsafe extern "C" fn(*mut openssl_sys::X509_STORE_CTX, *mut c_void) -> c_int>;
+
 /// `SSL_CTX_set_tlsext_status_cb`'s callback.
 pub type StatusCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
 
@@ -331,6 +338,9 @@ pub struct Callbacks {
     /// checks the one it got.
     pub status: StatusCb,
     pub status_arg: AppPtr,
+    pub client_cert: ClientCertCb,
+    pub cert_verify: CertVerifyCb,
+    pub cert_verify_arg: AppPtr,
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
     /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
     pub cookies: CookieCallbacks,

@@ -353,13 +353,21 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
             if !matches!(crate::abi::hello::run_cert_callback(ssl), crate::abi::hello::HelloVerdict::Proceed) {
                 return None;
             }
+            crate::abi::ssl::run_client_cert_callback(ssl);
             ssl.certified_key_for(schemes)
         })
         .flatten()
     }
 
+    /// A certificate, or a callback that may supply one (rustls then keeps what a TLS 1.2
+    /// client signature needs).
     fn has_certs(&self) -> bool {
-        crate::conn::current(|ssl| ssl.settings().cert.complete().next().is_some()).unwrap_or(false)
+        crate::conn::current(|ssl| {
+            ssl.settings().cert.complete().next().is_some()
+                || ssl.ctx().callbacks().client_cert.is_some()
+                || ssl.cert_callback().0.is_some()
+        })
+        .unwrap_or(false)
     }
 }
 

@@ -825,3 +825,35 @@ pub(crate) fn ctx_arc(ctx: *mut SSL_CTX) -> Option<Arc<SslCtx>> {
     unsafe { SSL_CTX::clone_arc(ctx) }
 }
 
+
+/// `SSL_CTX_set_cert_verify_callback`: the application verifies peer chains itself, on
+/// the store context libssl prepared (`X509_verify_cert` is not called).
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_cert_verify_callback(ctx: *mut SSL_CTX, cb: ctx::CertVerifyCb, arg: *mut c_void) {
+    ffi_boundary!("SSL_CTX_set_cert_verify_callback", (), {
+        let c = try_ref!("SSL_CTX_set_cert_verify_callback", ctx, ());
+        c.set_callbacks(|cbs| {
+            cbs.cert_verify = cb;
+            cbs.cert_verify_arg = ctx::AppPtr(arg);
+        });
+    })
+}
+
+/// `SSL_CTX_set_client_cert_cb`: asked for a certificate and key when a server requests
+/// one and the client has none.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_client_cert_cb(ctx: *mut SSL_CTX, client_cert_cb: ctx::ClientCertCb) {
+    ffi_boundary!("SSL_CTX_set_client_cert_cb", (), {
+        let c = try_ref!("SSL_CTX_set_client_cert_cb", ctx, ());
+        c.set_callbacks(|cbs| cbs.client_cert = client_cert_cb);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get_client_cert_cb(ctx: *mut SSL_CTX) -> ctx::ClientCertCb {
+    ffi_boundary!("SSL_CTX_get_client_cert_cb", None, {
+        let c = try_ref!("SSL_CTX_get_client_cert_cb", ctx, None);
+        let cb = c.callbacks().client_cert;
+        cb
+    })
+}

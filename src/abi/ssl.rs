@@ -1171,6 +1171,32 @@ pub(crate) fn run_client_status_callback(ssl: &Arc<Ssl>, ocsp: &[u8]) -> Result<
     }
 }
 
+/// Client: asks the context's client certificate callback for a certificate and key when
+/// the server requested one and the connection has none; a pair it hands over becomes
+/// the connection's (its references are ours, as in OpenSSL). Only success counts: the
+/// callback cannot suspend the handshake here (-1 is taken as "none", README).
+pub(crate) fn run_client_cert_callback(ssl: &Arc<Ssl>) {
+    let Some(cb) = ssl.ctx().callbacks().client_cert else { return };
+    if ssl.settings().cert.complete().next().is_some() {
+        return;
+    }
+    let mut x509: *mut X509 = ptr::null_mut();
+    let mut pkey: *mut EVP_PKEY = ptr::null_mut();
+    // SAFETY: the application's callback gets its handle and two out-parameters.
+    let r = unsafe { cb(ssl.app_ptr(), &mut x509, &mut pkey) };
+    // SAFETY: whatever the callback handed over is ours to release (NULL is allowed).
+    let (cert, key) = unsafe { (X509Cert::from_owned(x509), EvpPkey::from_owned(pkey)) };
+    if r != 1 {
+        return;
+    }
+    if let (Some(cert), Some(key)) = (cert, key) {
+        let mut settings = ssl.settings();
+        if keys::use_certificate(&mut settings, cert) && !keys::use_private_key(&mut settings, key) {
+            error::raise(error::SSL_R_BAD_DATA_RETURNED_BY_CALLBACK);
+        }
+    }
+}
+
 /// Runs the context's ALPN select callback over the client's offered list.
 pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnChoice {
     let cbs = ssl.ctx().callbacks();

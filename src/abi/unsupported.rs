@@ -16,7 +16,7 @@ use std::ptr;
 use libc::{off_t, ssize_t};
 use openssl_sys::{
     stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_MD,
-    EVP_PKEY, X509, X509_STORE_CTX,
+    EVP_PKEY, X509,
 };
 
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
@@ -385,16 +385,6 @@ pub extern "C" fn SSL_CTX_get0_security_ex_data(_ctx: *const SSL_CTX) -> *mut c_
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_get_client_cert_cb(
-    _ctx: *mut SSL_CTX,
-) -> Option<unsafe extern "C" fn(*mut SSL, *mut *mut X509, *mut *mut EVP_PKEY) -> c_int> {
-    ffi_boundary!("SSL_CTX_get_client_cert_cb", None, {
-        crate::error::raise_unsupported("SSL_CTX_get_client_cert_cb");
-        None
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_get_record_padding_callback_arg(_ctx: *const SSL_CTX) -> *mut c_void {
     ffi_boundary!(
         "SSL_CTX_get_record_padding_callback_arg",
@@ -490,29 +480,6 @@ pub extern "C" fn SSL_CTX_set_block_padding(_ctx: *mut SSL_CTX, _block_size: usi
     ffi_boundary!("SSL_CTX_set_block_padding", 0, {
         crate::error::raise_unsupported("SSL_CTX_set_block_padding");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_cert_verify_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut X509_STORE_CTX, *mut c_void) -> c_int>,
-    _arg: *mut c_void,
-) {
-    ffi_boundary!("SSL_CTX_set_cert_verify_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_cert_verify_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_client_cert_cb(
-    _ctx: *mut SSL_CTX,
-    _client_cert_cb: Option<
-        unsafe extern "C" fn(*mut SSL, *mut *mut X509, *mut *mut EVP_PKEY) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_client_cert_cb", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_client_cert_cb")
     })
 }
 

@@ -1,6 +1,6 @@
 //! Certificates, stores, verification parameters and certificate stacks.
 use super::sys;
-use openssl_sys::{stack_st_X509, OPENSSL_STACK, X509, X509_STORE, X509_VERIFY_PARAM};
+use openssl_sys::{stack_st_X509, OPENSSL_STACK, X509, X509_STORE, X509_STORE_CTX, X509_VERIFY_PARAM};
 use std::ffi::CStr;
 use std::os::raw::{c_int, c_long, c_void};
 
@@ -287,6 +287,9 @@ pub struct VerifyInputs<'a> {
     /// The application's `SSL*`, stored at `ex_index` for the callback to find.
     pub app_ssl: *mut c_void,
     pub ex_index: c_int,
+    /// `SSL_CTX_set_cert_verify_callback`: called (with its argument) in place of
+    /// `X509_verify_cert` on the prepared store context.
+    pub app_verify: Option<(unsafe extern "C" fn(*mut X509_STORE_CTX, *mut c_void) -> c_int, *mut c_void)>,
 }
 
 /// Verifies `leaf` with `untrusted` intermediates, the way libssl does for a peer chain.
@@ -313,7 +316,10 @@ pub fn verify_chain(leaf: &X509Cert, untrusted: &[X509Cert], inputs: &VerifyInpu
         if inputs.callback.is_some() {
             sys::X509_STORE_CTX_set_verify_cb(ctx, inputs.callback);
         }
-        let ok = openssl_sys::X509_verify_cert(ctx) > 0;
+        let ok = match inputs.app_verify {
+            Some((verify, arg)) => verify(ctx, arg) > 0,
+            None => openssl_sys::X509_verify_cert(ctx) > 0,
+        };
         let error = openssl_sys::X509_STORE_CTX_get_error(ctx);
         let chain_sk = sys::X509_STORE_CTX_get1_chain(ctx);
         let chain = stack_to_vec(chain_sk);
