@@ -976,6 +976,62 @@ impl Ssl {
         }
     }
 
+    /// `SSL_want`: what the last call waited for (OpenSSL's `rwstate`): SSL_NOTHING (1),
+    /// SSL_WRITING (2), SSL_READING (3), SSL_X509_LOOKUP (4), SSL_CLIENT_HELLO_CB (7).
+    pub fn want(&self) -> c_int {
+        let error = match Failure::from_code(self.last_failure.load(Ordering::Relaxed)) {
+            Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
+            Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
+            Some(Failure::WantX509Lookup) => SSL_ERROR_WANT_X509_LOOKUP,
+            Some(Failure::WantClientHello) => SSL_ERROR_WANT_CLIENT_HELLO_CB,
+            _ => SSL_ERROR_NONE,
+        };
+        match error {
+            SSL_ERROR_WANT_WRITE => 2,
+            SSL_ERROR_WANT_READ => 3,
+            SSL_ERROR_WANT_X509_LOOKUP => 4,
+            SSL_ERROR_WANT_CLIENT_HELLO_CB => 7,
+            _ => 1,
+        }
+    }
+
+    /// `SSL_rstate_string`: whether the record being read is at its header or its body.
+    pub fn reading_body(&self) -> bool {
+        self.tls.try_lock().map(|t| t.records.in_body()).unwrap_or(false)
+    }
+
+    /// `SSL_key_update` (TLS 1.3, after the handshake). rustls' KeyUpdate always asks the
+    /// peer to update too, whichever type is asked for. It goes out with the next write or
+    /// `SSL_do_handshake`. Err carries OpenSSL's reason.
+    /// OpenSSL checks the version (none before the handshake), then the type, then that
+    /// the handshake is over.
+    pub fn key_update(&self, valid_type: bool) -> Result<(), c_int> {
+        if self.version() != crate::ctx::TLS1_3_VERSION {
+            return Err(error::SSL_R_WRONG_SSL_VERSION);
+        }
+        if !valid_type {
+            return Err(error::SSL_R_INVALID_KEY_UPDATE_TYPE);
+        }
+        if self.state() != HandshakeState::Done {
+            return Err(error::SSL_R_STILL_IN_INIT);
+        }
+        let mut tls = lock(&self.tls);
+        match &mut tls.engine {
+            Engine::Active(conn) => conn.refresh_traffic_keys().map_err(|_| error::ERR_R_INTERNAL_ERROR),
+            _ => Err(error::SSL_R_STILL_IN_INIT),
+        }
+    }
+
+    /// `SSL_free_buffers`: rustls owns the buffers; like OpenSSL, refused (false) while
+    /// decrypted or outgoing bytes are waiting.
+    pub fn buffers_idle(&self) -> bool {
+        let Ok(mut tls) = self.tls.try_lock() else { return false };
+        match &mut tls.engine {
+            Engine::Active(conn) => !conn.wants_write() && conn.reader().fill_buf().map_or(true, |b| b.is_empty()),
+            _ => true,
+        }
+    }
+
     fn want_from_bio(&self, bio: Option<Bio>, default: c_int) -> c_int {
         match bio.and_then(|b| b.retry()) {
             Some(Retry::Read) => SSL_ERROR_WANT_READ,

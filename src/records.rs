@@ -29,6 +29,11 @@ impl RecordTracker {
         }
     }
 
+    /// Whether the header of the current record has been read and its body has not.
+    pub fn in_body(&self) -> bool {
+        self.body_left > 0
+    }
+
     /// Whether the bytes read so far end exactly at a record boundary.
     pub fn at_boundary(&self) -> bool {
         self.have == 0 && self.body_left == 0

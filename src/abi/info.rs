@@ -356,3 +356,64 @@ pub extern "C" fn SSL_waiting_for_async(s: *mut SSL) -> c_int {
         0
     })
 }
+
+/// `SSL_want` (and the `SSL_want_read`/`_write`/`_x509_lookup` macros over it).
+#[no_mangle]
+pub extern "C" fn SSL_want(s: *const SSL) -> c_int {
+    ffi_boundary!("SSL_want", 1, {
+        let ssl = try_ref!("SSL_want", s, 1);
+        ssl.want()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_rstate_string(s: *const SSL) -> *const c_char {
+    ffi_boundary!("SSL_rstate_string", c"unknown".as_ptr(), {
+        let ssl = try_ref!("SSL_rstate_string", s, c"unknown".as_ptr());
+        if ssl.reading_body() { c"RB" } else { c"RH" }.as_ptr()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_rstate_string_long(s: *const SSL) -> *const c_char {
+    ffi_boundary!("SSL_rstate_string_long", c"unknown".as_ptr(), {
+        let ssl = try_ref!("SSL_rstate_string_long", s, c"unknown".as_ptr());
+        if ssl.reading_body() { c"read body" } else { c"read header" }.as_ptr()
+    })
+}
+
+/// `SSL_alloc_buffers`: rustls allocates its buffers itself; nothing to do.
+#[no_mangle]
+pub extern "C" fn SSL_alloc_buffers(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_alloc_buffers", 0, {
+        let _ssl = try_ref!("SSL_alloc_buffers", s, 0);
+        1
+    })
+}
+
+/// `SSL_free_buffers`: 0 while bytes are waiting in them, as OpenSSL answers.
+#[no_mangle]
+pub extern "C" fn SSL_free_buffers(s: *mut SSL) -> c_int {
+    ffi_boundary!("SSL_free_buffers", 0, {
+        let ssl = try_ref!("SSL_free_buffers", s, 0);
+        ssl.buffers_idle() as c_int
+    })
+}
+
+/// `SSL_key_update`: a TLS 1.3 KeyUpdate, sent with the next write or `SSL_do_handshake`.
+#[no_mangle]
+pub extern "C" fn SSL_key_update(s: *mut SSL, updatetype: c_int) -> c_int {
+    const SSL_KEY_UPDATE_NOT_REQUESTED: c_int = 0;
+    const SSL_KEY_UPDATE_REQUESTED: c_int = 1;
+    ffi_boundary!("SSL_key_update", 0, {
+        let ssl = try_ref!("SSL_key_update", s, 0);
+        let valid = updatetype == SSL_KEY_UPDATE_NOT_REQUESTED || updatetype == SSL_KEY_UPDATE_REQUESTED;
+        match ssl.key_update(valid) {
+            Ok(()) => 1,
+            Err(reason) => {
+                crate::error::raise(reason);
+                0
+            }
+        }
+    })
+}

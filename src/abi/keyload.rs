@@ -139,3 +139,12 @@ pub extern "C" fn SSL_use_cert_and_key(
         r
     })
 }
+
+/// `SSL_certs_clear`: the connection forgets its certificates and keys.
+#[no_mangle]
+pub extern "C" fn SSL_certs_clear(s: *mut SSL) {
+    ffi_boundary!("SSL_certs_clear", (), {
+        let ssl = try_ref!("SSL_certs_clear", s, ());
+        ssl.settings().cert = Default::default();
+    })
+}

@@ -852,14 +852,6 @@ pub extern "C" fn SSL_add_store_cert_subjects_to_stack(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_alloc_buffers(_ssl: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_alloc_buffers", 0, {
-        crate::error::raise_unsupported("SSL_alloc_buffers");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_bytes_to_cipher_list(
     _s: *mut SSL,
     _bytes: *const c_uchar,
@@ -871,13 +863,6 @@ pub extern "C" fn SSL_bytes_to_cipher_list(
     ffi_boundary!("SSL_bytes_to_cipher_list", 0, {
         crate::error::raise_unsupported("SSL_bytes_to_cipher_list");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_certs_clear(_s: *mut SSL) {
-    ffi_boundary!("SSL_certs_clear", (), {
-        crate::error::raise_unsupported("SSL_certs_clear")
     })
 }
 
@@ -969,14 +954,6 @@ pub extern "C" fn SSL_export_keying_material_early(
 pub extern "C" fn SSL_extension_supported(_ext_type: c_uint) -> c_int {
     ffi_boundary!("SSL_extension_supported", 0, {
         crate::error::raise_unsupported("SSL_extension_supported");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_free_buffers(_ssl: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_free_buffers", 0, {
-        crate::error::raise_unsupported("SSL_free_buffers");
         0
     })
 }
@@ -1121,14 +1098,6 @@ pub extern "C" fn SSL_get_srtp_profiles(_ssl: *mut SSL) -> *mut stack_st_SRTP_PR
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_key_update(_s: *mut SSL, _updatetype: c_int) -> c_int {
-    ffi_boundary!("SSL_key_update", 0, {
-        crate::error::raise_unsupported("SSL_key_update");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_load_client_CA_file_ex(
     _file: *const c_char,
     _libctx: *mut OSSL_LIB_CTX,
@@ -1161,22 +1130,6 @@ pub extern "C" fn SSL_renegotiate_abbreviated(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_renegotiate_abbreviated", 0, {
         crate::error::raise_unsupported("SSL_renegotiate_abbreviated");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_rstate_string(_s: *const SSL) -> *const c_char {
-    ffi_boundary!("SSL_rstate_string", c"unknown".as_ptr(), {
-        crate::error::raise_unsupported("SSL_rstate_string");
-        c"unknown".as_ptr()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_rstate_string_long(_s: *const SSL) -> *const c_char {
-    ffi_boundary!("SSL_rstate_string_long", c"unknown".as_ptr(), {
-        crate::error::raise_unsupported("SSL_rstate_string_long");
-        c"unknown".as_ptr()
     })
 }
 
@@ -1516,14 +1469,6 @@ pub extern "C" fn SSL_verify_client_post_handshake(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_verify_client_post_handshake", 0, {
         crate::error::raise_unsupported("SSL_verify_client_post_handshake");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_want(_s: *const SSL) -> c_int {
-    ffi_boundary!("SSL_want", 1, {
-        crate::error::raise_unsupported("SSL_want");
-        1
     })
 }
 
