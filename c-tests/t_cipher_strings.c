@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     SSL *ssl;
 
     test_init(argc, argv);
+    printf("OSSL_default_cipher_list: %s\nOSSL_default_ciphersuites: %s\n", OSSL_default_cipher_list(), OSSL_default_ciphersuites());
     ctx = SSL_CTX_new(TLS_method());
     ssl = SSL_new(ctx);
     for (int i = 0; lists[i]; i++) {

@@ -538,6 +538,11 @@ pub fn parse_cipher_list_detailed(spec: &str) -> Result<CipherList, CipherString
 /// What a leading `DEFAULT` stands for in OpenSSL 3.0.
 const DEFAULT_RULES: &[u8] = b"ALL:!COMPLEMENTOFDEFAULT:!eNULL";
 
+/// `OSSL_default_cipher_list`: what `DEFAULT` stands for (OpenSSL's string).
+pub const DEFAULT_CIPHER_LIST: &CStr = c"ALL:!COMPLEMENTOFDEFAULT:!eNULL";
+/// `OSSL_default_ciphersuites`: the default TLS 1.3 suites (`default_tls13`), by name.
+pub const DEFAULT_CIPHERSUITES: &CStr = c"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     Add,
@@ -1249,6 +1254,13 @@ mod tests {
         (c"ECDHE-ECDSA-AES128-GCM-SHA256", c"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0x0300c02b, 0xc02b, 128, 128, c"TLSv1.2", 895, 0, 1038, 1047, 1, "SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256  TLSv1.2 Kx=ECDH     Au=ECDSA Enc=AESGCM(128)            Mac=AEAD\n"),
         (c"ECDHE-RSA-AES128-GCM-SHA256", c"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0x0300c02f, 0xc02f, 128, 128, c"TLSv1.2", 895, 0, 1038, 1046, 1, "SHA256", "ECDHE-RSA-AES128-GCM-SHA256    TLSv1.2 Kx=ECDH     Au=RSA   Enc=AESGCM(128)            Mac=AEAD\n"),
     ];
+
+    #[test]
+    fn default_ciphersuites_string_names_the_default_suites() {
+        let names: Vec<String> = default_tls13().iter().map(|c| c.name.to_string_lossy().into_owned()).collect();
+        assert_eq!(DEFAULT_CIPHERSUITES.to_str().unwrap(), names.join(":"));
+        assert_eq!(DEFAULT_CIPHER_LIST.to_bytes(), DEFAULT_RULES);
+    }
 
     #[test]
     fn suites_match_system_openssl() {

@@ -340,3 +340,15 @@ pub extern "C" fn SSL_get_shared_ciphers(s: *const SSL, buf: *mut c_char, size: 
         buf
     })
 }
+
+/// `OSSL_default_cipher_list`: the TLS 1.2 rules `DEFAULT` stands for.
+#[no_mangle]
+pub extern "C" fn OSSL_default_cipher_list() -> *const c_char {
+    ffi_boundary!("OSSL_default_cipher_list", ptr::null(), { cipher::DEFAULT_CIPHER_LIST.as_ptr() })
+}
+
+/// `OSSL_default_ciphersuites`: the default TLS 1.3 suites.
+#[no_mangle]
+pub extern "C" fn OSSL_default_ciphersuites() -> *const c_char {
+    ffi_boundary!("OSSL_default_ciphersuites", ptr::null(), { cipher::DEFAULT_CIPHERSUITES.as_ptr() })
+}

@@ -109,22 +109,6 @@ pub extern "C" fn DTLSv1_server_method() -> *const SSL_METHOD {
 }
 
 #[no_mangle]
-pub extern "C" fn OSSL_default_cipher_list() -> *const c_char {
-    ffi_boundary!("OSSL_default_cipher_list", ptr::null(), {
-        crate::error::raise_unsupported("OSSL_default_cipher_list");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn OSSL_default_ciphersuites() -> *const c_char {
-    ffi_boundary!("OSSL_default_ciphersuites", ptr::null(), {
-        crate::error::raise_unsupported("OSSL_default_ciphersuites");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SRP_Calc_A_param(_s: *mut SSL) -> c_int {
     ffi_boundary!("SRP_Calc_A_param", 0, {
         crate::error::raise_unsupported("SRP_Calc_A_param");
