@@ -361,7 +361,9 @@ impl Write for BioWriter<'_> {
 impl Ssl {
     /// `SSL_new`: a connection with the context's current settings.
     pub fn new(ctx: Arc<SslCtx>) -> Arc<Ssl> {
-        let settings = ctx.settings().clone();
+        let mut settings = ctx.settings().clone();
+        // A connection has no CA list of its own until one is set: it reads its context's.
+        settings.ca_names = None;
         let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
             initial_ctx: ctx.clone(),

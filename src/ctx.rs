@@ -125,6 +125,12 @@ pub struct Settings {
     pub security_level: c_int,
     pub max_send_fragment: usize,
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
+    /// `SSL(_CTX)_set0_CA_list`: the CA names a server lists in its CertificateRequest when
+    /// it has no client CA list (a client's are kept: rustls sends no
+    /// certificate_authorities extension). A context always has one (empty at first, NULL
+    /// after `set0(NULL)`); a connection has none (None) until one is set, and reads its
+    /// context's.
+    pub ca_names: Option<Arc<crate::crypto::x509::NameList>>,
     /// `SSL_CTX_set_timeout`: lifetime of new sessions, in seconds.
     pub session_timeout: u64,
     /// `SSL_CTX_set_session_cache_mode` (SSL_SESS_CACHE_*).
@@ -159,6 +165,16 @@ pub type MsgCb = Option<
 >;
 
 impl Settings {
+    /// The names a server's CertificateRequest lists: the client CA list, or else the CA
+    /// list (OpenSSL's rule); `context` is the CA list of the context, for a connection
+    /// without one of its own.
+    pub fn request_ca_names(&self, context: &Arc<crate::crypto::x509::NameList>) -> Arc<crate::crypto::x509::NameList> {
+        if !self.client_ca_names.is_empty() {
+            return self.client_ca_names.clone();
+        }
+        self.ca_names.clone().unwrap_or_else(|| context.clone())
+    }
+
     fn new(method: &Method) -> Self {
         let (min, max) = if method.version != 0 { (method.version, method.version) } else { (0, 0) };
         Settings {
@@ -182,6 +198,7 @@ impl Settings {
             security_level: 2,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
+            ca_names: Some(Arc::new(crate::crypto::x509::NameList::empty())),
             session_timeout: crate::session::DEFAULT_TIMEOUT,
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
@@ -248,6 +265,7 @@ impl Settings {
             num_tickets: self.num_tickets,
             verify_mode: if role == Role::Server { self.verify_mode } else { 0 },
             client_ca_names: if role == Role::Server { Arc::as_ptr(&self.client_ca_names) as usize } else { 0 },
+            ca_names: 0,
             max_fragment: self.max_send_fragment,
         }
     }
@@ -271,6 +289,8 @@ struct ConfigKey {
     num_tickets: usize,
     verify_mode: c_int,
     client_ca_names: usize,
+    /// The CA list a server falls back on (identity of the list in use).
+    ca_names: usize,
     max_fragment: usize,
 }
 
@@ -468,6 +488,11 @@ impl SslCtx {
         *self.callbacks.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The context's CA list (`SSL_CTX_get0_CA_list`; a NULL list when set to none).
+    pub fn ca_names(&self) -> Arc<crate::crypto::x509::NameList> {
+        self.settings().ca_names.clone().unwrap_or_else(|| Arc::new(crate::crypto::x509::NameList::none()))
+    }
+
     pub fn set_callbacks(&self, f: impl FnOnce(&mut Callbacks)) {
         f(&mut self.callbacks.write().unwrap_or_else(|e| e.into_inner()))
     }
@@ -563,7 +588,12 @@ impl SslCtx {
 
     /// The server configuration for these settings, built at most once.
     pub fn server_config(&self, settings: &Settings) -> Result<Arc<ServerConfig>, c_int> {
-        let key = settings.config_key(Role::Server);
+        let context_ca_names = self.ca_names();
+        let request_names = settings.request_ca_names(&context_ca_names);
+        let mut key = settings.config_key(Role::Server);
+        if settings.client_ca_names.is_empty() {
+            key.ca_names = Arc::as_ptr(&request_names) as usize;
+        }
         if let Some(Config::Server(c)) = self.configs().get(&key) {
             return Ok(c.clone());
         }
@@ -575,7 +605,7 @@ impl SslCtx {
         let builder = if settings.verify_mode & SSL_VERIFY_PEER != 0 {
             builder.with_client_cert_verifier(Arc::new(verify::ClientVerifier::new(
                 settings.verify_mode,
-                &settings.client_ca_names,
+                &request_names,
                 provider,
             )))
         } else {

@@ -857,3 +857,95 @@ pub extern "C" fn SSL_CTX_get_client_cert_cb(ctx: *mut SSL_CTX) -> ctx::ClientCe
         cb
     })
 }
+
+// The CA list (`SSL(_CTX)_set0/get0/add1_to_CA_list`): what a server lists in its
+// CertificateRequest when it has no client CA list.
+
+/// `set0`: the object takes the caller's stack. A connection given NULL goes back to
+/// reading its context's list; a context given NULL has no list.
+fn set0_ca_list(settings: &mut ctx::Settings, name_list: *mut stack_st_X509_NAME, context: bool) {
+    settings.ca_names = if name_list.is_null() && !context {
+        None
+    } else {
+        // SAFETY: ownership of the caller's stack (or NULL) passes to us.
+        Some(Arc::new(unsafe { NameList::from_owned(name_list) }))
+    };
+}
+
+/// `add1`: the subject name of `x` joins the object's own list (a connection without one
+/// starts a new list, as OpenSSL does).
+fn add1_to_ca_list(name: &str, settings: &mut ctx::Settings, x: *const X509) -> c_int {
+    // SAFETY: borrowed for the call only.
+    let Some(cert) = (unsafe { X509Cert::from_borrowed(x as *mut X509) }) else {
+        error::raise_null(name);
+        return 0;
+    };
+    let base = settings.ca_names.clone().unwrap_or_else(|| Arc::new(NameList::empty()));
+    settings.ca_names = Some(Arc::new(base.with_subject_of(&cert)));
+    1
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set0_CA_list(ctx: *mut SSL_CTX, name_list: *mut stack_st_X509_NAME) {
+    ffi_boundary!("SSL_CTX_set0_CA_list", (), {
+        let c = try_ref!("SSL_CTX_set0_CA_list", ctx, ());
+        set0_ca_list(&mut c.settings_mut(), name_list, true);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set0_CA_list(s: *mut super::SSL, name_list: *mut stack_st_X509_NAME) {
+    ffi_boundary!("SSL_set0_CA_list", (), {
+        let ssl = try_ref!("SSL_set0_CA_list", s, ());
+        set0_ca_list(&mut ssl.settings(), name_list, false);
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get0_CA_list(ctx: *const SSL_CTX) -> *const stack_st_X509_NAME {
+    ffi_boundary!("SSL_CTX_get0_CA_list", ptr::null(), {
+        let c = try_ref!("SSL_CTX_get0_CA_list", ctx, ptr::null());
+        let p = c.settings().ca_names.as_ref().map_or(ptr::null_mut(), |n| n.as_ptr()) as *const stack_st_X509_NAME;
+        p
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get0_CA_list(s: *const super::SSL) -> *const stack_st_X509_NAME {
+    ffi_boundary!("SSL_get0_CA_list", ptr::null(), {
+        let ssl = try_ref!("SSL_get0_CA_list", s, ptr::null());
+        let own = ssl.settings().ca_names.as_ref().map(|n| n.as_ptr());
+        // The context's list lives as long as the context (its Arc stays in its settings).
+        let p = own.unwrap_or_else(|| ssl.ctx().settings().ca_names.as_ref().map_or(ptr::null_mut(), |n| n.as_ptr()));
+        p as *const stack_st_X509_NAME
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_add1_to_CA_list(ctx: *mut SSL_CTX, x: *const X509) -> c_int {
+    ffi_boundary!("SSL_CTX_add1_to_CA_list", 0, {
+        let c = try_ref!("SSL_CTX_add1_to_CA_list", ctx, 0);
+        let r = add1_to_ca_list("SSL_CTX_add1_to_CA_list", &mut c.settings_mut(), x);
+        r
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_add1_to_CA_list(ssl: *mut super::SSL, x: *const X509) -> c_int {
+    ffi_boundary!("SSL_add1_to_CA_list", 0, {
+        let s = try_ref!("SSL_add1_to_CA_list", ssl, 0);
+        let r = add1_to_ca_list("SSL_add1_to_CA_list", &mut s.settings(), x);
+        r
+    })
+}
+
+/// `SSL_load_client_CA_file_ex`: `SSL_load_client_CA_file` (the library context and
+/// property query only matter to libcrypto's decoders, whose defaults serve).
+#[no_mangle]
+pub extern "C" fn SSL_load_client_CA_file_ex(
+    file: *const c_char,
+    _libctx: *mut openssl_sys::OSSL_LIB_CTX,
+    _propq: *const c_char,
+) -> *mut stack_st_X509_NAME {
+    SSL_load_client_CA_file(file)
+}

@@ -26,7 +26,6 @@ use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
 pub type BIO_ADDR = c_void;
 pub type CTLOG_STORE = c_void;
 pub type CT_POLICY_EVAL_CTX = c_void;
-pub type OSSL_LIB_CTX = c_void;
 pub type SSL_COMP = c_void;
 pub type SSL_DANE = c_void;
 pub type openssl_ssl_test_functions = c_void;
@@ -162,14 +161,6 @@ pub extern "C" fn SSL_CTX_SRP_CTX_free(_ctx: *mut SSL_CTX) -> c_int {
 pub extern "C" fn SSL_CTX_SRP_CTX_init(_ctx: *mut SSL_CTX) -> c_int {
     ffi_boundary!("SSL_CTX_SRP_CTX_init", 0, {
         crate::error::raise_unsupported("SSL_CTX_SRP_CTX_init");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_add1_to_CA_list(_ctx: *mut SSL_CTX, _x: *const X509) -> c_int {
-    ffi_boundary!("SSL_CTX_add1_to_CA_list", 0, {
-        crate::error::raise_unsupported("SSL_CTX_add1_to_CA_list");
         0
     })
 }
@@ -345,14 +336,6 @@ pub extern "C" fn SSL_CTX_enable_ct(_ctx: *mut SSL_CTX, _validation_mode: c_int)
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_get0_CA_list(_ctx: *const SSL_CTX) -> *const stack_st_X509_NAME {
-    ffi_boundary!("SSL_CTX_get0_CA_list", ptr::null(), {
-        crate::error::raise_unsupported("SSL_CTX_get0_CA_list");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_get0_ctlog_store(_ctx: *const SSL_CTX) -> *const CTLOG_STORE {
     ffi_boundary!("SSL_CTX_get0_ctlog_store", ptr::null(), {
         crate::error::raise_unsupported("SSL_CTX_get0_ctlog_store");
@@ -405,13 +388,6 @@ pub extern "C" fn SSL_CTX_has_client_custom_ext(_ctx: *const SSL_CTX, _ext_type:
     ffi_boundary!("SSL_CTX_has_client_custom_ext", 0, {
         crate::error::raise_unsupported("SSL_CTX_has_client_custom_ext");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set0_CA_list(_ctx: *mut SSL_CTX, _name_list: *mut stack_st_X509_NAME) {
-    ffi_boundary!("SSL_CTX_set0_CA_list", (), {
-        crate::error::raise_unsupported("SSL_CTX_set0_CA_list")
     })
 }
 
@@ -810,14 +786,6 @@ pub extern "C" fn SSL_SRP_CTX_init(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_add1_to_CA_list(_ssl: *mut SSL, _x: *const X509) -> c_int {
-    ffi_boundary!("SSL_add1_to_CA_list", 0, {
-        crate::error::raise_unsupported("SSL_add1_to_CA_list");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_add_ssl_module() {
     ffi_boundary!("SSL_add_ssl_module", (), {
         crate::error::raise_unsupported("SSL_add_ssl_module")
@@ -939,14 +907,6 @@ pub extern "C" fn SSL_extension_supported(_ext_type: c_uint) -> c_int {
     ffi_boundary!("SSL_extension_supported", 0, {
         crate::error::raise_unsupported("SSL_extension_supported");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get0_CA_list(_s: *const SSL) -> *const stack_st_X509_NAME {
-    ffi_boundary!("SSL_get0_CA_list", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get0_CA_list");
-        ptr::null()
     })
 }
 
@@ -1082,18 +1042,6 @@ pub extern "C" fn SSL_get_srtp_profiles(_ssl: *mut SSL) -> *mut stack_st_SRTP_PR
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_load_client_CA_file_ex(
-    _file: *const c_char,
-    _libctx: *mut OSSL_LIB_CTX,
-    _propq: *const c_char,
-) -> *mut stack_st_X509_NAME {
-    ffi_boundary!("SSL_load_client_CA_file_ex", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_load_client_CA_file_ex");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_new_session_ticket", 0, {
         crate::error::raise_unsupported("SSL_new_session_ticket");
@@ -1128,13 +1076,6 @@ pub extern "C" fn SSL_sendfile(
     ffi_boundary!("SSL_sendfile", -1, {
         crate::error::raise_unsupported("SSL_sendfile");
         -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set0_CA_list(_s: *mut SSL, _name_list: *mut stack_st_X509_NAME) {
-    ffi_boundary!("SSL_set0_CA_list", (), {
-        crate::error::raise_unsupported("SSL_set0_CA_list")
     })
 }
 

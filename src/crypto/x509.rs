@@ -363,6 +363,11 @@ impl NameList {
         NameList(unsafe { sys::OPENSSL_sk_new_null() })
     }
 
+    /// No list at all (a NULL stack): what `SSL_CTX_get0_CA_list` reports before one is set.
+    pub fn none() -> Self {
+        NameList(std::ptr::null_mut())
+    }
+
     /// Takes ownership of a STACK_OF(X509_NAME) (NULL: no list at all, which
     /// `SSL_CTX_get_client_CA_list` then reports as NULL, like OpenSSL).
     pub unsafe fn from_owned(sk: *mut c_void) -> Self {
