@@ -241,6 +241,8 @@ pub struct Ssl {
     /// Server: false when the application's ticket key callback opened the ticket
     /// being resumed without asking for a new one (it returned 1, not 2).
     renew_ticket: AtomicBool,
+    /// Server: the application's ticket decrypt callback said IGNORE: no ticket is issued.
+    no_tickets: AtomicBool,
     /// Server: where `SSL_read_early_data` is (EARLY_* below).
     early_read: AtomicU8,
     /// Server: the session the handshake in progress works on, from the ClientHello on
@@ -397,6 +399,7 @@ impl Ssl {
             resuming: std::sync::atomic::AtomicBool::new(false),
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
             renew_ticket: AtomicBool::new(true),
+            no_tickets: AtomicBool::new(false),
             early_read: AtomicU8::new(EARLY_NONE),
             pending_session: Mutex::new(None),
             pending_allowed: AtomicBool::new(false),
@@ -751,6 +754,7 @@ impl Ssl {
         self.resuming.store(false, Ordering::Relaxed);
         self.tickets_issued.store(0, Ordering::Relaxed);
         self.renew_ticket.store(true, Ordering::Relaxed);
+        self.no_tickets.store(false, Ordering::Relaxed);
         self.early_read.store(EARLY_NONE, Ordering::Relaxed);
         self.end_pending_session();
     }
@@ -777,12 +781,19 @@ impl Ssl {
 
     /// Server: a stateless ticket decrypted; like OpenSSL, the session it carries
     /// becomes an object now, at the ClientHello.
-    pub fn note_ticket_resumption(&self, value: &[u8]) {
+    pub fn note_ticket_resumption(&self, sess: Arc<SslSession>) {
         self.note_resuming();
+        *lock(&self.resumed_from) = Some(sess);
+    }
+
+    /// Server: the session a stateless ticket carries (rustls' value and the
+    /// application's ticket data).
+    pub fn ticket_session(&self, value: &[u8], appdata: Option<&[u8]>) -> Arc<SslSession> {
         let mut data = self.session_template();
         data.server_value = Some(value.to_vec());
         data.stateless_ticket = true;
-        *lock(&self.resumed_from) = Some(SslSession::new(data));
+        data.ticket_appdata = appdata.map(Box::from);
+        SslSession::new(data)
     }
 
     /// Server: whether another ticket may go out. OpenSSL sends `num_tickets` after a
@@ -791,7 +802,14 @@ impl Ssl {
     /// ticket we decline, so the same counts reach the client.
     pub fn may_issue_ticket(&self) -> bool {
         let issued = self.tickets_issued.fetch_add(1, Ordering::Relaxed);
-        !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)))
+        !self.no_tickets.load(Ordering::Relaxed)
+            && !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)))
+    }
+
+    /// Server: the application's ticket decrypt callback answered IGNORE (or ABORT): this
+    /// connection issues no ticket, as OpenSSL's does not.
+    pub fn suppress_tickets(&self) {
+        self.no_tickets.store(true, Ordering::Relaxed);
     }
 
     /// Server: the application's ticket key callback opened the ticket being resumed,
@@ -820,11 +838,9 @@ impl Ssl {
     }
 
     /// rustls' server issued a stateless ticket carrying `value`.
-    pub fn server_ticket_made(&self, value: &[u8]) {
-        let mut data = self.session_template();
-        data.server_value = Some(value.to_vec());
-        data.stateless_ticket = true;
-        self.session_made(SslSession::new(data));
+    pub fn server_ticket_made(&self, value: &[u8], appdata: Option<&[u8]>) {
+        let sess = self.ticket_session(value, appdata);
+        self.session_made(sess);
     }
 
     /// rustls' server looks for the session a client offered by ID: the internal cache,
@@ -1270,6 +1286,7 @@ impl Ssl {
             self.resuming.store(false, Ordering::Relaxed);
             self.tickets_issued.store(0, Ordering::Relaxed);
             self.renew_ticket.store(true, Ordering::Relaxed);
+            self.no_tickets.store(false, Ordering::Relaxed);
             // A session set on a server SSL is dropped at its first step, as in OpenSSL.
             self.set_session(None);
             tls.engine = Engine::Accepting(Box::default());
@@ -1384,6 +1401,7 @@ impl Ssl {
             crate::abi::hello::HelloVerdict::Proceed => {
                 tls.hello_cb_done = true;
                 self.pending_allowed.store(true, Ordering::Relaxed);
+                crate::abi::ticket::announce_empty_ticket(self);
             }
             crate::abi::hello::HelloVerdict::Retry => {
                 tls.engine = Engine::HelloReceived(Box::new(accepted));

@@ -323,6 +323,13 @@ pub type ClientCertCb =
 /// `X509_verify_cert`.
 pub type CertVerifyCb = Option<unsafe extern "C" fn(*mut openssl_sys::X509_STORE_CTX, *mut c_void) -> c_int>;
 
+/// `SSL_CTX_set_session_ticket_cb`'s callbacks: before a ticket is made, and once a
+/// presented ticket has been opened (or not).
+pub type TicketGenCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
+pub type TicketDecCb = Option<
+    unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION, *const c_uchar, usize, c_int, *mut c_void) -> c_int,
+>;
+
 /// `SSL_CTX_set_tlsext_status_cb`'s callback.
 pub type StatusCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
 
@@ -359,6 +366,9 @@ pub struct Callbacks {
     pub status: StatusCb,
     pub status_arg: AppPtr,
     pub client_cert: ClientCertCb,
+    pub ticket_gen: TicketGenCb,
+    pub ticket_dec: TicketDecCb,
+    pub ticket_cb_arg: AppPtr,
     pub cert_verify: CertVerifyCb,
     pub cert_verify_arg: AppPtr,
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because

@@ -101,3 +101,121 @@ pub(crate) fn open_with_callback(ssl: &Arc<Ssl>, cb: TicketKeyCb, sealed: &[u8])
         },
     }
 }
+
+// ---- SSL_CTX_set_session_ticket_cb and the ticket's application data ---------------------
+
+/// `SSL_TICKET_STATUS` values handed to the decrypt callback.
+pub const SSL_TICKET_EMPTY: c_int = 3;
+pub const SSL_TICKET_NO_DECRYPT: c_int = 4;
+pub const SSL_TICKET_SUCCESS: c_int = 5;
+pub const SSL_TICKET_SUCCESS_RENEW: c_int = 6;
+/// `SSL_TICKET_RETURN` values it answers with (ABORT 0, IGNORE 1 below these).
+pub const SSL_TICKET_RETURN_IGNORE_RENEW: c_int = 2;
+pub const SSL_TICKET_RETURN_USE: c_int = 3;
+pub const SSL_TICKET_RETURN_USE_RENEW: c_int = 4;
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_session_ticket_cb(
+    ctx: *mut SSL_CTX,
+    gen_cb: crate::ctx::TicketGenCb,
+    dec_cb: crate::ctx::TicketDecCb,
+    arg: *mut std::os::raw::c_void,
+) -> c_int {
+    ffi_boundary!("SSL_CTX_set_session_ticket_cb", 0, {
+        let c = try_ref!("SSL_CTX_set_session_ticket_cb", ctx, 0);
+        c.set_callbacks(|cbs| {
+            cbs.ticket_gen = gen_cb;
+            cbs.ticket_dec = dec_cb;
+            cbs.ticket_cb_arg = crate::ctx::AppPtr(arg);
+        });
+        1
+    })
+}
+
+/// The generate callback, before a ticket is sealed (the context the connection was made
+/// with, as OpenSSL's `session_ctx`); false if it failed (no ticket is sent).
+pub(crate) fn run_ticket_gen_callback(ssl: &Arc<Ssl>) -> bool {
+    let cbs = ssl.initial_ctx.callbacks();
+    let Some(cb) = cbs.ticket_gen else { return true };
+    // SAFETY: the application's callback receives its own handle and argument.
+    unsafe { cb(ssl.app_ptr(), cbs.ticket_cb_arg.0) != 0 }
+}
+
+/// The decrypt callback, once a presented ticket was opened (`sess`) or not; None without
+/// a callback, else its `SSL_TICKET_RETURN` answer. `sealed` is the ticket as presented:
+/// its first 16 bytes are passed as the key name.
+pub(crate) fn run_ticket_dec_callback(ssl: &Arc<Ssl>, sess: Option<&Arc<crate::session::SslSession>>, sealed: &[u8], status: c_int) -> Option<c_int> {
+    let cbs = ssl.initial_ctx.callbacks();
+    let cb = cbs.ticket_dec?;
+    let name = &sealed[..sealed.len().min(KEY_NAME_LEN)];
+    let sess_ptr = sess.map_or(std::ptr::null_mut(), <super::SSL_SESSION as super::ownership::ArcHandle>::as_c);
+    // SAFETY: the session handle (borrowed, kept alive by `sess`) and the key name stay
+    // valid for the call; the callback receives its own handle and argument.
+    let answer = unsafe { cb(ssl.app_ptr(), sess_ptr, name.as_ptr(), name.len(), status, cbs.ticket_cb_arg.0) };
+    // IGNORE (or ABORT): no ticket this time; IGNORE_RENEW: a full handshake with a ticket.
+    if answer < SSL_TICKET_RETURN_IGNORE_RENEW {
+        ssl.suppress_tickets();
+    }
+    Some(answer)
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_SESSION_set1_ticket_appdata(ss: *mut super::SSL_SESSION, data: *const std::os::raw::c_void, len: usize) -> c_int {
+    ffi_boundary!("SSL_SESSION_set1_ticket_appdata", 0, {
+        let sess = try_ref!("SSL_SESSION_set1_ticket_appdata", ss, 0);
+        let bytes: Box<[u8]> = if data.is_null() || len == 0 {
+            Box::default()
+        } else {
+            // SAFETY: the caller passes `len` readable bytes at `data`; they are copied.
+            Box::from(unsafe { std::slice::from_raw_parts(data as *const u8, len) })
+        };
+        sess.data().ticket_appdata = Some(bytes);
+        1
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_SESSION_get0_ticket_appdata(ss: *mut super::SSL_SESSION, data: *mut *mut std::os::raw::c_void, len: *mut usize) -> c_int {
+    ffi_boundary!("SSL_SESSION_get0_ticket_appdata", 0, {
+        let sess = try_ref!("SSL_SESSION_get0_ticket_appdata", ss, 0);
+        let d = sess.data();
+        // The bytes live in a box owned by the session until the data is set again.
+        let (p, n) = d.ticket_appdata.as_ref().map_or((std::ptr::null_mut(), 0), |b| (b.as_ptr() as *mut std::os::raw::c_void, b.len()));
+        if !data.is_null() {
+            // SAFETY: the caller's out-parameter.
+            unsafe { *data = p };
+        }
+        if !len.is_null() {
+            // SAFETY: the caller's out-parameter.
+            unsafe { *len = n };
+        }
+        1
+    })
+}
+
+/// Server, at the ClientHello: OpenSSL tells the decrypt callback when a TLS 1.2 client
+/// offers the session ticket extension empty (it wants a ticket, has none). rustls calls
+/// no ticket code then, so this does, when TLS 1.2 is what will be negotiated.
+pub(crate) fn announce_empty_ticket(ssl: &Arc<Ssl>) {
+    const TLSEXT_TYPE_SESSION_TICKET: u16 = 35;
+    const TLSEXT_TYPE_SUPPORTED_VERSIONS: u16 = 43;
+    if ssl.initial_ctx.callbacks().ticket_dec.is_none() {
+        return;
+    }
+    let Some(hello) = ssl.client_hello() else { return };
+    if hello.extension(TLSEXT_TYPE_SESSION_TICKET).is_none_or(|t| !t.is_empty()) {
+        return;
+    }
+    // TLS 1.3 if both ends can: the client lists it, our settings allow it.
+    let client_tls13 = hello
+        .extension(TLSEXT_TYPE_SUPPORTED_VERSIONS)
+        .and_then(|v| v.get(1..))
+        .is_some_and(|list| list.chunks_exact(2).any(|v| v == [3, 4]));
+    let ours_tls13 = {
+        let st = ssl.settings();
+        (st.max_version == 0 || st.max_version >= crate::ctx::TLS1_3_VERSION) && st.min_version <= crate::ctx::TLS1_3_VERSION
+    };
+    if !(client_tls13 && ours_tls13) {
+        run_ticket_dec_callback(ssl, None, &[], SSL_TICKET_EMPTY);
+    }
+}

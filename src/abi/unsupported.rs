@@ -588,28 +588,6 @@ pub extern "C" fn SSL_CTX_set_security_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_session_ticket_cb(
-    _ctx: *mut SSL_CTX,
-    _gen_cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
-    _dec_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *mut SSL_SESSION,
-            *const c_uchar,
-            usize,
-            c_int,
-            *mut c_void,
-        ) -> c_int,
-    >,
-    _arg: *mut c_void,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_set_session_ticket_cb", 0, {
-        crate::error::raise_unsupported("SSL_CTX_set_session_ticket_cb");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_srp_cb_arg(_ctx: *mut SSL_CTX, _arg: *mut c_void) -> c_int {
     ffi_boundary!("SSL_CTX_set_srp_cb_arg", 0, {
         crate::error::raise_unsupported("SSL_CTX_set_srp_cb_arg");
@@ -741,30 +719,6 @@ pub extern "C" fn SSL_CTX_use_serverinfo_ex(
 pub extern "C" fn SSL_CTX_use_serverinfo_file(_ctx: *mut SSL_CTX, _file: *const c_char) -> c_int {
     ffi_boundary!("SSL_CTX_use_serverinfo_file", 0, {
         crate::error::raise_unsupported("SSL_CTX_use_serverinfo_file");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_SESSION_get0_ticket_appdata(
-    _ss: *mut SSL_SESSION,
-    _data: *mut *mut c_void,
-    _len: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_SESSION_get0_ticket_appdata", 0, {
-        crate::error::raise_unsupported("SSL_SESSION_get0_ticket_appdata");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_SESSION_set1_ticket_appdata(
-    _ss: *mut SSL_SESSION,
-    _data: *const c_void,
-    _len: usize,
-) -> c_int {
-    ffi_boundary!("SSL_SESSION_set1_ticket_appdata", 0, {
-        crate::error::raise_unsupported("SSL_SESSION_set1_ticket_appdata");
         0
     })
 }

@@ -1,7 +1,10 @@
 //! The `SSL_CTX` session cache: OpenSSL's modes, size limit, timeouts, statistics and
 //! new/get/remove callbacks, and the bridge through which rustls' server stores and
 //! finds its sessions in it.
-use crate::abi::ticket::{open_with_callback, seal_with_callback, ticket_key_callback, Opened};
+use crate::abi::ticket::{
+    open_with_callback, run_ticket_dec_callback, run_ticket_gen_callback, seal_with_callback, ticket_key_callback, Opened,
+    SSL_TICKET_NO_DECRYPT, SSL_TICKET_RETURN_USE, SSL_TICKET_RETURN_USE_RENEW, SSL_TICKET_SUCCESS, SSL_TICKET_SUCCESS_RENEW,
+};
 use crate::ctx::TicketKeyCb;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -180,6 +183,40 @@ impl rustls::server::StoresServerSessions for ServerSessionBridge {
     }
 }
 
+/// What a ticket seals: the session ID context, the application's ticket data and
+/// rustls' session value, each length-prefixed (u8, u16).
+struct TicketContents<'a> {
+    sid_ctx: &'a [u8],
+    appdata: Option<&'a [u8]>,
+    value: &'a [u8],
+}
+
+impl<'a> TicketContents<'a> {
+    /// `None` if the session ID context or the application's data are too long to carry.
+    fn encode(&self) -> Option<Vec<u8>> {
+        let sid_len = u8::try_from(self.sid_ctx.len()).ok()?;
+        let app = self.appdata.unwrap_or_default();
+        let app_len = u16::try_from(app.len()).ok()?;
+        let mut out = Vec::with_capacity(3 + self.sid_ctx.len() + app.len() + self.value.len());
+        out.push(sid_len);
+        out.extend_from_slice(self.sid_ctx);
+        out.push(u8::from(self.appdata.is_some()));
+        out.extend_from_slice(&app_len.to_be_bytes());
+        out.extend_from_slice(app);
+        out.extend_from_slice(self.value);
+        Some(out)
+    }
+
+    fn decode(bytes: &'a [u8]) -> Option<TicketContents<'a>> {
+        let (&sid_len, rest) = bytes.split_first()?;
+        let (sid_ctx, rest) = rest.split_at_checked(usize::from(sid_len))?;
+        let (&has_app, rest) = rest.split_first()?;
+        let (len, rest) = rest.split_at_checked(2)?;
+        let (app, value) = rest.split_at_checked(usize::from(u16::from_be_bytes([len[0], len[1]])))?;
+        Some(TicketContents { sid_ctx, appdata: (has_app != 0).then_some(app), value })
+    }
+}
+
 /// The context's ticket keys, observed: each ticket issued becomes an `SSL_SESSION`
 /// (announced like OpenSSL's), and a ticket that does not decrypt counts as a miss.
 pub struct TicketBridge(pub Arc<dyn rustls::server::ProducesTickets>);
@@ -204,16 +241,19 @@ impl rustls::server::ProducesTickets for TicketBridge {
     }
 
     /// The ticket also carries the session ID context it was issued under, so that a
-    /// ticket from another context is not resumed (OpenSSL keeps it in the session).
+    /// ticket from another context is not resumed (OpenSSL keeps it in the session), and
+    /// the application's ticket data (`SSL_SESSION_set1_ticket_appdata`, typically set in
+    /// its `SSL_CTX_set_session_ticket_cb` generate callback, which runs first).
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
         if crate::conn::current(|ssl| ssl.may_issue_ticket()) == Some(false) {
             return None;
         }
+        if crate::conn::current(run_ticket_gen_callback) == Some(false) {
+            return None;
+        }
         let sid_ctx = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();
-        let mut bound = Vec::with_capacity(1 + sid_ctx.len() + plain.len());
-        bound.push(sid_ctx.len() as u8);
-        bound.extend_from_slice(&sid_ctx);
-        bound.extend_from_slice(plain);
+        let appdata = crate::conn::current(|ssl| ssl.session_or_pending().and_then(|s| s.data().ticket_appdata.clone())).flatten();
+        let bound = TicketContents { sid_ctx: &sid_ctx, appdata: appdata.as_deref(), value: plain }.encode()?;
         // Sealed with the application's keys when it set a ticket key callback.
         let by_app = crate::conn::current(|ssl| match ticket_key_callback(ssl) {
             TicketKeyCb::None => None,
@@ -224,7 +264,7 @@ impl rustls::server::ProducesTickets for TicketBridge {
             Some(sealed) => sealed?,
             None => self.0.encrypt(&bound)?,
         };
-        crate::conn::current(|ssl| ssl.server_ticket_made(plain));
+        crate::conn::current(|ssl| ssl.server_ticket_made(plain, appdata.as_deref()));
         Some(ticket)
     }
 
@@ -236,21 +276,58 @@ impl rustls::server::ProducesTickets for TicketBridge {
             cb => Some(open_with_callback(ssl, cb, cipher)),
         })
         .flatten();
-        let bound = match by_app {
-            None => self.0.decrypt(cipher)?,
-            Some(Opened::Session(plain, renew)) => {
-                crate::conn::current(|ssl| ssl.note_ticket_renewal(renew));
-                plain
-            }
-            Some(Opened::NotOurs | Opened::Failed) => return None,
+        let (bound, renew) = match by_app {
+            None => (self.0.decrypt(cipher), None),
+            Some(Opened::Session(plain, renew)) => (Some(plain), Some(renew)),
+            Some(Opened::NotOurs | Opened::Failed) => (None, None),
         };
-        let (&len, rest) = bound.split_first()?;
-        let (sid_ctx, plain) = rest.split_at_checked(len as usize)?;
         let ours = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();
-        if sid_ctx != ours.as_slice() {
-            return None;
+        let contents = bound.as_deref().and_then(TicketContents::decode).filter(|c| c.sid_ctx == ours.as_slice());
+        crate::conn::current(|ssl| {
+            let Some(c) = contents else {
+                run_ticket_dec_callback(ssl, None, cipher, SSL_TICKET_NO_DECRYPT);
+                return None;
+            };
+            let sess = ssl.ticket_session(c.value, c.appdata);
+            // OpenSSL reports its own TLS 1.3 tickets as due for renewal (a PSK offer),
+            // TLS 1.2 ones as not, unless the application's ticket key callback asked.
+            const TLSEXT_TYPE_PSK: u16 = 41;
+            let tls13 = ssl.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_PSK).is_some());
+            let status = if renew == Some(true) || (renew.is_none() && tls13) { SSL_TICKET_SUCCESS_RENEW } else { SSL_TICKET_SUCCESS };
+            let renew = match run_ticket_dec_callback(ssl, Some(&sess), cipher, status) {
+                None => renew,
+                Some(SSL_TICKET_RETURN_USE) => Some(false),
+                Some(SSL_TICKET_RETURN_USE_RENEW) => Some(true),
+                // IGNORE, IGNORE_RENEW, ABORT: a full handshake (OpenSSL ends the
+                // handshake on ABORT).
+                Some(_) => return None,
+            };
+            if let Some(renew) = renew {
+                ssl.note_ticket_renewal(renew);
+            }
+            ssl.note_ticket_resumption(sess);
+            Some(c.value.to_vec())
+        })
+        .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TicketContents;
+
+    #[test]
+    fn ticket_contents_round_trip_and_refuse_truncation() {
+        for appdata in [None, Some(&b""[..]), Some(&b"stunnel redirect"[..])] {
+            let c = TicketContents { sid_ctx: b"ctx", appdata, value: b"rustls value" };
+            let bytes = c.encode().expect("encodes");
+            let d = TicketContents::decode(&bytes).expect("decodes");
+            assert_eq!((d.sid_ctx, d.appdata, d.value), (&b"ctx"[..], appdata, &b"rustls value"[..]));
+            for cut in 0..3 + 3 + appdata.map_or(0, <[u8]>::len) {
+                assert!(TicketContents::decode(&bytes[..cut]).is_none(), "cut at {cut}");
+            }
         }
-        crate::conn::current(|ssl| ssl.note_ticket_resumption(plain));
-        Some(plain.to_vec())
+        let long = vec![0u8; 300];
+        assert!(TicketContents { sid_ctx: &long, appdata: None, value: b"" }.encode().is_none());
     }
 }

@@ -93,6 +93,8 @@ pub struct SessionData {
     pub not_resumable: bool,
     /// Server side, internal: made for a stateless ticket rather than stored by ID.
     pub stateless_ticket: bool,
+    /// `SSL_SESSION_set1_ticket_appdata`: the application's bytes, carried in the ticket.
+    pub ticket_appdata: Option<Box<[u8]>>,
 }
 
 impl SessionData {
@@ -120,6 +122,7 @@ impl SessionData {
             server_value: None,
             not_resumable: self.not_resumable,
             stateless_ticket: false,
+            ticket_appdata: self.ticket_appdata.clone(),
         }
     }
 
