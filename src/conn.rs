@@ -604,6 +604,15 @@ impl Ssl {
         Some(s.clone())
     }
 
+    /// Server: the application's data for the ticket being sealed: on the session it saw
+    /// (the connection's, or the in-progress one if it asked for it; none is made here),
+    /// else on the session being resumed (a renewed ticket keeps it, as in OpenSSL).
+    pub fn ticket_appdata(&self) -> Option<Box<[u8]>> {
+        let seen = self.session().or_else(|| lock(&self.pending_session).clone());
+        seen.and_then(|s| s.data().ticket_appdata.clone())
+            .or_else(|| lock(&self.resumed_from).as_ref().and_then(|s| s.data().ticket_appdata.clone()))
+    }
+
     fn end_pending_session(&self) {
         self.pending_allowed.store(false, Ordering::Relaxed);
         let old = lock(&self.pending_session).take();

@@ -252,7 +252,7 @@ impl rustls::server::ProducesTickets for TicketBridge {
             return None;
         }
         let sid_ctx = crate::conn::current(|ssl| ssl.settings().session_id_context.clone()).unwrap_or_default();
-        let appdata = crate::conn::current(|ssl| ssl.session_or_pending().and_then(|s| s.data().ticket_appdata.clone())).flatten();
+        let appdata = crate::conn::current(|ssl| ssl.ticket_appdata()).flatten();
         let bound = TicketContents { sid_ctx: &sid_ctx, appdata: appdata.as_deref(), value: plain }.encode()?;
         // Sealed with the application's keys when it set a ticket key callback.
         let by_app = crate::conn::current(|ssl| match ticket_key_callback(ssl) {
