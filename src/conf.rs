@@ -280,6 +280,12 @@ impl ConfCtx {
         })
     }
 
+    /// Whether `name` is a command OpenSSL has and oxissl cannot carry out.
+    pub fn is_unsupported(&self, name: &str) -> bool {
+        let st = self.state();
+        Self::lookup(&st, name).is_some_and(|c| matches!(c.action, Action::Unsupported))
+    }
+
     /// `SSL_CONF_cmd_value_type`.
     pub fn value_type(&self, name: &str) -> i32 {
         let st = self.state();
@@ -323,25 +329,19 @@ impl ConfCtx {
         let ok = match command.action {
             Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
             Action::Ciphersuites => apply(&st.target, |s| ctx::set_ciphersuites(s, value)),
-            Action::Groups => match ctx::parse_groups_list(&text) {
-                Some(g) => apply(&st.target, |s| {
-                    s.groups = g;
-                    true
-                }),
-                None => false,
-            },
+            Action::Groups => apply(&st.target, |s| ctx::set_groups_list(s, &text)),
             Action::EcdhParameters => {
-                // "auto"/"automatic": rustls always negotiates the group itself.
-                if text.eq_ignore_ascii_case("auto") || text.eq_ignore_ascii_case("automatic") {
+                // Values that meant automatic selection in OpenSSL 1.0.2 are accepted and
+                // change nothing; otherwise one group name.
+                let file = st.flags & FLAG_FILE != 0;
+                if (file && (text.eq_ignore_ascii_case("+automatic") || text.eq_ignore_ascii_case("automatic")))
+                    || (st.flags & FLAG_CMDLINE != 0 && text == "auto")
+                {
                     true
+                } else if text.contains(':') {
+                    false
                 } else {
-                    match ctx::parse_groups_list(&text) {
-                        Some(g) if g.len() == 1 => apply(&st.target, |s| {
-                            s.groups = g;
-                            true
-                        }),
-                        _ => false,
-                    }
+                    apply(&st.target, |s| ctx::set_groups_list(s, &text))
                 }
             }
             Action::Sigalgs => match keys::parse_sigalgs_list(&text) {
@@ -566,4 +566,90 @@ mod tests {
         assert_eq!(l[1], (OP_NO_TLSV1_2, false));
         assert!(parse_flag_list("Bogus", |_| None).is_none());
     }
+}
+
+/// What the commands of an openssl.cnf section change.
+pub enum ConfigTarget<'a> {
+    Ctx(&'a Arc<SslCtx>),
+    Ssl(&'a Arc<Ssl>),
+}
+
+/// Applies the `ssl_conf` section `name` of the loaded openssl.cnf, as libssl does.
+/// `system`: the `system_default` section that every `SSL_CTX_new` applies (the host's
+/// policy: Debian's and RHEL's live there), whose failures are not reported; otherwise
+/// `SSL_CTX_config`/`SSL_config`, which also allow certificate and key commands and
+/// report a section that does not exist. True when every command applied.
+///
+/// A command oxissl cannot honour is named on stderr under `OXISSL_LOG=info` (once per
+/// process for the system section, which every context applies again).
+pub fn apply_config_section(target: ConfigTarget<'_>, name: &CStr, system: bool) -> bool {
+    let Some(commands) = crate::crypto::conf::ssl_section(name) else {
+        if !system {
+            error::raise_with_data(error::SSL_R_INVALID_CONFIGURATION_NAME, &format!("name={}", name.to_string_lossy()));
+        }
+        return false;
+    };
+    let cctx = ConfCtx::default();
+    let mut flags = FLAG_FILE;
+    if !system {
+        flags |= FLAG_CERTIFICATE | FLAG_REQUIRE_PRIVATE;
+    }
+    let role = match target {
+        ConfigTarget::Ctx(c) => {
+            cctx.set_ctx(Some(c));
+            c.method.role
+        }
+        ConfigTarget::Ssl(s) => {
+            cctx.set_ssl(Some(s));
+            s.ctx().method.role
+        }
+    };
+    if role != ctx::Role::Client {
+        flags |= FLAG_SERVER;
+    }
+    if role != ctx::Role::Server {
+        flags |= FLAG_CLIENT;
+    }
+    cctx.set_flags(flags);
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    let mut report = !system;
+    if system {
+        LOGGED.call_once(|| report = true);
+    }
+    let section = name.to_string_lossy();
+    let mut failed = 0;
+    for (cmd, arg) in &commands {
+        let name = cmd.to_string_lossy();
+        let unsupported = cctx.is_unsupported(&name);
+        // OpenSSL carries out the system section's commands oxissl has no equivalent
+        // for (record padding, say) without an error: none may stay on the queue, where
+        // it would turn a later SSL_get_error into SSL_ERROR_SSL. They are logged.
+        let mark = system && unsupported && crate::crypto::err::set_mark();
+        let rv = cctx.cmd(&name, Some(arg));
+        if mark {
+            crate::crypto::err::pop_to_mark();
+        }
+        if rv <= 0 {
+            failed += 1;
+        }
+        if report {
+            let outcome = match rv {
+                RESULT_UNKNOWN => "not applied: unknown command",
+                RESULT_MISSING_VALUE => "not applied: no value",
+                _ if rv <= 0 && unsupported => "not applied: oxissl cannot do this (rustls has no equivalent)",
+                r if r <= 0 => "not applied: refused (see the error queue)",
+                _ => "applied",
+            };
+            crate::log::oxlog!(
+                Info,
+                "openssl.cnf ssl_conf section {section}: {} = {}: {outcome}",
+                cmd.to_string_lossy(),
+                arg.to_string_lossy()
+            );
+        }
+    }
+    if !cctx.finish() {
+        failed += 1;
+    }
+    failed == 0
 }

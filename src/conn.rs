@@ -253,6 +253,8 @@ pub struct Ssl {
     /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
     pub cipher_stack: crate::cipher::StackCache,
     pub client_cipher_stack: crate::cipher::StackCache,
+    /// DANE records and the last verification's match (`SSL_dane_*`).
+    pub dane: Mutex<crate::dane::Dane>,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -367,6 +369,7 @@ impl Ssl {
         // A connection has no CA list of its own until one is set: it reads its context's.
         settings.ca_names = None;
         let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
+        let dane_flags = *lock(&ctx.dane.flags);
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
             initial_ctx: ctx.clone(),
             ctx: RwLock::new(ctx),
@@ -405,6 +408,7 @@ impl Ssl {
             pending_allowed: AtomicBool::new(false),
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
+            dane: Mutex::new(crate::dane::Dane::new(dane_flags)),
         })
     }
 
@@ -439,6 +443,22 @@ impl Ssl {
 
     pub fn hostname(&self) -> MutexGuard<'_, Option<CString>> {
         lock(&self.hostname)
+    }
+
+    /// `SSL_set_tlsext_host_name`: the SNI name a client sends (None clears it). As in
+    /// OpenSSL the old name goes first, so a refused name leaves none.
+    pub fn set_sni_name(&self, name: Option<&std::ffi::CStr>) -> bool {
+        const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
+        let mut host = self.hostname();
+        *host = None;
+        if let Some(n) = name {
+            if n.to_bytes().len() > TLSEXT_MAXLEN_HOST_NAME || n.to_bytes().is_empty() {
+                error::raise(error::SSL_R_SSL3_EXT_INVALID_SERVERNAME);
+                return false;
+            }
+            *host = Some(n.to_owned());
+        }
+        true
     }
 
     pub fn is_server(&self) -> bool {
@@ -479,6 +499,7 @@ impl Ssl {
         *copy.hostname() = self.hostname().clone();
         copy.set_session(self.session());
         copy.set_info_callback(self.info_callback());
+        *crate::dane::lock(&copy.dane) = crate::dane::lock(&self.dane).duplicate();
         copy.ex_data.copy_from(&self.ex_data);
         copy.role.store(self.role.load(Ordering::Relaxed), Ordering::Relaxed);
         copy.role_set.store(self.role_set.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -766,6 +787,7 @@ impl Ssl {
         self.no_tickets.store(false, Ordering::Relaxed);
         self.early_read.store(EARLY_NONE, Ordering::Relaxed);
         self.end_pending_session();
+        crate::dane::lock(&self.dane).clear_result();
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -947,8 +969,14 @@ impl Ssl {
         let mut full_chain = Vec::with_capacity(chain.len() + 1);
         full_chain.push(leaf.clone());
         full_chain.extend(chain.iter().cloned());
-        let verdict = x509::verify_chain(&leaf, &chain, &inputs);
+        // The records are copied out: the application's verify callback may call back
+        // into the connection's DANE functions while libcrypto matches.
+        let dane = crate::dane::lock(&self.dane).inputs();
+        let verdict = x509::verify_chain(&leaf, &chain, &inputs, dane.as_ref());
         drop(store);
+        if dane.is_some() {
+            crate::dane::lock(&self.dane).set_found(verdict.dane.clone());
+        }
         let accept = verdict.ok || mode & crate::ctx::SSL_VERIFY_PEER == 0;
         {
             let mut p = self.peer();

@@ -241,6 +241,17 @@ impl Settings {
         if versions.is_empty() {
             return Err(error::SSL_R_NO_PROTOCOLS_AVAILABLE);
         }
+        // Lists that name only what rustls lacks (a host policy of X448, say) leave
+        // nothing to negotiate with: refuse to start, as OpenSSL does without groups.
+        if self.groups.is_empty() {
+            return Err(error::SSL_R_NO_SUITABLE_GROUPS);
+        }
+        if let Some(allowed) = &self.sigalgs {
+            let usable = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
+            if !allowed.iter().any(|s| usable.contains(s)) {
+                return Err(error::SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM);
+            }
+        }
         Ok(versions)
     }
 
@@ -271,10 +282,7 @@ impl Settings {
     }
 }
 
-pub fn default_groups() -> Vec<&'static dyn SupportedKxGroup> {
-    use rustls::crypto::aws_lc_rs::kx_group;
-    vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1]
-}
+pub use crate::groups::{default_groups, group_name, groups_from_nids, nid_for_group, parse_groups_list};
 
 /// What distinguishes one cached rustls configuration from another.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -427,6 +435,8 @@ pub struct SslCtx {
     pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
     /// `SSL_CTX_get_ciphers`' stack.
     pub cipher_stack: cipher::StackCache,
+    /// DANE matching types and flags (`SSL_CTX_dane_*`).
+    pub dane: crate::dane::DaneCtx,
 }
 
 const PEER_CERT_CACHE_SIZE: usize = 64;
@@ -481,6 +491,7 @@ impl SslCtx {
                 client_sessions: Arc::new(crate::session::ClientSessionBridge),
                 ticketer,
                 cipher_stack: cipher::StackCache::default(),
+                dane: crate::dane::DaneCtx::default(),
             }
         }))
     }
@@ -708,6 +719,22 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
     }
 }
 
+/// `SSL(_CTX)_set1_groups_list` (and the `Groups`/`Curves` commands): OpenSSL's error for
+/// a name it does not know; see [`crate::groups`] for what a list keeps.
+pub fn set_groups_list(s: &mut Settings, list: &str) -> bool {
+    match parse_groups_list(list) {
+        Ok(groups) => {
+            s.groups = groups;
+            true
+        }
+        Err(crate::groups::GroupListError::Unknown(name)) => {
+            error::raise_with_data(error::ERR_R_PASSED_INVALID_ARGUMENT, &format!("group '{name}' cannot be set"));
+            false
+        }
+        Err(crate::groups::GroupListError::Malformed) => false,
+    }
+}
+
 /// `SSL(_CTX)_set_ciphersuites`: the TLS 1.3 suites.
 pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
     match cipher::parse_ciphersuites(&spec.to_string_lossy()) {
@@ -792,68 +819,6 @@ mod tests {
             _ => panic!("expected the client's first protocol"),
         }
     }
-}
-
-/// One named group: its OpenSSL names, NID and the rustls implementation (None: a
-/// group OpenSSL knows that rustls does not implement).
-struct GroupName {
-    names: &'static [&'static str],
-    nid: c_int,
-    id: u16,
-    kx: Option<&'static dyn SupportedKxGroup>,
-}
-
-fn group_table() -> &'static [GroupName] {
-    use rustls::crypto::aws_lc_rs::kx_group;
-    static TABLE: once_cell::sync::Lazy<Vec<GroupName>> = once_cell::sync::Lazy::new(|| {
-        vec![
-            GroupName { names: &["X25519", "x25519"], nid: 1034, id: 0x001d, kx: Some(kx_group::X25519) },
-            GroupName { names: &["P-256", "prime256v1", "secp256r1"], nid: 415, id: 0x0017, kx: Some(kx_group::SECP256R1) },
-            GroupName { names: &["P-384", "secp384r1"], nid: 715, id: 0x0018, kx: Some(kx_group::SECP384R1) },
-            GroupName { names: &["X25519MLKEM768"], nid: 0, id: 0x11ec, kx: Some(kx_group::X25519MLKEM768) },
-            GroupName { names: &["P-521", "secp521r1"], nid: 716, id: 0x0019, kx: None },
-            GroupName { names: &["X448", "x448"], nid: 1035, id: 0x001e, kx: None },
-            GroupName { names: &["ffdhe2048"], nid: 1126, id: 0x0100, kx: None },
-            GroupName { names: &["ffdhe3072"], nid: 1127, id: 0x0101, kx: None },
-            GroupName { names: &["ffdhe4096"], nid: 1128, id: 0x0102, kx: None },
-            GroupName { names: &["ffdhe6144"], nid: 1129, id: 0x0103, kx: None },
-            GroupName { names: &["ffdhe8192"], nid: 1130, id: 0x0104, kx: None },
-        ]
-    });
-    &TABLE
-}
-
-fn collect_groups<'a>(found: impl Iterator<Item = Option<&'a GroupName>>) -> Option<Vec<&'static dyn SupportedKxGroup>> {
-    let mut out: Vec<&'static dyn SupportedKxGroup> = Vec::new();
-    for g in found {
-        let g = g?; // a name OpenSSL does not know fails the whole list
-        if let Some(kx) = g.kx {
-            if !out.iter().any(|k| k.name() == kx.name()) {
-                out.push(kx);
-            }
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// `SSL(_CTX)_set1_groups_list`: colon-separated names; groups rustls lacks are skipped.
-pub fn parse_groups_list(list: &str) -> Option<Vec<&'static dyn SupportedKxGroup>> {
-    collect_groups(list.split(':').map(|n| group_table().iter().find(|g| g.names.iter().any(|x| x.eq_ignore_ascii_case(n)))))
-}
-
-/// `SSL(_CTX)_set1_groups`: NIDs.
-pub fn groups_from_nids(nids: &[c_int]) -> Option<Vec<&'static dyn SupportedKxGroup>> {
-    collect_groups(nids.iter().map(|n| group_table().iter().find(|g| g.nid == *n && g.nid != 0)))
-}
-
-/// The NID OpenSSL reports for a TLS group id (0 if it has none).
-pub fn nid_for_group(id: u16) -> c_int {
-    group_table().iter().find(|g| g.id == id).map_or(0, |g| g.nid)
-}
-
-/// OpenSSL's name for a TLS group id.
-pub fn group_name(id: u16) -> Option<&'static str> {
-    group_table().iter().find(|g| g.id == id).map(|g| g.names[0])
 }
 
 /// OpenSSL's name of a protocol version (`SSL_get_version`).

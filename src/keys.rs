@@ -549,30 +549,113 @@ pub fn scheme_nids(scheme: SignatureScheme) -> (i32, i32) {
     }
 }
 
-/// `SSL(_CTX)_set1_sigalgs_list`: OpenSSL's `ALG+HASH` pairs or TLS 1.3 scheme names,
-/// colon-separated. None (OpenSSL's failure) for an unknown entry or an empty list.
+/// OpenSSL 3.0's signature algorithms (ssl/t1_lib.c's lookup table, GOST left out: no
+/// list can name it): TLS name (None: reachable only as `ALG+HASH`), codepoint,
+/// signature type and digest.
+const SIGALGS: &[(Option<&str>, u16, SigType, Hash)] = {
+    use Hash::*;
+    use SigType::*;
+    &[
+        (Some("ecdsa_secp256r1_sha256"), 0x0403, Ecdsa, Sha256),
+        (Some("ecdsa_secp384r1_sha384"), 0x0503, Ecdsa, Sha384),
+        (Some("ecdsa_secp521r1_sha512"), 0x0603, Ecdsa, Sha512),
+        (Some("ed25519"), 0x0807, Ed, NoHash),
+        (Some("ed448"), 0x0808, Ed, NoHash),
+        (None, 0x0303, Ecdsa, Sha224),
+        (None, 0x0203, Ecdsa, Sha1),
+        (Some("rsa_pss_rsae_sha256"), 0x0804, RsaPss, Sha256),
+        (Some("rsa_pss_rsae_sha384"), 0x0805, RsaPss, Sha384),
+        (Some("rsa_pss_rsae_sha512"), 0x0806, RsaPss, Sha512),
+        (Some("rsa_pss_pss_sha256"), 0x0809, RsaPss, Sha256),
+        (Some("rsa_pss_pss_sha384"), 0x080a, RsaPss, Sha384),
+        (Some("rsa_pss_pss_sha512"), 0x080b, RsaPss, Sha512),
+        (Some("rsa_pkcs1_sha256"), 0x0401, Rsa, Sha256),
+        (Some("rsa_pkcs1_sha384"), 0x0501, Rsa, Sha384),
+        (Some("rsa_pkcs1_sha512"), 0x0601, Rsa, Sha512),
+        (Some("rsa_pkcs1_sha224"), 0x0301, Rsa, Sha224),
+        (Some("rsa_pkcs1_sha1"), 0x0201, Rsa, Sha1),
+        (None, 0x0402, Dsa, Sha256),
+        (None, 0x0502, Dsa, Sha384),
+        (None, 0x0602, Dsa, Sha512),
+        (None, 0x0302, Dsa, Sha224),
+        (None, 0x0202, Dsa, Sha1),
+    ]
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SigType {
+    Rsa,
+    RsaPss,
+    Dsa,
+    Ecdsa,
+    Ed,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hash {
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    NoHash,
+}
+
+/// `SSL(_CTX)_set1_sigalgs_list`, parsed as OpenSSL 3.0 parses it: colon-separated TLS
+/// names (case-sensitive) or `ALG+HASH` pairs (in either order; ALG one of RSA, RSA-PSS,
+/// PSS, DSA, ECDSA; HASH a digest's short or long name), where a pair takes the first
+/// table entry that matches (rsa_pss_rsae before rsa_pss_pss). An unknown entry, an
+/// empty one or a repeated scheme fails the list (None). Every scheme OpenSSL accepts is
+/// kept, those rustls lacks included: they match nothing, so a list of only such
+/// schemes leaves no usable one rather than the default set.
 pub fn parse_sigalgs_list(list: &str) -> Option<Vec<SignatureScheme>> {
-    use SignatureScheme as S;
-    let one = |name: &str| -> Option<SignatureScheme> {
-        Some(match name {
-            "RSA+SHA256" | "rsa_pkcs1_sha256" => S::RSA_PKCS1_SHA256,
-            "RSA+SHA384" | "rsa_pkcs1_sha384" => S::RSA_PKCS1_SHA384,
-            "RSA+SHA512" | "rsa_pkcs1_sha512" => S::RSA_PKCS1_SHA512,
-            "RSA+SHA1" | "rsa_pkcs1_sha1" => S::RSA_PKCS1_SHA1,
-            "RSA-PSS+SHA256" | "rsa_pss_rsae_sha256" | "rsa_pss_pss_sha256" | "PSS+SHA256" => S::RSA_PSS_SHA256,
-            "RSA-PSS+SHA384" | "rsa_pss_rsae_sha384" | "rsa_pss_pss_sha384" | "PSS+SHA384" => S::RSA_PSS_SHA384,
-            "RSA-PSS+SHA512" | "rsa_pss_rsae_sha512" | "rsa_pss_pss_sha512" | "PSS+SHA512" => S::RSA_PSS_SHA512,
-            "ECDSA+SHA256" | "ecdsa_secp256r1_sha256" => S::ECDSA_NISTP256_SHA256,
-            "ECDSA+SHA384" | "ecdsa_secp384r1_sha384" => S::ECDSA_NISTP384_SHA384,
-            "ECDSA+SHA512" | "ecdsa_secp521r1_sha512" => S::ECDSA_NISTP521_SHA512,
-            "ECDSA+SHA1" | "ecdsa_sha1" => S::ECDSA_SHA1_Legacy,
-            "ed25519" | "Ed25519" => S::ED25519,
-            "ed448" | "Ed448" => S::ED448,
-            _ => return None,
-        })
+    const ELEMENT_MAX: usize = 39;
+    let sig_type = |s: &str| match s {
+        "RSA" => Some(SigType::Rsa),
+        "RSA-PSS" | "PSS" => Some(SigType::RsaPss),
+        "DSA" => Some(SigType::Dsa),
+        "ECDSA" => Some(SigType::Ecdsa),
+        _ => None,
     };
-    let schemes: Option<Vec<_>> = list.split(':').map(|n| one(n.trim())).collect();
-    schemes.filter(|v| !v.is_empty())
+    // The names libcrypto's OBJ_sn2nid/OBJ_ln2nid give the five table digests.
+    let hash = |s: &str| match s {
+        "SHA1" | "sha1" => Some(Hash::Sha1),
+        "SHA224" | "sha224" => Some(Hash::Sha224),
+        "SHA256" | "sha256" => Some(Hash::Sha256),
+        "SHA384" | "sha384" => Some(Hash::Sha384),
+        "SHA512" | "sha512" => Some(Hash::Sha512),
+        _ => None,
+    };
+    let mut out: Vec<SignatureScheme> = Vec::new();
+    for item in crate::groups::conf_parse_list(list, ':')? {
+        if item.len() > ELEMENT_MAX {
+            return None;
+        }
+        let code = match item.split_once('+') {
+            None => SIGALGS.iter().find(|e| e.0 == Some(item))?.1,
+            Some((a, b)) => {
+                if b.is_empty() {
+                    return None;
+                }
+                // Each half is a signature type or else a digest name; the later half wins.
+                let (mut sig, mut md) = (None, None);
+                for half in [a, b] {
+                    match sig_type(half) {
+                        Some(t) => sig = Some(t),
+                        None => md = hash(half),
+                    }
+                }
+                let (sig, md) = (sig?, md?);
+                SIGALGS.iter().find(|e| e.2 == sig && e.3 == md)?.1
+            }
+        };
+        let scheme = SignatureScheme::from(code);
+        if out.contains(&scheme) {
+            return None;
+        }
+        out.push(scheme);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -587,6 +670,16 @@ mod tests {
         );
         assert_eq!(parse_sigalgs_list("RSA+MD5"), None);
         assert_eq!(parse_sigalgs_list(""), None);
+        assert_eq!(parse_sigalgs_list("Ed25519"), None);
+        assert_eq!(parse_sigalgs_list("SHA256+ECDSA"), Some(vec![SignatureScheme::ECDSA_NISTP256_SHA256]));
+        assert_eq!(parse_sigalgs_list("PSS+sha384"), Some(vec![SignatureScheme::RSA_PSS_SHA384]));
+        assert_eq!(parse_sigalgs_list("ECDSA+SHA256:ecdsa_secp256r1_sha256"), None);
+        assert_eq!(parse_sigalgs_list("ECDSA+SHA256:"), None);
+        // Known to OpenSSL, not to rustls: kept as codepoints that match nothing.
+        assert_eq!(
+            parse_sigalgs_list("ed448 : ECDSA+SHA224"),
+            Some(vec![SignatureScheme::ED448, SignatureScheme::from(0x0303)])
+        );
     }
 
     /// Every RSA scheme signed by libcrypto verifies with aws-lc's verifier (the peer's

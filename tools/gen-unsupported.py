@@ -59,19 +59,6 @@ FAIL_OVERRIDES = {
     # DTLSv1_listen(3), for SSL_stateless(): "A value of -1 indicates any other error" (0
     # means that a HelloRetryRequest was sent).
     "SSL_stateless": "-1",
-    # SSL_CTX_dane_enable(3): "Negative return values indicate resource problems ... in the
-    # SSL library, while a return value of 0 indicates incorrect usage or invalid input". The
-    # failure is the library's; and an opportunistic DANE client that gets 0 for every
-    # SSL_dane_tlsa_add() is told (NOTES) to go on without authenticating the peer.
-    "SSL_CTX_dane_enable": "-1",
-    "SSL_CTX_dane_mtype_set": "-1",
-    "SSL_dane_enable": "-1",
-    "SSL_dane_tlsa_add": "-1",
-    # SSL_CTX_dane_enable(3): SSL_get0_dane_authority() and SSL_get0_dane_tlsa() "return a
-    # negative value when DANE authentication failed or was not enabled" (a nonnegative value
-    # is the depth at which a TLSA record matched).
-    "SSL_get0_dane_authority": "-1",
-    "SSL_get0_dane_tlsa": "-1",
     # SSL_key_update(3): SSL_get_key_update_type() returns SSL_KEY_UPDATE_NONE (-1) when no
     # key update is pending (0 is SSL_KEY_UPDATE_NOT_REQUESTED).
     "SSL_get_key_update_type": "-1",

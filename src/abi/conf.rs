@@ -147,3 +147,38 @@ pub extern "C" fn SSL_CONF_cmd_argv(cctx: *mut SSL_CONF_CTX, pargc: *mut c_int, 
         }
     })
 }
+
+/// `SSL_CTX_config`: applies the named `ssl_conf` section of openssl.cnf.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_config(ctx: *mut SSL_CTX, name: *const c_char) -> c_int {
+    ffi_boundary!("SSL_CTX_config", 0, {
+        // SAFETY: NULL or a live SSL_CTX; the new Arc holds its own reference.
+        let Some(c) = (unsafe { SSL_CTX::clone_arc(ctx) }) else {
+            error::raise_null("SSL_CTX_config");
+            return 0;
+        };
+        let name = try_cstr!("SSL_CTX_config", name, 0);
+        conf::apply_config_section(conf::ConfigTarget::Ctx(&c), name, false) as c_int
+    })
+}
+
+/// `SSL_config`: the same for one connection.
+#[no_mangle]
+pub extern "C" fn SSL_config(s: *mut SSL, name: *const c_char) -> c_int {
+    ffi_boundary!("SSL_config", 0, {
+        // SAFETY: NULL or a live SSL; the new Arc holds its own reference.
+        let Some(ssl) = (unsafe { SSL::clone_arc(s) }) else {
+            error::raise_null("SSL_config");
+            return 0;
+        };
+        let name = try_cstr!("SSL_config", name, 0);
+        conf::apply_config_section(conf::ConfigTarget::Ssl(&ssl), name, false) as c_int
+    })
+}
+
+/// `SSL_add_ssl_module`: nothing to do; libcrypto 3 registers openssl.cnf's `ssl_conf`
+/// module itself, and `SSL_CTX_new` applies it (see [`conf::apply_config_section`]).
+#[no_mangle]
+pub extern "C" fn SSL_add_ssl_module() {
+    ffi_boundary!("SSL_add_ssl_module", (), {})
+}

@@ -1,6 +1,6 @@
 //! `SSL_ctrl` / `SSL_CTX_ctrl` and the callback variants: the commands behind OpenSSL's
 //! function-like macros (`SSL_set_tlsext_host_name`, `SSL_CTX_set_min_proto_version`, …).
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_long, c_void};
 
 use openssl_sys::X509;
@@ -91,7 +91,6 @@ const SSL_CERT_SET_FIRST: c_long = 1;
 const SSL_CERT_SET_NEXT: c_long = 2;
 
 const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
-const TLSEXT_MAXLEN_HOST_NAME: usize = 255;
 
 /// The commands that act on settings shared by `SSL` and `SSL_CTX`. None: not one of them.
 fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) -> Option<c_long> {
@@ -134,13 +133,7 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
         SSL_CTRL_GET_MAX_PROTO_VERSION => s.max_version as c_long,
         SSL_CTRL_SET_GROUPS_LIST => {
             let Some(list) = cstr_arg(parg) else { return Some(0) };
-            match ctx::parse_groups_list(&list.to_string_lossy()) {
-                Some(g) => {
-                    s.groups = g;
-                    1
-                }
-                None => 0,
-            }
+            ctx::set_groups_list(s, &list.to_string_lossy()) as c_long
         }
         SSL_CTRL_SET_GROUPS => {
             if parg.is_null() || larg <= 0 {
@@ -387,15 +380,7 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                     error::raise(error::SSL_R_UNSUPPORTED_SSL_VERSION);
                     return 0;
                 }
-                let name = cstr_arg(parg);
-                if let Some(n) = name {
-                    if n.to_bytes().len() > TLSEXT_MAXLEN_HOST_NAME || n.to_bytes().is_empty() {
-                        error::raise(error::SSL_R_SSL3_EXT_INVALID_SERVERNAME);
-                        return 0;
-                    }
-                }
-                *ssl.hostname() = name.map(CString::from);
-                1
+                ssl.set_sni_name(cstr_arg(parg)) as c_long
             }
             SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP => {
                 // The SSL takes ownership of the OPENSSL_malloc'd response: copied, freed.

@@ -46,15 +46,14 @@ method_fn!(DTLS_server_method, ctx::DTLS_SERVER_METHOD);
 pub extern "C" fn OPENSSL_init_ssl(opts: u64, settings: *const OPENSSL_INIT_SETTINGS) -> c_int {
     ffi_boundary!("OPENSSL_init_ssl", 0, {
         const OPENSSL_INIT_NO_LOAD_SSL_STRINGS: u64 = 0x0010_0000;
-        // What libssl adds to every initialisation: ciphers, digests, crypto strings.
-        const IMPLIED: u64 = 0x2 | 0x4 | 0x8;
-        let extra = if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 { IMPLIED } else { 0x4 | 0x8 };
-        // SAFETY: forwards the caller's arguments to libcrypto's own initialiser.
-        let ok = unsafe { crate::crypto::sys::OPENSSL_init_crypto(opts | extra, settings) };
+        const OPENSSL_INIT_LOAD_CRYPTO_STRINGS: u64 = 0x2;
+        let strings = if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 { OPENSSL_INIT_LOAD_CRYPTO_STRINGS } else { 0 };
+        // Ciphers, digests and (unless the caller opts out) openssl.cnf, as libssl does.
+        let ok = crate::crypto::conf::init_crypto(opts | strings, settings as *const std::os::raw::c_void);
         if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 {
             error::load_strings();
         }
-        ok
+        ok as c_int
     })
 }
 
@@ -67,7 +66,18 @@ pub extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
         }
         // SAFETY: SSL_METHOD handles point at the static tables in `ctx`.
         let method: &'static Method = unsafe { &*(meth as *const Method) };
-        SslCtx::new(method).map_or(ptr::null_mut(), SSL_CTX::into_c)
+        // libssl's initialisation first: it loads openssl.cnf (unless the application
+        // opted out), and a configuration libcrypto refuses fails the context, as in OpenSSL.
+        if !crate::crypto::conf::init_crypto(0, ptr::null()) {
+            return ptr::null_mut();
+        }
+        let Some(ctx) = SslCtx::new(method) else {
+            return ptr::null_mut();
+        };
+        // The host's policy (the `system_default` section of openssl.cnf) applies last,
+        // over the defaults and before the application's own settings.
+        crate::conf::apply_config_section(crate::conf::ConfigTarget::Ctx(&ctx), c"system_default", true);
+        SSL_CTX::into_c(ctx)
     })
 }
 

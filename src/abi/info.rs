@@ -279,9 +279,12 @@ pub extern "C" fn SSL_get_shared_sigalgs(
             let st = ssl.settings();
             (st.sigalgs.clone(), st.options)
         };
-        let ours = configured.unwrap_or_else(|| {
-            rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes()
-        });
+        // Only schemes rustls can use count as ours (a configured list may name others).
+        let supported = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
+        let ours = match configured {
+            Some(list) => list.into_iter().filter(|s| supported.contains(s)).collect(),
+            None => supported,
+        };
         let server_pref = ssl.is_server() && options & crate::ctx::SSL_OP_CIPHER_SERVER_PREFERENCE != 0;
         let (first, second) = if server_pref { (&ours, &theirs) } else { (&theirs, &ours) };
         let shared: Vec<_> = first.iter().filter(|s| second.contains(s)).copied().collect();
@@ -295,16 +298,6 @@ pub extern "C" fn SSL_ct_is_enabled(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_ct_is_enabled", 0, {
         let _ssl = try_ref!("SSL_ct_is_enabled", s, 0);
         0
-    })
-}
-
-/// DANE cannot be enabled (`SSL_dane_enable` fails), so no DANE authority: -1.
-#[no_mangle]
-pub extern "C" fn SSL_get0_dane_authority(s: *mut SSL, mcert: *mut *mut X509, mspki: *mut *mut openssl_sys::EVP_PKEY) -> c_int {
-    ffi_boundary!("SSL_get0_dane_authority", -1, {
-        let _ssl = try_ref!("SSL_get0_dane_authority", s, -1);
-        let _ = (mcert, mspki);
-        -1
     })
 }
 

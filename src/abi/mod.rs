@@ -17,6 +17,7 @@ pub mod conf;
 pub mod cookie;
 pub mod ctrl;
 pub mod ctx;
+pub mod dane;
 pub mod err;
 pub mod hello;
 #[cfg(target_arch = "x86_64")]

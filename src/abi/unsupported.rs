@@ -10,7 +10,7 @@
 // The argument lists are OpenSSL's.
 #![allow(clippy::too_many_arguments)]
 
-use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_ulong, c_void};
+use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
 use std::ptr;
 
 use libc::{off_t, ssize_t};
@@ -27,7 +27,6 @@ pub type BIO_ADDR = c_void;
 pub type CTLOG_STORE = c_void;
 pub type CT_POLICY_EVAL_CTX = c_void;
 pub type SSL_COMP = c_void;
-pub type SSL_DANE = c_void;
 pub type openssl_ssl_test_functions = c_void;
 pub type stack_st_SCT = c_void;
 pub type stack_st_SRTP_PROTECTION_PROFILE = c_void;
@@ -275,54 +274,9 @@ pub extern "C" fn SSL_CTX_add_server_custom_ext(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_config(_ctx: *mut SSL_CTX, _name: *const c_char) -> c_int {
-    ffi_boundary!("SSL_CTX_config", 0, {
-        crate::error::raise_unsupported("SSL_CTX_config");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_ct_is_enabled(_ctx: *const SSL_CTX) -> c_int {
     ffi_boundary!("SSL_CTX_ct_is_enabled", 0, {
         crate::error::raise_unsupported("SSL_CTX_ct_is_enabled");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_dane_clear_flags(_ctx: *mut SSL_CTX, _flags: c_ulong) -> c_ulong {
-    ffi_boundary!("SSL_CTX_dane_clear_flags", 0, {
-        crate::error::raise_unsupported("SSL_CTX_dane_clear_flags");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_dane_enable(_ctx: *mut SSL_CTX) -> c_int {
-    ffi_boundary!("SSL_CTX_dane_enable", -1, {
-        crate::error::raise_unsupported("SSL_CTX_dane_enable");
-        -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_dane_mtype_set(
-    _ctx: *mut SSL_CTX,
-    _md: *const EVP_MD,
-    _mtype: u8,
-    _ord: u8,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_dane_mtype_set", -1, {
-        crate::error::raise_unsupported("SSL_CTX_dane_mtype_set");
-        -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_dane_set_flags(_ctx: *mut SSL_CTX, _flags: c_ulong) -> c_ulong {
-    ffi_boundary!("SSL_CTX_dane_set_flags", 0, {
-        crate::error::raise_unsupported("SSL_CTX_dane_set_flags");
         0
     })
 }
@@ -740,13 +694,6 @@ pub extern "C" fn SSL_SRP_CTX_init(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_add_ssl_module() {
-    ffi_boundary!("SSL_add_ssl_module", (), {
-        crate::error::raise_unsupported("SSL_add_ssl_module")
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_add_store_cert_subjects_to_stack(
     _stackCAs: *mut stack_st_X509_NAME,
     _uri: *const c_char,
@@ -786,53 +733,6 @@ pub extern "C" fn SSL_check_chain(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_config(_s: *mut SSL, _name: *const c_char) -> c_int {
-    ffi_boundary!("SSL_config", 0, {
-        crate::error::raise_unsupported("SSL_config");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dane_clear_flags(_ssl: *mut SSL, _flags: c_ulong) -> c_ulong {
-    ffi_boundary!("SSL_dane_clear_flags", 0, {
-        crate::error::raise_unsupported("SSL_dane_clear_flags");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dane_enable(_s: *mut SSL, _basedomain: *const c_char) -> c_int {
-    ffi_boundary!("SSL_dane_enable", -1, {
-        crate::error::raise_unsupported("SSL_dane_enable");
-        -1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dane_set_flags(_ssl: *mut SSL, _flags: c_ulong) -> c_ulong {
-    ffi_boundary!("SSL_dane_set_flags", 0, {
-        crate::error::raise_unsupported("SSL_dane_set_flags");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_dane_tlsa_add(
-    _s: *mut SSL,
-    _usage: u8,
-    _selector: u8,
-    _mtype: u8,
-    _data: *const c_uchar,
-    _dlen: usize,
-) -> c_int {
-    ffi_boundary!("SSL_dane_tlsa_add", -1, {
-        crate::error::raise_unsupported("SSL_dane_tlsa_add");
-        -1
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_enable_ct(_s: *mut SSL, _validation_mode: c_int) -> c_int {
     ffi_boundary!("SSL_enable_ct", 0, {
         crate::error::raise_unsupported("SSL_enable_ct");
@@ -861,29 +761,6 @@ pub extern "C" fn SSL_extension_supported(_ext_type: c_uint) -> c_int {
     ffi_boundary!("SSL_extension_supported", 0, {
         crate::error::raise_unsupported("SSL_extension_supported");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get0_dane(_ssl: *mut SSL) -> *mut SSL_DANE {
-    ffi_boundary!("SSL_get0_dane", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get0_dane");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get0_dane_tlsa(
-    _s: *mut SSL,
-    _usage: *mut u8,
-    _selector: *mut u8,
-    _mtype: *mut u8,
-    _data: *mut *const c_uchar,
-    _dlen: *mut usize,
-) -> c_int {
-    ffi_boundary!("SSL_get0_dane_tlsa", -1, {
-        crate::error::raise_unsupported("SSL_get0_dane_tlsa");
-        -1
     })
 }
 

@@ -85,3 +85,15 @@ pub fn reason_text(lib: c_int, reason: c_int) -> Option<String> {
     // SAFETY: checked non-NULL; libcrypto's strings live for the process.
     (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }
+
+/// `ERR_set_mark`: errors queued from now on can be dropped with [`pop_to_mark`].
+pub fn set_mark() -> bool {
+    // SAFETY: operates on this thread's error queue only.
+    unsafe { super::sys::ERR_set_mark() == 1 }
+}
+
+/// `ERR_pop_to_mark`: drops the errors queued since the last [`set_mark`].
+pub fn pop_to_mark() {
+    // SAFETY: as above.
+    unsafe { super::sys::ERR_pop_to_mark() };
+}

@@ -4,6 +4,8 @@
 //! pointer to libcrypto calls. This module and `abi` are the only places with `unsafe`.
 
 pub mod bio;
+pub mod conf;
+pub mod dane;
 pub mod digest;
 pub mod err;
 pub mod errstrings;
@@ -39,4 +41,10 @@ pub fn sig_and_hash_nid(digest_nid: std::os::raw::c_int, key_nid: std::os::raw::
     // SAFETY: `out` is a valid int to write; the NIDs are plain integers.
     let ok = unsafe { sys::OBJ_find_sigid_by_algs(&mut out, digest_nid, key_nid) };
     if ok == 1 { out } else { 0 }
+}
+
+/// libcrypto's NID for an object short name (`OBJ_sn2nid`; 0 when unknown).
+pub fn obj_sn2nid(name: &std::ffi::CStr) -> std::os::raw::c_int {
+    // SAFETY: a NUL-terminated name; the lookup only reads it.
+    unsafe { openssl_sys::OBJ_sn2nid(name.as_ptr()) }
 }

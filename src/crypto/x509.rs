@@ -273,6 +273,8 @@ pub struct ChainVerdict {
     pub ok: bool,
     /// `X509_V_OK` or the `X509_V_ERR_*` code left in the store context.
     pub error: c_int,
+    /// What DANE matched (depth -1 when nothing, or DANE was off).
+    pub dane: super::dane::DaneMatch,
     /// The verified chain (leaf first), when one was built.
     pub chain: Vec<X509Cert>,
 }
@@ -293,8 +295,18 @@ pub struct VerifyInputs<'a> {
 }
 
 /// Verifies `leaf` with `untrusted` intermediates, the way libssl does for a peer chain.
-pub fn verify_chain(leaf: &X509Cert, untrusted: &[X509Cert], inputs: &VerifyInputs<'_>) -> ChainVerdict {
-    let failed = ChainVerdict { ok: false, error: 1, chain: Vec::new() }; // X509_V_ERR_UNSPECIFIED
+pub fn verify_chain(
+    leaf: &X509Cert,
+    untrusted: &[X509Cert],
+    inputs: &VerifyInputs<'_>,
+    dane: Option<&super::dane::DaneInputs>,
+) -> ChainVerdict {
+    let failed = ChainVerdict { ok: false, error: 1, chain: Vec::new(), dane: super::dane::DaneMatch::none() };
+    let mut attached = match dane.map(super::dane::Attached::new) {
+        None => None,
+        Some(Some(a)) => Some(a),
+        Some(None) => return failed,
+    };
     let sk = stack_from(untrusted);
     // SAFETY: every pointer is live for the duration of the call; the store context is
     // created, used and freed here, and the stack is freed after the context.
@@ -310,6 +322,11 @@ pub fn verify_chain(leaf: &X509Cert, untrusted: &[X509Cert], inputs: &VerifyInpu
             return failed;
         }
         sys::X509_STORE_CTX_set_ex_data(ctx, inputs.ex_index, inputs.app_ssl);
+        // DANE matching inside X509_verify_cert, as libssl arranges it; the structure
+        // outlives the store context, which is freed below.
+        if let Some(a) = attached.as_mut() {
+            a.attach(ctx);
+        }
         sys::X509_STORE_CTX_set_default(ctx, inputs.purpose.as_ptr());
         // The connection's parameters override the store defaults, as in libssl.
         sys::X509_VERIFY_PARAM_set1(sys::X509_STORE_CTX_get0_param(ctx), inputs.param.as_ptr());
@@ -326,7 +343,8 @@ pub fn verify_chain(leaf: &X509Cert, untrusted: &[X509Cert], inputs: &VerifyInpu
         stack_free(chain_sk);
         openssl_sys::X509_STORE_CTX_free(ctx);
         stack_free(sk);
-        ChainVerdict { ok, error, chain }
+        let dane = attached.map_or_else(super::dane::DaneMatch::none, super::dane::Attached::finish);
+        ChainVerdict { ok, error, chain, dane }
     }
 }
 
