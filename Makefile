@@ -17,6 +17,7 @@ MEMCPY  := $(if $(filter x86_64,$(shell uname -m)),-Wl$(,)--defsym=memcpy=oxissl
 
 
 .PHONY: bench
+.PHONY: race-test
 .PHONY: all lib test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test demo clean deps
 
 all: lib
@@ -70,6 +71,11 @@ openssl-cmd-test: lib
 PROGRAMS := $(filter-out tests/programs/lib.sh,$(wildcard tests/programs/*.sh))
 programs-test: lib
 	@fail=0; for t in $(PROGRAMS); do $$t --lib $(OUT) || fail=1; done; exit $$fail
+
+# tests/races.rs under ThreadSanitizer (nightly): shared contexts, concurrent handshakes and
+# reconfiguration; any data race report in oxissl fails.
+race-test:
+	./tools/race-test.sh
 
 demo: deps lib
 	./examples/demo.sh

@@ -23,7 +23,10 @@
 # dl_iterate_phdr) that the libssl.so.3 it mapped is from the expected
 # directory (exit 97 otherwise).  Transcripts (stdout, plus "[exit N]" if the
 # exit status is not 0) must be identical, or their diff must equal
-# known-diffs/<test>.diff exactly (reported as KNOWN-DIFF).
+# known-diffs/<test>.known (reported as KNOWN-DIFF): its first line "reason: ...", then
+# the changed lines ("-" only in the system transcript, "+" only in oxissl's), compared
+# as a set wherever they occur in the transcripts. `--record NAME` writes that file from
+# the last run of NAME, with the reason given in $REASON.
 #
 # Output: one line per test (PASS / FAIL / KNOWN-DIFF), then a line
 # "N passed, N failed".  KNOWN-DIFF counts as passed.  Exit status 1 if
@@ -40,6 +43,7 @@ ONLY=""
 SYSONLY=0
 OURHDR=0
 JOBS=4
+RECORD=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -54,7 +58,8 @@ while [ $# -gt 0 ]; do
         --build=*) BUILD=${1#--build=}; shift ;;
         -j) JOBS=$2; shift 2 ;;
         -j*) JOBS=${1#-j}; shift ;;
-        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+        --record) RECORD=$2; shift 2 ;;
+        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -239,13 +244,41 @@ run_one() {
         echo "PASS $n" > "$res"; return
     fi
     diff -u --label system --label oxissl "$OUT/$n.sys.out" "$OUT/$n.oxi.out" > "$OUT/$n.diff"
-    if [ -f "$HERE/known-diffs/$n.diff" ] && cmp -s "$HERE/known-diffs/$n.diff" "$OUT/$n.diff"; then
-        echo "KNOWN-DIFF $n" > "$res"; return
-    fi
-    if [ -f "$HERE/known-diffs/$n.diff" ]; then
-        echo "FAIL $n (diff differs from known-diffs/$n.diff, see $OUT/$n.diff)" > "$res"
+    if [ -f "$HERE/known-diffs/$n.known" ]; then
+        why=$(known_check "$n" "$HERE/known-diffs/$n.known")
+        if [ -z "$why" ]; then
+            echo "KNOWN-DIFF $n" > "$res"
+        else
+            echo "FAIL $n ($why)" > "$res"
+        fi
     else
         echo "FAIL $n (transcripts differ, see $OUT/$n.diff)" > "$res"
+    fi
+}
+
+# The changed lines of a test's two transcripts, position-independent: each line only in
+# the system transcript as "-LINE", each only in oxissl's as "+LINE", sorted.
+changed_lines() {
+    diff -U0 "$OUT/$1.sys.out" "$OUT/$1.oxi.out" | grep -E '^[-+]' | grep -vE '^(---|\+\+\+) ' | LC_ALL=C sort
+}
+
+# known_check NAME FILE: nothing when the recorded difference (FILE: a "reason: ..." line,
+# then the changed lines) is exactly what occurs now, else why not: every recorded line
+# must still occur and nothing else may differ.
+known_check() {
+    local n=$1 file=$2 reason
+    reason=$(head -n 1 "$file" | sed -n 's/^reason: *//p')
+    if [ -z "$reason" ]; then
+        echo "known-diffs/$n.known has no 'reason: ...' first line"; return
+    fi
+    changed_lines "$n" > "$OUT/$n.changed"
+    tail -n +2 "$file" | LC_ALL=C sort > "$OUT/$n.expected"
+    if ! cmp -s "$OUT/$n.changed" "$OUT/$n.expected"; then
+        { echo "# recorded in known-diffs/$n.known, not seen now:"
+          LC_ALL=C comm -13 "$OUT/$n.changed" "$OUT/$n.expected"
+          echo "# seen now, not recorded:"
+          LC_ALL=C comm -23 "$OUT/$n.changed" "$OUT/$n.expected"; } > "$OUT/$n.knowndiff"
+        echo "not the recorded difference, see $OUT/$n.knowndiff"
     fi
 }
 
@@ -267,5 +300,16 @@ for n in "${TESTS[@]}"; do
     esac
 done
 [ $known -gt 0 ] && echo "($known known differences)"
+if [ -n "$RECORD" ]; then
+    n=${RECORD%.c}; case $n in t_*) ;; *) n=t_$n ;; esac
+    if [ -z "${REASON:-}" ]; then
+        echo "run.sh: --record needs the reason in \$REASON" >&2
+    elif [ -f "$OUT/$n.sys.out" ] && [ -f "$OUT/$n.oxi.out" ]; then
+        { echo "reason: $REASON"; changed_lines "$n"; } > "$HERE/known-diffs/$n.known"
+        echo "recorded known-diffs/$n.known ($(($(wc -l < "$HERE/known-diffs/$n.known") - 1)) changed lines)"
+    else
+        echo "run.sh: no transcripts of $n to record (run it with --only $n)" >&2
+    fi
+fi
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -123,6 +123,16 @@ pub struct SslCipher {
 }
 
 impl SslCipher {
+    /// The kind of certificate key a TLS 1.2 suite authenticates with (None: any, as
+    /// for TLS 1.3 suites).
+    pub fn certificate_key(&self) -> Option<rustls::SignatureAlgorithm> {
+        match self.auth_nid {
+            NID_AUTH_ECDSA => Some(rustls::SignatureAlgorithm::ECDSA),
+            NID_AUTH_RSA => Some(rustls::SignatureAlgorithm::RSA),
+            _ => None,
+        }
+    }
+
     /// The rustls suite implementing it (same as the `suite` field).
     pub fn suite(&self) -> SupportedCipherSuite {
         self.suite

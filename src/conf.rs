@@ -63,11 +63,10 @@ const OP_NO_TLSV1_3: u64 = bit(29);
 const OP_NO_RENEGOTIATION: u64 = bit(30);
 const OP_CRYPTOPRO_TLSEXT_BUG: u64 = bit(31);
 const OP_NO_EXTENDED_MASTER_SECRET: u64 = bit(0);
-const OP_ALL: u64 = OP_CRYPTOPRO_TLSEXT_BUG
-    | OP_DONT_INSERT_EMPTY_FRAGMENTS
-    | OP_LEGACY_SERVER_CONNECT
-    | OP_TLSEXT_PADDING
-    | OP_SAFARI_ECDHE_ECDSA_BUG;
+// OpenSSL 3.0's SSL_OP_ALL (0x80000850): without SSL_OP_LEGACY_SERVER_CONNECT since 3.0.
+const OP_ALL: u64 = OP_CRYPTOPRO_TLSEXT_BUG | OP_DONT_INSERT_EMPTY_FRAGMENTS | OP_TLSEXT_PADDING | OP_SAFARI_ECDHE_ECDSA_BUG;
+const OP_ENABLE_KTLS: u64 = bit(3);
+const OP_DISABLE_TLSEXT_CA_NAMES: u64 = bit(9);
 
 /// What a command does.
 #[derive(Clone, Copy)]
@@ -166,25 +165,32 @@ static COMMANDS: &[Command] = &[
     cmd(Some("NumTickets"), Some("num_tickets"), FLAG_SERVER, TYPE_STRING, Action::NumTickets),
 ];
 
-/// Names of the `Options` command: (name, bits, invert, server only).
-static OPTION_NAMES: &[(&str, u64, bool, bool)] = &[
-    ("SessionTicket", OP_NO_TICKET, true, false),
-    ("EmptyFragments", OP_DONT_INSERT_EMPTY_FRAGMENTS, true, false),
-    ("Bugs", OP_ALL, false, false),
-    ("Compression", OP_NO_COMPRESSION, true, false),
-    ("ServerPreference", OP_CIPHER_SERVER_PREFERENCE, false, true),
-    ("NoResumptionOnRenegotiation", OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION, false, true),
-    ("DHSingle", 0, false, true),
-    ("ECDHSingle", 0, false, true),
-    ("UnsafeLegacyRenegotiation", OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, false, false),
-    ("UnsafeLegacyServerConnect", OP_LEGACY_SERVER_CONNECT, false, false),
-    ("NoRenegotiation", OP_NO_RENEGOTIATION, false, false),
-    ("EncryptThenMac", OP_NO_ENCRYPT_THEN_MAC, true, false),
-    ("AllowNoDHEKEX", OP_ALLOW_NO_DHE_KEX, false, false),
-    ("PrioritizeChaCha", OP_PRIORITIZE_CHACHA, false, true),
-    ("MiddleboxCompat", OP_ENABLE_MIDDLEBOX_COMPAT, false, false),
-    ("AntiReplay", OP_NO_ANTI_REPLAY, true, true),
-    ("ExtendedMasterSecret", OP_NO_EXTENDED_MASTER_SECRET, true, false),
+/// Where a name of the `Options`/`VerifyMode`/`Protocol` lists applies: the
+/// `SSL_CONF_CTX` must have one of these flags (OpenSSL's SSL_TFLAG_CLIENT/SERVER/BOTH;
+/// a context with neither flag matches no name at all).
+const BOTH: u32 = FLAG_CLIENT | FLAG_SERVER;
+
+/// Names of the `Options` command: (name, bits, invert, roles).
+static OPTION_NAMES: &[(&str, u64, bool, u32)] = &[
+    ("SessionTicket", OP_NO_TICKET, true, BOTH),
+    ("EmptyFragments", OP_DONT_INSERT_EMPTY_FRAGMENTS, true, BOTH),
+    ("Bugs", OP_ALL, false, BOTH),
+    ("Compression", OP_NO_COMPRESSION, true, BOTH),
+    ("ServerPreference", OP_CIPHER_SERVER_PREFERENCE, false, FLAG_SERVER),
+    ("NoResumptionOnRenegotiation", OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION, false, FLAG_SERVER),
+    ("DHSingle", 0, false, FLAG_SERVER),
+    ("ECDHSingle", 0, false, FLAG_SERVER),
+    ("UnsafeLegacyRenegotiation", OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, false, BOTH),
+    ("UnsafeLegacyServerConnect", OP_LEGACY_SERVER_CONNECT, false, BOTH),
+    ("NoRenegotiation", OP_NO_RENEGOTIATION, false, BOTH),
+    ("EncryptThenMac", OP_NO_ENCRYPT_THEN_MAC, true, BOTH),
+    ("AllowNoDHEKEX", OP_ALLOW_NO_DHE_KEX, false, BOTH),
+    ("PrioritizeChaCha", OP_PRIORITIZE_CHACHA, false, BOTH),
+    ("MiddleboxCompat", OP_ENABLE_MIDDLEBOX_COMPAT, false, BOTH),
+    ("AntiReplay", OP_NO_ANTI_REPLAY, true, BOTH),
+    ("ExtendedMasterSecret", OP_NO_EXTENDED_MASTER_SECRET, true, BOTH),
+    ("CANames", OP_DISABLE_TLSEXT_CA_NAMES, true, BOTH),
+    ("KTLS", OP_ENABLE_KTLS, false, BOTH),
 ];
 
 /// Names of the `Protocol` command and the option bit that disables each.
@@ -325,7 +331,7 @@ impl ConfCtx {
         }
         let Some(value) = value else { return RESULT_MISSING_VALUE };
         let text = value.to_string_lossy();
-        let server = st.flags & FLAG_SERVER != 0;
+        let roles = st.flags & BOTH;
         let ok = match command.action {
             Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
             Action::Ciphersuites => apply(&st.target, |s| ctx::set_ciphersuites(s, value)),
@@ -364,23 +370,25 @@ impl ConfCtx {
                     None => false,
                 }
             }
-            Action::Protocol => match parse_flag_list(&text, |n| {
-                PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
-            }) {
-                Some(changes) => apply(&st.target, |s| apply_changes(s, &changes)),
-                None => false,
-            },
-            Action::Options => match parse_flag_list(&text, |n| {
-                OPTION_NAMES
-                    .iter()
-                    .find(|(o, _, _, server_only)| o.eq_ignore_ascii_case(n) && (server || !server_only))
-                    .map(|&(_, b, inv, _)| (b, inv))
-            }) {
-                Some(changes) => apply(&st.target, |s| apply_changes(s, &changes)),
-                None => false,
-            },
-            Action::VerifyMode => match parse_flag_list(&text, |n| verify_mode_bits(n, server).map(|b| (b, false))) {
-                Some(changes) => apply(&st.target, |s| {
+            // The names before a bad one stay applied, as in OpenSSL.
+            Action::Protocol => {
+                let (changes, ok) = parse_flag_list(&text, |n| {
+                    PROTOCOL_NAMES.iter().find(|(p, _)| roles != 0 && p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
+                });
+                apply(&st.target, |s| apply_changes(s, &changes)) && ok
+            }
+            Action::Options => {
+                let (changes, ok) = parse_flag_list(&text, |n| {
+                    OPTION_NAMES
+                        .iter()
+                        .find(|(o, _, _, r)| o.eq_ignore_ascii_case(n) && roles & r != 0)
+                        .map(|&(_, b, inv, _)| (b, inv))
+                });
+                apply(&st.target, |s| apply_changes(s, &changes)) && ok
+            }
+            Action::VerifyMode => {
+                let (changes, ok) = parse_flag_list(&text, |n| verify_mode_bits(n, roles).map(|b| (b, false)));
+                apply(&st.target, |s| {
                     for &(bits, enable) in &changes {
                         if enable {
                             s.verify_mode |= bits as i32;
@@ -389,9 +397,8 @@ impl ConfCtx {
                         }
                     }
                     true
-                }),
-                None => false,
-            },
+                }) && ok
+            }
             Action::Certificate => {
                 let ok = apply(&st.target, |s| keys::use_certificate_chain_file(s, value));
                 if ok {
@@ -405,7 +412,8 @@ impl ConfCtx {
                 st.key_loaded |= ok;
                 ok
             }
-            Action::NumTickets => match text.trim().parse::<usize>() {
+            // OpenSSL takes atoi(value) and refuses only a negative number.
+            Action::NumTickets => match usize::try_from(c_atoi(&text)) {
                 Ok(n) => apply(&st.target, |s| {
                     s.num_tickets = n;
                     true
@@ -479,18 +487,26 @@ fn apply(target: &Target, f: impl FnOnce(&mut Settings) -> bool) -> bool {
 /// Parses a comma- (or space-) separated list of names, each optionally preceded by `-`
 /// (turn off) or `+` (turn on). `lookup` gives a name's option bits and whether the option
 /// is the *absence* of those bits. The result: (bits, set them).
-fn parse_flag_list(list: &str, lookup: impl Fn(&str) -> Option<(u64, bool)>) -> Option<Vec<(u64, bool)>> {
+///
+/// As OpenSSL's `CONF_parse_list(value, ',', 1, ...)`: items are separated by commas only,
+/// with white space around each removed; an empty item or an unknown name ends the list
+/// with a failure. Returns the changes of the items before that point and whether the
+/// whole list was good (OpenSSL applies each item as it goes).
+fn parse_flag_list(list: &str, lookup: impl Fn(&str) -> Option<(u64, bool)>) -> (Vec<(u64, bool)>, bool) {
     let mut out = Vec::new();
-    for item in list.split([',', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
-        let (on, name) = match item.as_bytes()[0] {
-            b'-' => (false, &item[1..]),
-            b'+' => (true, &item[1..]),
-            _ => (true, item),
+    for item in list.split(',') {
+        // C's isspace: space, \t, \n, \v, \f, \r.
+        let item = item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r'));
+        let (on, name) = match item.as_bytes().first() {
+            None => return (out, false),
+            Some(b'-') => (false, &item[1..]),
+            Some(b'+') => (true, &item[1..]),
+            Some(_) => (true, item),
         };
-        let (bits, inverted) = lookup(name)?;
+        let Some((bits, inverted)) = lookup(name) else { return (out, false) };
         out.push((bits, on != inverted));
     }
-    Some(out)
+    (out, true)
 }
 
 fn apply_changes(s: &mut Settings, changes: &[(u64, bool)]) -> bool {
@@ -504,26 +520,42 @@ fn apply_changes(s: &mut Settings, changes: &[(u64, bool)]) -> bool {
     true
 }
 
-/// `VerifyMode` names (the server-only ones need `SSL_CONF_FLAG_SERVER`).
-fn verify_mode_bits(name: &str, server: bool) -> Option<u64> {
+/// C's `atoi` as glibc has it (`(int)strtol(s, NULL, 10)`): leading white space, a sign,
+/// the digits up to the first other character (none: 0); out of `long`'s range the value
+/// saturates, then is cut to an int.
+fn c_atoi(text: &str) -> i32 {
+    let t = text.trim_start_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r'));
+    let (neg, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let mut v: i128 = 0;
+    for b in digits.bytes().take_while(u8::is_ascii_digit) {
+        v = (v * 10 + i128::from(b - b'0')).min(i128::from(i64::MAX) + 1);
+    }
+    let v = if neg { -v } else { v };
+    v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64 as i32
+}
+
+/// `VerifyMode` names: `Peer` for clients (`SSL_CONF_FLAG_CLIENT`), the others for
+/// servers (`SSL_CONF_FLAG_SERVER`), as OpenSSL 3.0's table.
+fn verify_mode_bits(name: &str, roles: u32) -> Option<u64> {
     let (peer, fail, once, post) = (
         ctx::SSL_VERIFY_PEER as u64,
         ctx::SSL_VERIFY_FAIL_IF_NO_PEER_CERT as u64,
         ctx::SSL_VERIFY_CLIENT_ONCE as u64,
         ctx::SSL_VERIFY_POST_HANDSHAKE as u64,
     );
-    let table: [(&str, u64, bool); 6] = [
-        ("Peer", peer, false),
-        ("Request", peer, true),
-        ("Require", peer | fail, true),
-        ("Once", peer | once, true),
-        ("RequestPostHandshake", peer | post, true),
-        ("RequirePostHandshake", peer | post | fail, true),
+    let table: [(&str, u64, u32); 6] = [
+        ("Peer", peer, FLAG_CLIENT),
+        ("Request", peer, FLAG_SERVER),
+        ("Require", peer | fail, FLAG_SERVER),
+        ("Once", peer | once, FLAG_SERVER),
+        ("RequestPostHandshake", peer | post, FLAG_SERVER),
+        ("RequirePostHandshake", peer | post | fail, FLAG_SERVER),
     ];
-    table
-        .iter()
-        .find(|(n, _, server_only)| n.eq_ignore_ascii_case(name) && (server || !server_only))
-        .map(|&(_, b, _)| b)
+    table.iter().find(|(n, _, r)| n.eq_ignore_ascii_case(name) && roles & r != 0).map(|&(_, b, _)| b)
 }
 
 #[cfg(test)]
@@ -558,13 +590,76 @@ mod tests {
 
     #[test]
     fn flag_lists() {
-        let l = parse_flag_list("-ALL, TLSv1.2", |n| {
-            PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
-        })
-        .unwrap();
+        let protocol = |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
+        let (l, ok) = parse_flag_list("-ALL, TLSv1.2", protocol);
+        assert!(ok);
         assert_eq!(l[0], (PROTOCOL_NAMES[8].1, true));
         assert_eq!(l[1], (OP_NO_TLSV1_2, false));
-        assert!(parse_flag_list("Bogus", |_| None).is_none());
+        assert!(!parse_flag_list("Bogus", |_| None).1);
+    }
+
+    // Found by the config_diff fuzz target (fuzz/): OpenSSL separates list items with
+    // commas only, fails on an empty item after applying the items before it, and
+    // matches a name only when the context has the name's client/server flag.
+    #[test]
+    fn flag_lists_parse_as_openssl() {
+        let protocol = |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
+        assert_eq!(parse_flag_list("-ALL TLSv1.2", protocol), (vec![], false));
+        assert_eq!(parse_flag_list("-TLSv1.3,,", protocol), (vec![(OP_NO_TLSV1_3, true)], false));
+        assert_eq!(parse_flag_list("", protocol), (vec![], false));
+        assert_eq!(parse_flag_list(" -TLSv1.3 \t", protocol), (vec![(OP_NO_TLSV1_3, true)], true));
+        assert_eq!(parse_flag_list("+-TLSv1.3", protocol), (vec![], false));
+    }
+
+    // Found by the config_diff fuzz target: NumTickets takes atoi() of its value.
+    #[test]
+    fn num_tickets_reads_its_value_as_atoi() {
+        assert_eq!(c_atoi("-"), 0);
+        assert_eq!(c_atoi(" 3x"), 3);
+        assert_eq!(c_atoi("+7"), 7);
+        assert_eq!(c_atoi("-2"), -2);
+        assert_eq!(c_atoi("4294967297"), 1);
+        assert_eq!(c_atoi("99999999999999999999"), -1);
+        let ctx = SslCtx::new(&ctx::TLS_METHOD).unwrap();
+        let c = ConfCtx::default();
+        c.set_flags(FLAG_FILE | FLAG_SERVER);
+        c.set_ctx(Some(&ctx));
+        assert_eq!(c.cmd("NumTickets", Some(c"-")), 2);
+        assert_eq!(ctx.settings().num_tickets, 0);
+        assert_eq!(c.cmd("NumTickets", Some(c"5 tickets")), 2);
+        assert_eq!(ctx.settings().num_tickets, 5);
+        assert_eq!(c.cmd("NumTickets", Some(c"-1")), 0);
+    }
+
+    #[test]
+    fn options_and_verify_mode_follow_openssl_roles() {
+        let ctx = SslCtx::new(&ctx::TLS_METHOD).unwrap();
+        let cmd = |flags: u32, name: &str, value: &str| {
+            let c = ConfCtx::default();
+            c.set_flags(flags);
+            c.set_ctx(Some(&ctx));
+            c.cmd(name, Some(&CString::new(value).unwrap()))
+        };
+        let before = ctx.settings().options;
+        // No client/server flag: no name matches.
+        assert_eq!(cmd(FLAG_FILE, "Options", "-SessionTicket"), 0);
+        assert_eq!(cmd(FLAG_FILE, "Protocol", "-TLSv1"), 0);
+        assert_eq!(ctx.settings().options, before);
+        // SSL_OP_ALL is OpenSSL 3.0's (no SSL_OP_LEGACY_SERVER_CONNECT).
+        assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "Options", "Bugs"), 2);
+        assert_eq!(ctx.settings().options & OP_LEGACY_SERVER_CONNECT, before & OP_LEGACY_SERVER_CONNECT);
+        // PrioritizeChaCha, AntiReplay, CANames and KTLS exist for clients too.
+        for name in ["PrioritizeChaCha", "-AntiReplay", "-CANames", "KTLS"] {
+            assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "Options", name), 2, "{name}");
+        }
+        // An item after a bad one is not applied; the ones before it are.
+        assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "Options", "-SessionTicket,,Bogus"), 0);
+        assert_ne!(ctx.settings().options & OP_NO_TICKET, 0);
+        // VerifyMode: Peer is a client name, Request/Require/Once server names.
+        assert_eq!(cmd(FLAG_FILE | FLAG_SERVER, "VerifyMode", "Peer"), 0);
+        assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "VerifyMode", "Peer"), 2);
+        assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "VerifyMode", "Request"), 0);
+        assert_eq!(cmd(FLAG_FILE | FLAG_SERVER, "VerifyMode", "Request,Once"), 2);
     }
 }
 

@@ -140,8 +140,12 @@ enum Engine {
 
 struct Tls {
     engine: Engine,
-    /// Bytes of the caller's pending `SSL_write` already handed to rustls.
-    write_accepted: usize,
+    /// The `SSL_write` in progress, as OpenSSL's record layer keeps it (`wnum`,
+    /// `wpend_*`): plaintext bytes of the caller's buffer in records already written
+    /// out, and the record handed to rustls but not yet out (its length and where it
+    /// starts in the caller's buffer).
+    write_done: usize,
+    write_pending: Option<(usize, usize)>,
     /// rustls signalled the peer's close_notify.
     peer_closed: bool,
     /// The session `SSL_set_session` gave a client when its handshake started.
@@ -297,6 +301,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A call into `ssl` from one of its own callbacks: this thread is inside one of its
+/// calls, which holds its TLS state. Locking that again would deadlock, so the nested
+/// call fails instead (`reentered` queues the error naming it; OpenSSL lets some of
+/// these through, see the README).
+fn inside(ssl: &Ssl) -> bool {
+    CURRENT.try_with(|c| c.borrow().iter().any(|s| std::ptr::eq(Arc::as_ptr(s), ssl))).unwrap_or(false)
+}
+
+fn reentered(ssl: &Ssl, what: &str) -> bool {
+    let nested = inside(ssl);
+    if nested {
+        error::raise_with_data(
+            error::ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED,
+            &format!("{what} from a callback of the same connection"),
+        );
+    }
+    nested
+}
+
 /// `io::Read` over the connection's read BIO.
 /// `io::Read` over the connection's read BIO that, without read-ahead, stops at the end
 /// of the record being read (see [`crate::records`]).
@@ -376,7 +399,8 @@ impl Ssl {
             settings: Mutex::new(settings),
             tls: Mutex::new(Tls {
                 engine: Engine::Idle,
-                write_accepted: 0,
+                write_done: 0,
+                write_pending: None,
                 peer_closed: false,
                 offered: None,
                 started: None,
@@ -766,7 +790,8 @@ impl Ssl {
     fn reset_connection(&self, tls: &mut Tls) {
         *tls = Tls {
             engine: Engine::Idle,
-            write_accepted: 0,
+            write_done: 0,
+            write_pending: None,
             peer_closed: false,
             offered: None,
             started: None,
@@ -788,6 +813,7 @@ impl Ssl {
         self.early_read.store(EARLY_NONE, Ordering::Relaxed);
         self.end_pending_session();
         crate::dane::lock(&self.dane).clear_result();
+        self.settings().param.take_peername(None);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -932,18 +958,58 @@ impl Ssl {
         let certs = self.settings().cert.clone();
         let ctx = self.ctx();
         let extra = ctx.extra_chain();
-        // Without a certificate for the peer's schemes, offer the current one anyway:
-        // rustls then fails the way OpenSSL does ("no shared cipher").
-        let found = certs
-            .complete()
-            .filter_map(|c| Some((c, c.certified(&extra)?)))
-            .find(|(_, ck)| ck.key.choose_scheme(schemes).is_some())
-            .or_else(|| certs.complete().find_map(|c| Some((c, c.certified(&extra)?))));
-        let (slot, certified) = found?;
+        let candidates: Vec<_> = certs.complete().filter_map(|c| Some((c, c.certified(&extra)?))).collect();
+        // Between several certificates (RSA and ECDSA, say) OpenSSL takes, in TLS 1.3, the
+        // one that signs with the first shared signature scheme, and in TLS 1.2 the one
+        // the first shared cipher suite authenticates with; the peer's order, or ours
+        // with SSL_OP_CIPHER_SERVER_PREFERENCE. Without one for the peer's schemes, the
+        // current one is offered anyway: rustls then fails as OpenSSL does ("no shared
+        // cipher").
+        let server_pref = self.settings().options & crate::ctx::SSL_OP_CIPHER_SERVER_PREFERENCE != 0;
+        let usable = |ck: &rustls::sign::CertifiedKey, scheme: &[rustls::SignatureScheme]| ck.key.choose_scheme(scheme).is_some();
+        let found = match self.tls12_suite_order(server_pref) {
+            Some(suites) => suites.iter().filter_map(|c| c.certificate_key()).find_map(|kind| {
+                candidates.iter().find(|(_, ck)| ck.key.algorithm() == kind && usable(ck, schemes))
+            }),
+            None => {
+                let order: Vec<rustls::SignatureScheme> = if server_pref {
+                    crate::verify::preferred_schemes().into_iter().filter(|s| schemes.contains(s)).collect()
+                } else {
+                    schemes.to_vec()
+                };
+                order.iter().find_map(|s| candidates.iter().find(|(_, ck)| usable(ck, std::slice::from_ref(s))))
+            }
+        };
+        let found = found.or_else(|| candidates.first());
+        let (slot, certified) = found.cloned()?;
         // As in OpenSSL, the chosen certificate becomes the connection's current one
         // (`SSL_get_certificate` in the status callback that follows).
         self.settings().cert.select_chosen(slot);
         Some(certified)
+    }
+
+    /// Server, while choosing its certificate: the TLS 1.2 suites both sides have, in
+    /// the order that decides (the client's, or ours with server preference); None when
+    /// the handshake will be TLS 1.3 (the client offers it and we allow it).
+    fn tls12_suite_order(&self, server_pref: bool) -> Option<Vec<&'static crate::cipher::SslCipher>> {
+        const SUPPORTED_VERSIONS: u16 = 43;
+        let hello = self.client_hello()?;
+        let (ours, we13) = {
+            let st = self.settings();
+            (st.tls12_ciphers.clone(), st.versions().iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_3))
+        };
+        let client13 = hello
+            .extension(SUPPORTED_VERSIONS)
+            .is_some_and(|v| v.get(1..).unwrap_or(&[]).chunks_exact(2).any(|c| c == [3, 4]));
+        if client13 && we13 {
+            return None;
+        }
+        let offered: Vec<u16> = hello.ciphers().chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        Some(if server_pref {
+            ours.into_iter().filter(|c| offered.contains(&c.protocol_id)).collect()
+        } else {
+            offered.iter().filter_map(|id| ours.iter().copied().find(|c| c.protocol_id == *id)).collect()
+        })
     }
 
     // ---- verification --------------------------------------------------------------
@@ -974,6 +1040,7 @@ impl Ssl {
         let dane = crate::dane::lock(&self.dane).inputs();
         let verdict = x509::verify_chain(&leaf, &chain, &inputs, dane.as_ref());
         drop(store);
+        self.settings().param.take_peername(Some(&param));
         if dane.is_some() {
             crate::dane::lock(&self.dane).set_found(verdict.dane.clone());
         }
@@ -1069,6 +1136,9 @@ impl Ssl {
         }
         if self.state() != HandshakeState::Done {
             return Err(error::SSL_R_STILL_IN_INIT);
+        }
+        if inside(self) {
+            return Err(error::ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
         }
         let mut tls = lock(&self.tls);
         match &mut tls.engine {
@@ -1183,7 +1253,34 @@ impl Ssl {
 
     /// A fatal TLS error: queue OpenSSL's reason, send rustls' alert, end the connection.
     fn tls_error(&self, tls: &mut Tls, e: &rustls::Error) -> Failure {
-        error::raise_rustls(e);
+        // A server that does not speak TLS at all (its first record is plain text, an
+        // HTTP reply, an SMTP refusal) gets no alert from OpenSSL's client, and the
+        // record is named by its header: a program falling back to plain text on the
+        // same connection must not find our alert bytes there.
+        if !self.is_server() && self.state() != HandshakeState::Done {
+            let reason = tls.records.only_first_header().and_then(|h| error::reason_for_record_header(&h, true));
+            if let Some(reason) = reason.filter(|&r| r != error::SSL_R_UNEXPECTED_MESSAGE) {
+                error::raise(reason);
+                tls.engine = Engine::Dead;
+                self.set_state(HandshakeState::Failed);
+                return self.fail(Failure::Ssl);
+            }
+        }
+        match e {
+            // A record header rustls refuses: OpenSSL's record layer judges the version
+            // first ("wrong version number"), then the type ("unexpected message" during
+            // the handshake, "bad record type" after it).
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+                let reason = error::reason_for_record_header(&tls.records.last_header(), false)
+                    .unwrap_or(error::SSL_R_UNEXPECTED_MESSAGE);
+                error::raise(if reason == error::SSL_R_UNEXPECTED_MESSAGE && self.state() == HandshakeState::Done {
+                    error::SSL_R_BAD_RECORD_TYPE
+                } else {
+                    reason
+                })
+            }
+            _ => error::raise_rustls(e),
+        }
         // The info callback hears of fatal alerts, as with OpenSSL: the peer's, and ours
         // where the alert rustls sends is known (certificate verification failures).
         let fatal = |desc: rustls::AlertDescription| (2 << 8) | c_int::from(u8::from(desc));
@@ -1227,6 +1324,9 @@ impl Ssl {
 
     /// `SSL_do_handshake` (and `SSL_connect`/`SSL_accept` after setting the role).
     pub fn handshake(self: &Arc<Self>) -> Result<(), Failure> {
+        if reentered(self, "SSL_do_handshake") {
+            return Err(self.fail(Failure::Ssl));
+        }
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -1476,6 +1576,13 @@ impl Ssl {
                 return Err(self.refuse_hello(tls, error::SSL_R_CERT_CB_ERROR, alert));
             }
         }
+        // No certificate with its key at all (none loaded, or a context of the client
+        // method): OpenSSL finds no cipher it could use and says so with handshake_failure;
+        // rustls would send access_denied and a general error.
+        if self.settings().cert.complete().next().is_none() {
+            const HANDSHAKE_FAILURE: u8 = 40;
+            return Err(self.refuse_hello(tls, error::SSL_R_NO_SHARED_CIPHER, HANDSHAKE_FAILURE));
+        }
         let ctx = self.ctx();
         let config = ctx.server_config(&self.settings());
         let mut config = match config {
@@ -1501,6 +1608,10 @@ impl Ssl {
                     let mut c = (*config).clone();
                     c.alpn_protocols = vec![Vec::new()];
                     config = Arc::new(c);
+                }
+                AlpnChoice::Empty => {
+                    const INTERNAL_ERROR: u8 = 80;
+                    return Err(self.refuse_hello(tls, error::ERR_R_INTERNAL_ERROR, INTERNAL_ERROR));
                 }
             }
         }
@@ -1721,6 +1832,9 @@ impl Ssl {
 
     /// `SSL_read`/`SSL_peek`: Ok(n) bytes of plaintext, n > 0.
     pub fn read(self: &Arc<Self>, buf: &mut [u8], peek: bool) -> Result<usize, Failure> {
+        if reentered(self, if peek { "SSL_peek" } else { "SSL_read" }) {
+            return Err(self.fail(Failure::Ssl));
+        }
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -1818,6 +1932,9 @@ impl Ssl {
     /// `SSL_write`: Ok(n) once all of `buf` is handed to the transport (or, in
     /// partial-write mode, once some of it is).
     pub fn write(self: &Arc<Self>, buf: &[u8]) -> Result<usize, Failure> {
+        if reentered(self, "SSL_write") {
+            return Err(self.fail(Failure::Ssl));
+        }
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -1833,32 +1950,68 @@ impl Ssl {
             error::raise(error::SSL_R_PROTOCOL_IS_SHUTDOWN);
             return Err(self.fail(Failure::Ssl));
         }
-        let (partial, record) = {
+        let (partial, moving, record) = {
             let st = self.settings();
-            (st.mode & crate::ctx::SSL_MODE_ENABLE_PARTIAL_WRITE != 0, st.max_send_fragment)
+            (
+                st.mode & crate::ctx::SSL_MODE_ENABLE_PARTIAL_WRITE != 0,
+                st.mode & crate::ctx::SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER != 0,
+                st.max_send_fragment,
+            )
         };
+        // One record at a time, as OpenSSL writes: a retry after WANT_WRITE must pass at
+        // least what is already committed (SSL_R_BAD_LENGTH) from the same place
+        // (SSL_R_BAD_WRITE_RETRY, unless the buffer may move), and what is reported
+        // never exceeds what this call was given.
         loop {
-            let done = tls.write_accepted.min(buf.len());
             // After a fatal error OpenSSL answers SYSCALL with nothing queued.
-            let Engine::Active(conn) = &mut tls.engine else {
+            if !matches!(tls.engine, Engine::Active(_)) {
                 return Err(self.fail(Failure::Syscall));
-            };
-            if done < buf.len() {
-                // With partial writes OpenSSL completes one record per call.
-                let end = if partial { buf.len().min(done + record) } else { buf.len() };
-                match conn.writer().write(&buf[done..end]) {
-                    Ok(n) => tls.write_accepted = done + n,
-                    Err(_) => {
-                        error::raise(error::ERR_R_INTERNAL_ERROR);
-                        return Err(self.fail(Failure::Ssl));
-                    }
-                }
             }
+            if let Some((len, at)) = tls.write_pending {
+                if buf.len() < tls.write_done + len {
+                    return Err(self.write_misuse(&mut tls, error::SSL_R_BAD_LENGTH));
+                }
+                if !moving && buf.as_ptr() as usize + tls.write_done != at {
+                    return Err(self.write_misuse(&mut tls, error::SSL_R_BAD_WRITE_RETRY));
+                }
+                self.send(&mut tls, false)?;
+                tls.write_pending = None;
+                tls.write_done += len;
+            }
+            let start = tls.write_done;
+            if start >= buf.len() {
+                tls.write_done = 0;
+                return Ok(start);
+            }
+            let Engine::Active(conn) = &mut tls.engine else { unreachable!("checked above") };
+            let end = buf.len().min(start + record);
+            let n = match conn.writer().write(&buf[start..end]) {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    error::raise(error::ERR_R_INTERNAL_ERROR);
+                    return Err(self.fail(Failure::Ssl));
+                }
+            };
+            tls.write_pending = Some((n, buf.as_ptr() as usize + start));
             self.send(&mut tls, false)?;
-            if tls.write_accepted >= buf.len() || (partial && tls.write_accepted > 0) {
-                return Ok(std::mem::take(&mut tls.write_accepted));
+            tls.write_pending = None;
+            tls.write_done += n;
+            // With partial writes OpenSSL reports a record written out in one go at once
+            // (one finished on a retry is only counted).
+            if partial {
+                return Ok(std::mem::take(&mut tls.write_done));
             }
         }
+    }
+
+    /// A retried `SSL_write` that does not continue the one in progress: OpenSSL's
+    /// fatal error (the record being written cannot be taken back).
+    fn write_misuse(&self, tls: &mut Tls, reason: c_int) -> Failure {
+        error::raise(reason);
+        tls.engine = Engine::Dead;
+        tls.write_pending = None;
+        tls.write_done = 0;
+        self.fail(Failure::Ssl)
     }
 
     /// `SSL_read_early_data` on a server. oxissl accepts no early data (rustls is given a
@@ -1902,17 +2055,23 @@ impl Ssl {
 
     /// `SSL_shutdown`: Ok(0) after sending close_notify, Ok(1) once both directions closed.
     pub fn shutdown(self: &Arc<Self>) -> Result<c_int, Failure> {
+        let nested = inside(self);
         let _driving = Driving::enter(self);
         self.last_failure.store(0, Ordering::Relaxed);
         if self.role_set.load(Ordering::Relaxed) == 0 {
             error::raise(error::SSL_R_UNINITIALIZED);
             return Err(self.fail(Failure::Ssl));
         }
-        let mut tls = lock(&self.tls);
+        // Checked before locking: a servername or other handshake callback may call this.
         if self.state() != HandshakeState::Done {
             error::raise(error::SSL_R_SHUTDOWN_WHILE_IN_INIT);
             return Err(self.fail(Failure::Ssl));
         }
+        if nested {
+            reentered(self, "SSL_shutdown");
+            return Err(self.fail(Failure::Ssl));
+        }
+        let mut tls = lock(&self.tls);
         if self.settings().quiet_shutdown {
             self.shutdown.fetch_or(SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
             return Ok(1);
@@ -1926,7 +2085,13 @@ impl Ssl {
             self.flush(&mut tls)?;
             return Ok(if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 { 1 } else { 0 });
         }
+        // A close_notify still on its way (the last call answered WANT_WRITE): once it is
+        // out, this call reports that, as the first one would have, without reading.
+        let undelivered = matches!(&tls.engine, Engine::Active(conn) if conn.wants_write());
         self.flush(&mut tls)?;
+        if undelivered {
+            return Ok(if self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN != 0 { 1 } else { 0 });
+        }
         while self.shutdown_flags() & SSL_RECEIVED_SHUTDOWN == 0 {
             let Engine::Active(conn) = &mut tls.engine else { return Ok(1) };
             let mut sink = [0u8; 4096];
@@ -1974,6 +2139,8 @@ pub enum AlpnChoice {
     Selected(Vec<u8>),
     NoAck,
     Fatal,
+    /// SSL_TLSEXT_ERR_OK without a protocol: OpenSSL's copy of it fails (internal_error).
+    Empty,
 }
 
 impl Drop for Ssl {

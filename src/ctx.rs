@@ -123,6 +123,9 @@ pub struct Settings {
     pub session_id_context: Vec<u8>,
     pub num_tickets: usize,
     pub security_level: c_int,
+    /// Suite B mode from a `SUITEB...` cipher string: OpenSSL keeps it (in the
+    /// certificate flags), and later cipher strings without the keyword get its suites.
+    pub suite_b: Option<cipher::SuiteB>,
     pub max_send_fragment: usize,
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
     /// `SSL(_CTX)_set0_CA_list`: the CA names a server lists in its CertificateRequest when
@@ -196,6 +199,7 @@ impl Settings {
             session_id_context: Vec::new(),
             num_tickets: 2,
             security_level: 2,
+            suite_b: None,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
             ca_names: Some(Arc::new(crate::crypto::x509::NameList::empty())),
@@ -697,8 +701,21 @@ pub const SSL_MAX_SID_CTX_LENGTH: usize = 32;
 /// `SSL(_CTX)_set_cipher_list`: the TLS 1.2 suites. Fails, as OpenSSL does, when the
 /// string selects nothing at all.
 pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
-    match cipher::parse_cipher_list_detailed(&spec.to_string_lossy()) {
+    let text = spec.to_string_lossy();
+    // Once in Suite B mode, OpenSSL replaces a string without a SUITEB keyword by the
+    // mode's suites (its flags do not tell SUITEB128C2 from SUITEB128).
+    let sticky = match s.suite_b {
+        _ if text.starts_with("SUITEB128") || text.starts_with("SUITEB192") => None,
+        Some(cipher::SuiteB::Only128) => Some("SUITEB128ONLY"),
+        Some(cipher::SuiteB::Mode192) => Some("SUITEB192"),
+        Some(cipher::SuiteB::Mode128 | cipher::SuiteB::Combo128) => Some("SUITEB128"),
+        None => None,
+    };
+    match cipher::parse_cipher_list_detailed(sticky.unwrap_or(&text)) {
         Ok(list) => {
+            if sticky.is_none() && list.suite_b.is_some() {
+                s.suite_b = list.suite_b;
+            }
             s.tls12_ciphers = list.ciphers;
             if let Some(level) = list.seclevel {
                 s.security_level = level.into();
@@ -818,6 +835,22 @@ mod tests {
             Some(ProtoChoice::NoOverlap(0)) => {}
             _ => panic!("expected the client's first protocol"),
         }
+    }
+
+    // Found by the config_diff fuzz target: after a SUITEB string, OpenSSL keeps Suite B
+    // mode on the context and replaces later cipher strings by the mode's suites.
+    #[test]
+    fn suite_b_mode_stays_for_later_cipher_strings() {
+        let mut s = Settings::new(&TLS_METHOD);
+        let names = |s: &Settings| s.tls12_ciphers.iter().map(|c| c.name.to_str().unwrap()).collect::<Vec<_>>();
+        assert!(set_cipher_list(&mut s, c"SUITEB192"));
+        assert!(set_cipher_list(&mut s, c"GTH"), "a string OpenSSL would refuse is replaced");
+        assert_eq!(names(&s), ["ECDHE-ECDSA-AES256-GCM-SHA384"]);
+        assert!(set_cipher_list(&mut s, c"SUITEB128C2"));
+        assert!(set_cipher_list(&mut s, c"ECDHE-RSA-AES128-GCM-SHA256"));
+        assert_eq!(names(&s), ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"]);
+        let mut plain = Settings::new(&TLS_METHOD);
+        assert!(!set_cipher_list(&mut plain, c"GTH"));
     }
 }
 

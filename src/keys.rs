@@ -313,9 +313,7 @@ impl rustls::sign::SigningKey for RecordingKey {
             .iter()
             .filter(|s| allowed.as_ref().is_none_or(|a| a.contains(s)))
             .find_map(|s| self.0.choose_scheme(std::slice::from_ref(s)))?;
-        let scheme = signer.scheme();
-        crate::conn::current(|ssl| ssl.peer().own_sig = Some(scheme));
-        Some(signer)
+        Some(Box::new(RecordingSigner(signer)))
     }
 
     fn algorithm(&self) -> rustls::SignatureAlgorithm {
@@ -324,6 +322,23 @@ impl rustls::sign::SigningKey for RecordingKey {
 
     fn public_key(&self) -> Option<rustls::pki_types::SubjectPublicKeyInfoDer<'_>> {
         self.0.public_key()
+    }
+}
+
+/// A signer that notes its scheme when it signs: rustls may choose a scheme for a
+/// handshake that then resumes without any signature (OpenSSL reports none then).
+#[derive(Debug)]
+struct RecordingSigner(Box<dyn rustls::sign::Signer>);
+
+impl rustls::sign::Signer for RecordingSigner {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        let scheme = self.0.scheme();
+        crate::conn::current(|ssl| ssl.peer().own_sig = Some(scheme));
+        self.0.sign(message)
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        self.0.scheme()
     }
 }
 

@@ -16,6 +16,9 @@ pub struct RecordTracker {
     have: usize,
     /// Body bytes of the current record still to come.
     body_left: usize,
+    /// The header of the first record the peer sent, and how many headers came so far.
+    first: Option<[u8; HEADER_LEN]>,
+    headers: usize,
 }
 
 impl RecordTracker {
@@ -39,6 +42,17 @@ impl RecordTracker {
         self.have == 0 && self.body_left == 0
     }
 
+    /// The header of the record read last (zeros before any).
+    pub fn last_header(&self) -> [u8; HEADER_LEN] {
+        self.header
+    }
+
+    /// The peer's first record header, while it is the only one read: the record a
+    /// peer that does not speak TLS at all is recognised by.
+    pub fn only_first_header(&self) -> Option<[u8; HEADER_LEN]> {
+        self.first.filter(|_| self.headers == 1)
+    }
+
     /// Accounts for `bytes`, read from the peer in order (any amount, any alignment).
     pub fn advance(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
@@ -54,6 +68,10 @@ impl RecordTracker {
             bytes = &bytes[n..];
             if self.have == HEADER_LEN {
                 self.have = 0;
+                self.headers += 1;
+                if self.first.is_none() {
+                    self.first = Some(self.header);
+                }
                 self.body_left = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
             }
         }
@@ -91,6 +109,17 @@ mod tests {
             }
             assert_eq!(boundaries, vec![15, 20, 325], "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn the_first_header_is_kept_while_it_is_the_only_one() {
+        let mut t = RecordTracker::default();
+        t.advance(b"HTTP/1.1 400");
+        assert_eq!(t.only_first_header(), Some(*b"HTTP/"));
+        let mut t = RecordTracker::default();
+        t.advance(&record(2));
+        t.advance(&record(2)[..5]);
+        assert_eq!(t.only_first_header(), None);
     }
 
     #[test]

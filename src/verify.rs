@@ -42,10 +42,11 @@ fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &
     }
 }
 
-/// The schemes we accept, narrowed by the connection's `set1_sigalgs_list`, if any.
+/// The schemes we accept, narrowed (and ordered) by the connection's `set1_sigalgs_list`.
 fn restrict(schemes: &[SignatureScheme]) -> Vec<SignatureScheme> {
+    // A configured list also sets the order the peer sees, as with OpenSSL.
     match crate::conn::current(|ssl| ssl.settings().sigalgs.clone()).flatten() {
-        Some(allowed) => schemes.iter().filter(|s| allowed.contains(s)).copied().collect(),
+        Some(allowed) => allowed.iter().filter(|s| schemes.contains(s)).copied().collect(),
         None => schemes.to_vec(),
     }
 }
@@ -86,6 +87,13 @@ fn openssl_ordered(algs: &WebPkiSupportedAlgorithms) -> Vec<SignatureScheme> {
     let mut schemes = algs.supported_schemes();
     schemes.sort_by_key(|s| ORDER.iter().position(|o| o == s).unwrap_or(ORDER.len()));
     schemes
+}
+
+/// Our signature schemes in preference order: the connection's `set1_sigalgs_list`, or
+/// OpenSSL's default order of what rustls supports.
+pub fn preferred_schemes() -> Vec<SignatureScheme> {
+    let configured = crate::conn::current(|ssl| ssl.settings().sigalgs.clone()).flatten();
+    configured.unwrap_or_else(|| openssl_ordered(&algorithms()))
 }
 
 /// Verifies servers for clients (one for the process: see [`ServerVerifier::shared`]).

@@ -82,8 +82,21 @@ FAIL_OVERRIDES = {
 }
 
 # Statements run before the failure value is returned, for void getters whose out
-# parameters callers read afterwards (named as in the system header).
+# parameters callers read afterwards, and for set0 functions, which take the caller's
+# object whatever happens (named as in the system header).
 EXTRA_BODY = {
+    # set0: ownership of `logs` passes to the SSL_CTX, which keeps none: released (it
+    # leaked before; tools/misuse found it).
+    "SSL_CTX_set0_ctlog_store": [
+        "// SAFETY: the caller hands over its CTLOG_STORE (or NULL), which nothing else uses.",
+        "unsafe { crate::crypto::sys::CTLOG_STORE_free(logs) };",
+    ],
+    # set0: OpenSSL keeps `meths` as the process's list (and frees it at exit); no
+    # SSL_COMP can exist here, so the stack is empty: released.
+    "SSL_COMP_set0_compression_methods": [
+        "// SAFETY: the caller hands over its stack (or NULL), which nothing else uses.",
+        "unsafe { openssl_sys::OPENSSL_sk_free(meths as *mut openssl_sys::OPENSSL_STACK) };",
+    ],
     # SSL_CTX_set_next_proto_select_cb(3): SSL_get0_next_proto_negotiated() sets *data to
     # NULL and *len to 0 when no protocol was negotiated.
     "SSL_get0_next_proto_negotiated": [

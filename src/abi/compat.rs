@@ -92,26 +92,19 @@ pub extern "C" fn SSL_renegotiate_pending(s: *const SSL) -> c_int {
     })
 }
 
-/// Writes 0 into a count out-parameter (NULL-safe).
-fn no_fds(count: *mut usize) {
-    if !count.is_null() {
-        // SAFETY: the caller's writable out-parameter.
-        unsafe { *count = 0 };
-    }
-}
-
-/// `SSL_get_all_async_fds`: oxissl runs no asynchronous jobs, so there are none.
+/// `SSL_get_all_async_fds`: oxissl runs no asynchronous jobs, so the connection has no
+/// wait context: 0 with the out-parameters untouched, as OpenSSL answers before its
+/// first asynchronous job.
 #[no_mangle]
 pub extern "C" fn SSL_get_all_async_fds(s: *mut SSL, fds: *mut c_int, numfds: *mut usize) -> c_int {
     ffi_boundary!("SSL_get_all_async_fds", 0, {
         let _ssl = try_ref!("SSL_get_all_async_fds", s, 0);
-        let _ = fds;
-        no_fds(numfds);
-        1
+        let _ = (fds, numfds);
+        0
     })
 }
 
-/// `SSL_get_changed_async_fds`: none added, none removed (no asynchronous jobs).
+/// `SSL_get_changed_async_fds`: no wait context either (see `SSL_get_all_async_fds`).
 #[no_mangle]
 pub extern "C" fn SSL_get_changed_async_fds(
     s: *mut SSL,
@@ -122,10 +115,8 @@ pub extern "C" fn SSL_get_changed_async_fds(
 ) -> c_int {
     ffi_boundary!("SSL_get_changed_async_fds", 0, {
         let _ssl = try_ref!("SSL_get_changed_async_fds", s, 0);
-        let _ = (addfd, delfd);
-        no_fds(numaddfds);
-        no_fds(numdelfds);
-        1
+        let _ = (addfd, numaddfds, delfd, numdelfds);
+        0
     })
 }
 

@@ -127,8 +127,14 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             s.max_send_fragment = larg as usize;
             1
         }
-        SSL_CTRL_SET_MIN_PROTO_VERSION => set_proto_version(&mut s.min_version, larg) as c_long,
-        SSL_CTRL_SET_MAX_PROTO_VERSION => set_proto_version(&mut s.max_version, larg) as c_long,
+        SSL_CTRL_SET_MIN_PROTO_VERSION => {
+            let other = s.max_version;
+            set_proto_version(&mut s.min_version, other, larg) as c_long
+        }
+        SSL_CTRL_SET_MAX_PROTO_VERSION => {
+            let other = s.min_version;
+            set_proto_version(&mut s.max_version, other, larg) as c_long
+        }
         SSL_CTRL_GET_MIN_PROTO_VERSION => s.min_version as c_long,
         SSL_CTRL_GET_MAX_PROTO_VERSION => s.max_version as c_long,
         SSL_CTRL_SET_GROUPS_LIST => {
@@ -197,16 +203,20 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
     })
 }
 
-fn set_proto_version(slot: &mut u16, larg: c_long) -> bool {
+/// Sets one bound; `other` is the other bound (0 or a TLS version).
+fn set_proto_version(slot: &mut u16, other: u16, larg: c_long) -> bool {
     match larg {
         0 | 0x0300..=0x0304 => {
             *slot = larg as u16;
             true
         }
-        _ => {
-            error::raise(error::SSL_R_UNKNOWN_SSL_VERSION);
-            false
-        }
+        // DTLS versions (DTLS1_BAD_VER, DTLS 1.0 to 1.2) are valid bounds that a TLS
+        // method ignores: OpenSSL's ssl_set_version_bound succeeds and changes nothing,
+        // unless the other bound is a TLS version (ssl_check_allowed_versions refuses
+        // to mix DTLS and TLS).
+        0x0100 | 0xfefd..=0xfeff => other == 0,
+        // Anything else fails, with nothing queued (as OpenSSL).
+        _ => false,
     }
 }
 

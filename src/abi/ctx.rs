@@ -201,10 +201,7 @@ pub extern "C" fn SSL_CTX_get0_param(ctx: *mut SSL_CTX) -> *mut X509_VERIFY_PARA
 pub extern "C" fn SSL_CTX_set1_param(ctx: *mut SSL_CTX, vpm: *mut X509_VERIFY_PARAM) -> c_int {
     ffi_boundary!("SSL_CTX_set1_param", 0, {
         let c = try_ref!("SSL_CTX_set1_param", ctx, 0);
-        if vpm.is_null() {
-            error::raise_null("SSL_CTX_set1_param");
-            return 0;
-        }
+        // A NULL set changes nothing and succeeds (X509_VERIFY_PARAM_set1, as OpenSSL).
         let ok = c.settings_mut().param.set_from_ptr(vpm);
         ok as c_int
     })
@@ -366,11 +363,13 @@ pub extern "C" fn SSL_CTX_use_certificate(ctx: *mut SSL_CTX, x: *mut X509) -> c_
 pub extern "C" fn SSL_CTX_use_certificate_ASN1(ctx: *mut SSL_CTX, len: c_int, d: *const c_uchar) -> c_int {
     ffi_boundary!("SSL_CTX_use_certificate_ASN1", 0, {
         let c = try_ref!("SSL_CTX_use_certificate_ASN1", ctx, 0);
-        let Some(der) = der_arg(d, len as c_long) else {
+        if d.is_null() {
             error::raise_null("SSL_CTX_use_certificate_ASN1");
             return 0;
-        };
-        let Some(cert) = X509Cert::from_der(der) else {
+        }
+        // SAFETY: the caller passes `len` readable bytes at `d`; d2i_X509 fails a negative
+        // length with libcrypto's error, as in OpenSSL.
+        let Some(cert) = (unsafe { X509Cert::from_der_raw(d, len as c_long) }) else {
             error::raise(error::ERR_R_ASN1_LIB);
             return 0;
         };
@@ -423,14 +422,16 @@ pub(crate) fn der_arg<'a>(d: *const c_uchar, len: c_long) -> Option<&'a [u8]> {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_use_PrivateKey_ASN1(_pk: c_int, ctx: *mut SSL_CTX, d: *const c_uchar, len: c_long) -> c_int {
+pub extern "C" fn SSL_CTX_use_PrivateKey_ASN1(pk: c_int, ctx: *mut SSL_CTX, d: *const c_uchar, len: c_long) -> c_int {
     ffi_boundary!("SSL_CTX_use_PrivateKey_ASN1", 0, {
         let c = try_ref!("SSL_CTX_use_PrivateKey_ASN1", ctx, 0);
-        let Some(der) = der_arg(d, len) else {
+        if d.is_null() {
             error::raise_null("SSL_CTX_use_PrivateKey_ASN1");
             return 0;
-        };
-        let Some(key) = EvpPkey::from_der(der) else {
+        }
+        // SAFETY: the caller passes `len` readable bytes at `d`; the key must be of type
+        // `pk` and a negative length fails, both in libcrypto, as in OpenSSL.
+        let Some(key) = (unsafe { EvpPkey::from_der_typed(pk, d, len) }) else {
             error::raise(error::ERR_R_ASN1_LIB);
             return 0;
         };
@@ -804,6 +805,12 @@ pub extern "C" fn SSL_CTX_set_session_id_context(ctx: *mut SSL_CTX, sid_ctx: *co
         let c = try_ref!("SSL_CTX_set_session_id_context", ctx, 0);
         if sid_ctx_len as usize > crate::ctx::SSL_MAX_SID_CTX_LENGTH {
             error::raise(error::SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
+            return 0;
+        }
+        // NULL with a length is no context at all: refused, not taken as an empty one
+        // (which would let sessions resume across contexts). OpenSSL reads from NULL.
+        if sid_ctx.is_null() && sid_ctx_len > 0 {
+            error::raise_null("SSL_CTX_set_session_id_context");
             return 0;
         }
         let v = der_arg(sid_ctx, sid_ctx_len as c_long).map(<[u8]>::to_vec).unwrap_or_default();

@@ -128,6 +128,11 @@ pub extern "C" fn SSL_export_keying_material(
 ) -> c_int {
     ffi_boundary!("SSL_export_keying_material", 0, {
         let ssl = try_ref!("SSL_export_keying_material", s, 0);
+        // Before the handshake OpenSSL answers -1 (no session) before it looks at the
+        // other arguments.
+        if ssl.state() != crate::conn::HandshakeState::Done {
+            return -1;
+        }
         if out.is_null() || (label.is_null() && llen > 0) || (context.is_null() && use_context != 0 && contextlen > 0) {
             error::raise_null("SSL_export_keying_material");
             return 0;

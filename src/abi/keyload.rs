@@ -5,7 +5,6 @@ use std::os::raw::{c_char, c_int, c_long, c_uchar};
 
 use openssl_sys::{stack_st_X509, EVP_PKEY, X509};
 
-use super::ctx::der_arg;
 use super::{SSL, SSL_CTX};
 use crate::crypto::pkey::EvpPkey;
 use crate::crypto::x509::X509Cert;
@@ -28,11 +27,13 @@ fn rsa_key(name: &str, settings: &mut Settings, rsa: *mut rsa_st) -> c_int {
 }
 
 fn rsa_key_der(name: &str, settings: &mut Settings, d: *const c_uchar, len: c_long) -> c_int {
-    let Some(der) = der_arg(d, len) else {
+    if d.is_null() {
         error::raise_null(name);
         return 0;
-    };
-    let Some(key) = EvpPkey::from_rsa_der(der) else {
+    }
+    // SAFETY: the caller passes `len` readable bytes at `d`; d2i_RSAPrivateKey fails a
+    // negative length with libcrypto's error, as in OpenSSL.
+    let Some(key) = (unsafe { EvpPkey::from_rsa_der_raw(d, len) }) else {
         error::raise(error::ERR_R_ASN1_LIB);
         return 0;
     };

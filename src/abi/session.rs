@@ -321,6 +321,11 @@ pub extern "C" fn SSL_SESSION_get0_cipher(s: *const SSL_SESSION) -> *const SSL_C
 pub extern "C" fn SSL_SESSION_set_cipher(s: *mut SSL_SESSION, cipher: *const SSL_CIPHER) -> c_int {
     ffi_boundary!("SSL_SESSION_set_cipher", 0, {
         let sess = try_ref!("SSL_SESSION_set_cipher", s, 0);
+        // As OpenSSL, a NULL cipher is stored too (the session then has none).
+        if cipher.is_null() {
+            sess.data().cipher = None;
+            return 1;
+        }
         let Some(c) = crate::cipher::from_ptr(cipher as *const crate::cipher::SslCipher) else {
             error::raise_null("SSL_SESSION_set_cipher");
             return 0;
@@ -361,7 +366,11 @@ pub extern "C" fn SSL_SESSION_get_timeout(s: *const SSL_SESSION) -> c_long {
 pub extern "C" fn SSL_SESSION_set_timeout(s: *mut SSL_SESSION, t: c_long) -> c_long {
     ffi_boundary!("SSL_SESSION_set_timeout", 0, {
         let sess = try_ref!("SSL_SESSION_set_timeout", s, 0);
-        sess.data().timeout = t.max(0) as u64;
+        // OpenSSL refuses a negative timeout (0, nothing queued) and keeps the old one.
+        if t < 0 {
+            return 0;
+        }
+        sess.data().timeout = t as u64;
         1
     })
 }
@@ -480,6 +489,13 @@ pub extern "C" fn SSL_SESSION_get0_alpn_selected(s: *const SSL_SESSION, alpn: *m
 pub extern "C" fn SSL_SESSION_set1_alpn_selected(s: *mut SSL_SESSION, alpn: *const c_uchar, len: usize) -> c_int {
     ffi_boundary!("SSL_SESSION_set1_alpn_selected", 0, {
         let sess = try_ref!("SSL_SESSION_set1_alpn_selected", s, 0);
+        if !alpn.is_null() && len >= c_int::MAX as usize {
+            // OpenSSL's copy (CRYPTO_memdup) refuses INT_MAX bytes and more without an
+            // error, after dropping the old value; a length from a negative int must not
+            // reach the slice below.
+            sess.data().alpn = Vec::new();
+            return 0;
+        }
         let v = if alpn.is_null() { &[][..] } else { bytes_in(alpn, len).unwrap_or_default() };
         sess.data().alpn = v.to_vec();
         1

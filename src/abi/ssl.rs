@@ -396,7 +396,8 @@ pub extern "C" fn SSL_read_early_data(s: *mut SSL, _buf: *mut c_void, _num: usiz
     const SSL_READ_EARLY_DATA_FINISH: c_int = 2;
     ffi_boundary!("SSL_read_early_data", 0, {
         let ssl = try_arc!("SSL_read_early_data", s, 0);
-        if readbytes.is_null() {
+        // On a client OpenSSL's first answer is "should not have been called" (below).
+        if readbytes.is_null() && ssl.is_server() {
             error::raise_null("SSL_read_early_data");
             return 0;
         }
@@ -500,6 +501,11 @@ pub extern "C" fn SSL_get_quiet_shutdown(s: *const SSL) -> c_int {
 #[no_mangle]
 pub extern "C" fn SSL_get_error(s: *const SSL, ret_code: c_int) -> c_int {
     ffi_boundary!("SSL_get_error", crate::conn::SSL_ERROR_SSL, {
+        // A positive return is a success whatever the connection (OpenSSL answers it
+        // before looking at `s`).
+        if ret_code > 0 {
+            return crate::conn::SSL_ERROR_NONE;
+        }
         let ssl = try_ref!("SSL_get_error", s, crate::conn::SSL_ERROR_SSL);
         ssl.get_error(ret_code)
     })
@@ -526,12 +532,21 @@ pub extern "C" fn SSL_version(s: *const SSL) -> c_int {
     })
 }
 
+/// `TLS_ANY_VERSION`: the version field of a flexible method before a handshake.
+const TLS_ANY_VERSION: c_int = 0x10000;
+
 #[no_mangle]
 pub extern "C" fn SSL_client_version(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_client_version", 0, {
         let ssl = try_ref!("SSL_client_version", s, 0);
-        // The legacy_version field of a TLS 1.2/1.3 ClientHello.
-        (if ssl.version() == 0 { 0 } else { ctx::TLS1_2_VERSION }) as c_int
+        // The legacy_version field of a TLS 1.2/1.3 ClientHello once the handshake has
+        // begun; before, OpenSSL's initial value: the method's version (TLS_ANY_VERSION
+        // for the flexible methods).
+        if ssl.version() == 0 && ssl.state() == HandshakeState::Before {
+            let m = ssl.ctx().method.version;
+            return if m == 0 { TLS_ANY_VERSION } else { c_int::from(m) };
+        }
+        ctx::TLS1_2_VERSION as c_int
     })
 }
 
@@ -691,10 +706,7 @@ pub extern "C" fn SSL_get0_param(s: *mut SSL) -> *mut X509_VERIFY_PARAM {
 pub extern "C" fn SSL_set1_param(s: *mut SSL, vpm: *mut X509_VERIFY_PARAM) -> c_int {
     ffi_boundary!("SSL_set1_param", 0, {
         let ssl = try_ref!("SSL_set1_param", s, 0);
-        if vpm.is_null() {
-            error::raise_null("SSL_set1_param");
-            return 0;
-        }
+        // A NULL set changes nothing and succeeds (X509_VERIFY_PARAM_set1, as OpenSSL).
         let ok = ssl.settings().param.set_from_ptr(vpm);
         ok as c_int
     })
@@ -820,7 +832,12 @@ pub extern "C" fn SSL_use_certificate(s: *mut SSL, x: *mut X509) -> c_int {
 pub extern "C" fn SSL_use_certificate_ASN1(s: *mut SSL, d: *const c_uchar, len: c_int) -> c_int {
     ffi_boundary!("SSL_use_certificate_ASN1", 0, {
         let ssl = try_ref!("SSL_use_certificate_ASN1", s, 0);
-        let Some(cert) = der_arg(d, len as c_long).and_then(X509Cert::from_der) else {
+        if d.is_null() {
+            error::raise_null("SSL_use_certificate_ASN1");
+            return 0;
+        }
+        // SAFETY: as in SSL_CTX_use_certificate_ASN1.
+        let Some(cert) = (unsafe { X509Cert::from_der_raw(d, len as c_long) }) else {
             error::raise(error::ERR_R_ASN1_LIB);
             return 0;
         };
@@ -860,10 +877,15 @@ pub extern "C" fn SSL_use_PrivateKey(s: *mut SSL, pkey: *mut EVP_PKEY) -> c_int 
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_use_PrivateKey_ASN1(_pk: c_int, s: *mut SSL, d: *const c_uchar, len: c_long) -> c_int {
+pub extern "C" fn SSL_use_PrivateKey_ASN1(pk: c_int, s: *mut SSL, d: *const c_uchar, len: c_long) -> c_int {
     ffi_boundary!("SSL_use_PrivateKey_ASN1", 0, {
         let ssl = try_ref!("SSL_use_PrivateKey_ASN1", s, 0);
-        let Some(key) = der_arg(d, len).and_then(EvpPkey::from_der) else {
+        if d.is_null() {
+            error::raise_null("SSL_use_PrivateKey_ASN1");
+            return 0;
+        }
+        // SAFETY: as in SSL_CTX_use_PrivateKey_ASN1.
+        let Some(key) = (unsafe { EvpPkey::from_der_typed(pk, d, len) }) else {
             error::raise(error::ERR_R_ASN1_LIB);
             return 0;
         };
@@ -927,8 +949,8 @@ pub extern "C" fn SSL_set_default_passwd_cb_userdata(s: *mut SSL, u: *mut c_void
 pub extern "C" fn SSL_dup_CA_list(sk: *const stack_st_X509_NAME) -> *mut stack_st_X509_NAME {
     ffi_boundary!("SSL_dup_CA_list", ptr::null_mut(), {
         if sk.is_null() {
-            error::raise_null("SSL_dup_CA_list");
-            return ptr::null_mut();
+            // OpenSSL copies NULL as an empty list (sk_X509_NAME_num(NULL) is -1).
+            return NameList::empty().into_raw() as *mut stack_st_X509_NAME;
         }
         // SAFETY: a live STACK_OF(X509_NAME) borrowed for the call; the copy is the caller's.
         unsafe { NameList::dup_of(sk as *const c_void) }.into_raw() as *mut stack_st_X509_NAME
@@ -1026,6 +1048,11 @@ pub extern "C" fn SSL_set_session_id_context(s: *mut SSL, sid_ctx: *const c_ucha
         let ssl = try_ref!("SSL_set_session_id_context", s, 0);
         if sid_ctx_len as usize > ctx::SSL_MAX_SID_CTX_LENGTH {
             error::raise(error::SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG);
+            return 0;
+        }
+        // As SSL_CTX_set_session_id_context: NULL with a length is refused.
+        if sid_ctx.is_null() && sid_ctx_len > 0 {
+            error::raise_null("SSL_set_session_id_context");
             return 0;
         }
         let v = der_arg(sid_ctx, sid_ctx_len as c_long).map(<[u8]>::to_vec).unwrap_or_default();
@@ -1206,13 +1233,17 @@ pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnCh
     // SAFETY: `offered` outlives the call; the callback writes a pointer into memory it
     // owns (or into `offered`) and its length, which we copy at once.
     let r = unsafe { cb(ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint, cbs.alpn_select_arg.0) };
+    // As OpenSSL's tls_handle_alpn: OK uses the choice (an empty one is a failure),
+    // NOACK goes on without ALPN, and every other value (ALERT_FATAL, ALERT_WARNING,
+    // anything out of range) ends the handshake with no_application_protocol.
     match r {
         0 if !out.is_null() && outlen > 0 => {
             // SAFETY: the callback promises `outlen` readable bytes at `out`.
             AlpnChoice::Selected(unsafe { std::slice::from_raw_parts(out, outlen as usize) }.to_vec())
         }
-        2 => AlpnChoice::Fatal,
-        _ => AlpnChoice::NoAck,
+        0 => AlpnChoice::Empty,
+        3 => AlpnChoice::NoAck,
+        _ => AlpnChoice::Fatal,
     }
 }
 

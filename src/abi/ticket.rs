@@ -163,6 +163,12 @@ pub(crate) fn run_ticket_dec_callback(ssl: &Arc<Ssl>, sess: Option<&Arc<crate::s
 pub extern "C" fn SSL_SESSION_set1_ticket_appdata(ss: *mut super::SSL_SESSION, data: *const std::os::raw::c_void, len: usize) -> c_int {
     ffi_boundary!("SSL_SESSION_set1_ticket_appdata", 0, {
         let sess = try_ref!("SSL_SESSION_set1_ticket_appdata", ss, 0);
+        if !data.is_null() && len >= c_int::MAX as usize {
+            // As OpenSSL's copy (CRYPTO_memdup): INT_MAX bytes and more are refused without
+            // an error, and the old data is gone.
+            sess.data().ticket_appdata = None;
+            return 0;
+        }
         let bytes: Box<[u8]> = if data.is_null() || len == 0 {
             Box::default()
         } else {

@@ -140,9 +140,11 @@ pub extern "C" fn SSL_COMP_get_id(_comp: *const SSL_COMP) -> c_int {
 
 #[no_mangle]
 pub extern "C" fn SSL_COMP_set0_compression_methods(
-    _meths: *mut stack_st_SSL_COMP,
+    meths: *mut stack_st_SSL_COMP,
 ) -> *mut stack_st_SSL_COMP {
     ffi_boundary!("SSL_COMP_set0_compression_methods", ptr::null_mut(), {
+        // SAFETY: the caller hands over its stack (or NULL), which nothing else uses.
+        unsafe { openssl_sys::OPENSSL_sk_free(meths as *mut openssl_sys::OPENSSL_STACK) };
         crate::error::raise_unsupported("SSL_COMP_set0_compression_methods");
         ptr::null_mut()
     })
@@ -346,8 +348,10 @@ pub extern "C" fn SSL_CTX_has_client_custom_ext(_ctx: *const SSL_CTX, _ext_type:
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set0_ctlog_store(_ctx: *mut SSL_CTX, _logs: *mut CTLOG_STORE) {
+pub extern "C" fn SSL_CTX_set0_ctlog_store(_ctx: *mut SSL_CTX, logs: *mut CTLOG_STORE) {
     ffi_boundary!("SSL_CTX_set0_ctlog_store", (), {
+        // SAFETY: the caller hands over its CTLOG_STORE (or NULL), which nothing else uses.
+        unsafe { crate::crypto::sys::CTLOG_STORE_free(logs) };
         crate::error::raise_unsupported("SSL_CTX_set0_ctlog_store")
     })
 }

@@ -388,13 +388,34 @@ impl EvpPkey {
         Some(EvpPkey(p))
     }
 
+    /// A private key of type `type_` (an `EVP_PKEY_*` id) from the caller's DER, with
+    /// `d2i_PrivateKey` as libssl's `*_use_PrivateKey_ASN1` call it: a key of another
+    /// type, or a negative length, fails in libcrypto with its own error.
+    ///
+    /// # Safety
+    /// `d` is non-NULL and points to `len` readable bytes.
+    pub unsafe fn from_der_typed(type_: c_int, d: *const u8, len: std::os::raw::c_long) -> Option<Self> {
+        let mut p = d;
+        Self::from_owned(sys::d2i_PrivateKey(type_, std::ptr::null_mut(), &mut p, len))
+    }
+
     /// An RSA private key from PKCS#1 `RSAPrivateKey` DER.
     pub fn from_rsa_der(der: &[u8]) -> Option<Self> {
-        let mut p = der.as_ptr();
-        // SAFETY: d2i reads at most `len` bytes from `der`; the RSA object is released
-        // once the key holds its own reference.
+        // SAFETY: `der.len()` readable bytes at its start.
+        unsafe { Self::from_rsa_der_raw(der.as_ptr(), der.len() as _) }
+    }
+
+    /// As [`Self::from_rsa_der`], over the caller's pointer and length
+    /// (`d2i_RSAPrivateKey` fails a negative length).
+    ///
+    /// # Safety
+    /// `d` is non-NULL and points to `len` readable bytes.
+    pub unsafe fn from_rsa_der_raw(d: *const u8, len: std::os::raw::c_long) -> Option<Self> {
+        let mut p = d;
+        // SAFETY (caller): d2i reads at most `len` bytes from `d`; the RSA object is
+        // released once the key holds its own reference.
         unsafe {
-            let rsa = openssl_sys::d2i_RSAPrivateKey(std::ptr::null_mut(), &mut p, der.len() as _);
+            let rsa = openssl_sys::d2i_RSAPrivateKey(std::ptr::null_mut(), &mut p, len);
             let key = Self::from_rsa(rsa);
             if !rsa.is_null() {
                 openssl_sys::RSA_free(rsa);

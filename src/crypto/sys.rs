@@ -85,10 +85,16 @@ extern "C" {
 extern "C" {
     pub fn BIO_free(b: *mut BIO) -> c_int;
     pub fn d2i_PrivateKey_bio(bp: *mut BIO, a: *mut *mut EVP_PKEY) -> *mut EVP_PKEY;
+    pub fn d2i_PrivateKey(type_: c_int, a: *mut *mut EVP_PKEY, pp: *mut *const u8, length: std::os::raw::c_long) -> *mut EVP_PKEY;
 }
 
 extern "C" {
     pub fn X509_get0_pubkey(x: *const X509) -> *mut EVP_PKEY;
+}
+
+extern "C" {
+    /// (`CTLOG_STORE *`: oxissl has no Certificate Transparency, only this release.)
+    pub fn CTLOG_STORE_free(store: *mut c_void);
 }
 
 extern "C" {

@@ -26,9 +26,19 @@ impl X509Cert {
     }
 
     pub fn from_der(der: &[u8]) -> Option<Self> {
-        let mut p = der.as_ptr();
-        // SAFETY: d2i reads at most `len` bytes from `p`, which points into `der`.
-        unsafe { Self::from_owned(openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, der.len() as c_long)) }
+        // SAFETY: `der.len()` readable bytes at its start.
+        unsafe { Self::from_der_raw(der.as_ptr(), der.len() as c_long) }
+    }
+
+    /// As [`Self::from_der`], over the caller's pointer and length, as libssl's
+    /// `*_use_certificate_ASN1` hand them to `d2i_X509` (which fails a negative length).
+    ///
+    /// # Safety
+    /// `d` is non-NULL and points to `len` readable bytes.
+    pub unsafe fn from_der_raw(d: *const u8, len: c_long) -> Option<Self> {
+        let mut p = d;
+        // SAFETY (caller): d2i reads at most `len` bytes from `d`.
+        unsafe { Self::from_owned(openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, len)) }
     }
 
     pub fn to_der(&self) -> Vec<u8> {
@@ -129,6 +139,10 @@ impl Drop for X509Store {
     }
 }
 
+extern "C" {
+    fn X509_VERIFY_PARAM_move_peername(to: *mut X509_VERIFY_PARAM, from: *mut X509_VERIFY_PARAM);
+}
+
 /// An owned X509_VERIFY_PARAM (not reference counted: copied where OpenSSL copies).
 pub struct VerifyParam(*mut X509_VERIFY_PARAM);
 
@@ -200,6 +214,14 @@ impl VerifyParam {
     pub fn set_ip(&mut self, ip: &[u8]) -> bool {
         // SAFETY: valid byte range of 4 or 16 bytes.
         unsafe { openssl_sys::X509_VERIFY_PARAM_set1_ip(self.0, ip.as_ptr(), ip.len()) == 1 }
+    }
+
+    /// Takes the peer name `from` holds (none: clears ours), as OpenSSL's
+    /// `X509_VERIFY_PARAM_move_peername`.
+    pub fn take_peername(&mut self, from: Option<&VerifyParam>) {
+        let from = from.map_or(std::ptr::null_mut(), |f| f.0);
+        // SAFETY: both parameter sets are live; the name's ownership moves between them.
+        unsafe { X509_VERIFY_PARAM_move_peername(self.0, from) }
     }
 
     /// The peer name matched by the last successful host check (borrowed until the next change).
@@ -338,6 +360,9 @@ pub fn verify_chain(
             None => openssl_sys::X509_verify_cert(ctx) > 0,
         };
         let error = openssl_sys::X509_STORE_CTX_get_error(ctx);
+        // The name the host check matched (SSL_get0_peername) goes back to the caller's
+        // parameters, as libssl moves it.
+        X509_VERIFY_PARAM_move_peername(inputs.param.as_ptr(), sys::X509_STORE_CTX_get0_param(ctx));
         let chain_sk = sys::X509_STORE_CTX_get1_chain(ctx);
         let chain = stack_to_vec(chain_sk);
         stack_free(chain_sk);

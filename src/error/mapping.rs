@@ -89,6 +89,8 @@ pub fn raise_rustls(err: &Error) {
         Error::AlertReceived(alert) => {
             raise_with_data(reason, &format!("SSL alert number {}", u8::from(*alert)));
         }
+        // What went wrong inside rustls, for the operator (`ERR_print_errors`, OXISSL_LOG).
+        _ if reason == super::ERR_R_INTERNAL_ERROR => raise_with_data(reason, &format!("rustls: {err}")),
         _ => raise(reason),
     }
 }

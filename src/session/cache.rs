@@ -111,12 +111,17 @@ impl SessionCache {
         (true, Removed(removed))
     }
 
-    /// `SSL_CTX_remove_session`: true if this session was cached.
+    /// `SSL_CTX_remove_session`: removes the cached session this one stands for, found
+    /// as OpenSSL's cache finds it (same protocol version and session ID, not necessarily
+    /// the same object: a client's copy of a server's session removes it too).
     pub fn remove(&self, session: &Arc<SslSession>) -> Option<Arc<SslSession>> {
-        let id = session.data().id.clone();
+        let (id, version) = {
+            let d = session.data();
+            (d.id.clone(), d.version)
+        };
         let mut e = self.entries();
         match e.by_id.get(&id) {
-            Some(s) if Arc::ptr_eq(s, session) => e.remove_id(&id),
+            Some(s) if Arc::ptr_eq(s, session) || s.data().version == version => e.remove_id(&id),
             _ => None,
         }
     }
