@@ -83,5 +83,24 @@ demo: deps lib
 bench: lib
 	./bench/run.sh
 
+# API-misuse sweep (tools/misuse/README.md): every function of libssl.so.3 with NULL and
+# extreme arguments, the system libssl (forked calls) against oxissl (one process under
+# valgrind); differences must be named in tools/misuse/known-differences.txt.
+.PHONY: misuse-sweep
+misuse-sweep: lib
+	./tools/misuse/run.sh --lib $(OUT)
+
+# The soak (tools/soak/soak.sh): nginx (2 workers) on the system libssl, then on oxissl, under
+# a mixed load from tools/soak/load.py (full and resumed handshakes at TLS 1.2 and 1.3,
+# keep-alive, client certificates, slow, vanishing, garbage and malformed clients); worker
+# crashes, RSS after warm-up, requests answered, error-log classes. Table in
+# target/soak/summary.txt. soak: 600 s per library (~22 min); soak-short: 60 s (~3 min).
+.PHONY: soak soak-short
+soak: lib
+	./tools/soak/soak.sh --lib $(OUT) --seconds 600
+
+soak-short: lib
+	./tools/soak/soak.sh --lib $(OUT) --seconds 60
+
 clean:
 	$(CARGO) clean

@@ -18,11 +18,16 @@
  *   - SSL_get_error(NULL, 1): SSL_ERROR_NONE;
  *   - SSL_read_early_data on a client with NULL readbytes: "should not have been called";
  *   - SSL_CTX_set0_ctlog_store and SSL_COMP_set0_compression_methods take ownership
- *     (valgrind: the store and the stack leaked). */
+ *     (valgrind: the store and the stack leaked);
+ *   - SSL_select_next_proto with a server list length past the list, which ends right
+ *     before an inaccessible page: OpenSSL stops at the first match and reads no further;
+ *     oxissl read the whole declared length and faulted. */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "common.h"
 
 #include <openssl/ct.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define TRY(label, expr)                                \
     do {                                                \
@@ -209,6 +214,29 @@ static void set0_ownership(void)
     SSL_CTX_free(ctx);
 }
 
+static void next_proto_past_the_list(void)
+{
+    static const unsigned char list[] = "\x02h2\x08http/1.1";
+    long page = sysconf(_SC_PAGESIZE);
+    unsigned char *m = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *server, *out = NULL, outlen = 0;
+    int r;
+
+    if (m == MAP_FAILED || mprotect(m + page, page, PROT_NONE) != 0)
+        die("mmap");
+    server = m + page - 12; /* the 12 bytes end where the page does */
+    memcpy(server, list, 12);
+    printf("== SSL_select_next_proto, server length past the list ==\n");
+    r = SSL_select_next_proto(&out, &outlen, server, 12 + 4096, (const unsigned char *)"\x08http/1.1", 9);
+    printf("ret=%d out=", r);
+    if (out)
+        print_escaped((const char *)out, outlen);
+    else
+        printf("NULL");
+    printf("\n");
+    munmap(m, 2 * page);
+}
+
 int main(int argc, char **argv)
 {
     SSL_CTX *ctx;
@@ -222,6 +250,7 @@ int main(int argc, char **argv)
     keys_asn1();
     connection_values();
     set0_ownership();
+    next_proto_past_the_list();
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     return test_end();

@@ -66,6 +66,7 @@ const OP_NO_EXTENDED_MASTER_SECRET: u64 = bit(0);
 // OpenSSL 3.0's SSL_OP_ALL (0x80000850): without SSL_OP_LEGACY_SERVER_CONNECT since 3.0.
 const OP_ALL: u64 = OP_CRYPTOPRO_TLSEXT_BUG | OP_DONT_INSERT_EMPTY_FRAGMENTS | OP_TLSEXT_PADDING | OP_SAFARI_ECDHE_ECDSA_BUG;
 const OP_ENABLE_KTLS: u64 = bit(3);
+const OP_ALLOW_CLIENT_RENEGOTIATION: u64 = bit(8);
 const OP_DISABLE_TLSEXT_CA_NAMES: u64 = bit(9);
 
 /// What a command does.
@@ -123,8 +124,9 @@ static COMMANDS: &[Command] = &[
     switch("no_ticket", 0, OP_NO_TICKET, false),
     switch("serverpref", FLAG_SERVER, OP_CIPHER_SERVER_PREFERENCE, false),
     switch("legacy_renegotiation", 0, OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION, false),
-    switch("legacy_server_connect", 0, OP_LEGACY_SERVER_CONNECT, false),
-    switch("no_legacy_server_connect", 0, OP_LEGACY_SERVER_CONNECT, true),
+    switch("client_renegotiation", FLAG_SERVER, OP_ALLOW_CLIENT_RENEGOTIATION, false),
+    switch("legacy_server_connect", FLAG_CLIENT, OP_LEGACY_SERVER_CONNECT, false),
+    switch("no_legacy_server_connect", FLAG_CLIENT, OP_LEGACY_SERVER_CONNECT, true),
     switch("no_renegotiation", 0, OP_NO_RENEGOTIATION, false),
     switch("no_resumption_on_reneg", FLAG_SERVER, OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION, false),
     switch("allow_no_dhe_kex", 0, OP_ALLOW_NO_DHE_KEX, false),
@@ -132,6 +134,7 @@ static COMMANDS: &[Command] = &[
     switch("no_middlebox", 0, OP_ENABLE_MIDDLEBOX_COMPAT, true),
     switch("anti_replay", FLAG_SERVER, OP_NO_ANTI_REPLAY, true),
     switch("no_anti_replay", FLAG_SERVER, OP_NO_ANTI_REPLAY, false),
+    switch("no_etm", 0, OP_NO_ENCRYPT_THEN_MAC, false),
     cmd(None, Some("strict"), 0, TYPE_NONE, Action::Unsupported),
     cmd(Some("SignatureAlgorithms"), Some("sigalgs"), 0, TYPE_STRING, Action::Sigalgs),
     cmd(Some("ClientSignatureAlgorithms"), Some("client_sigalgs"), 0, TYPE_STRING, Action::Sigalgs),
@@ -609,6 +612,27 @@ mod tests {
         assert_eq!(parse_flag_list("", protocol), (vec![], false));
         assert_eq!(parse_flag_list(" -TLSv1.3 \t", protocol), (vec![(OP_NO_TLSV1_3, true)], true));
         assert_eq!(parse_flag_list("+-TLSv1.3", protocol), (vec![], false));
+    }
+
+    // Found by the config_diff fuzz target: the command-line switches and their
+    // client/server restrictions are OpenSSL 3.0's.
+    #[test]
+    fn switches_are_openssl_30s() {
+        let ctx = SslCtx::new(&ctx::TLS_METHOD).unwrap();
+        let cmd = |flags: u32, name: &str| {
+            let c = ConfCtx::default();
+            c.set_flags(FLAG_CMDLINE | flags);
+            c.set_ctx(Some(&ctx));
+            c.cmd(name, None)
+        };
+        assert_eq!(cmd(FLAG_SERVER, "-legacy_server_connect"), RESULT_UNKNOWN);
+        assert_eq!(cmd(FLAG_CLIENT, "-legacy_server_connect"), 1);
+        assert_eq!(cmd(FLAG_SERVER, "-no_legacy_server_connect"), RESULT_UNKNOWN);
+        assert_eq!(cmd(FLAG_CLIENT, "-client_renegotiation"), RESULT_UNKNOWN);
+        assert_eq!(cmd(FLAG_SERVER, "-client_renegotiation"), 1);
+        assert_ne!(ctx.settings().options & OP_ALLOW_CLIENT_RENEGOTIATION, 0);
+        assert_eq!(cmd(0, "-no_etm"), 1);
+        assert_ne!(ctx.settings().options & OP_NO_ENCRYPT_THEN_MAC, 0);
     }
 
     // Found by the config_diff fuzz target: NumTickets takes atoi() of its value.

@@ -146,6 +146,8 @@ struct Tls {
     /// starts in the caller's buffer).
     write_done: usize,
     write_pending: Option<(usize, usize)>,
+    /// Handshake flights written completely (the mirror's waits for the peer).
+    flights: u8,
     /// rustls signalled the peer's close_notify.
     peer_closed: bool,
     /// The session `SSL_set_session` gave a client when its handshake started.
@@ -207,6 +209,11 @@ pub struct PeerState {
     pub ocsp: Vec<u8>,
     /// STACK_OF(X509) handed out by `SSL_get_peer_cert_chain` / `SSL_get0_verified_chain`.
     chain_stacks: [Option<x509::CertStack>; 2],
+    /// Client: the server asked for a certificate, and whether we sent one.
+    pub cert_requested: bool,
+    pub client_cert_sent: bool,
+    /// Client: a TLS 1.2 NewSessionTicket came (known only when an info callback listens).
+    pub ticket_received: bool,
 }
 
 pub struct Ssl {
@@ -240,8 +247,9 @@ pub struct Ssl {
     resumed_from: Mutex<Option<Arc<SslSession>>>,
     /// Server: a ticket or cached session for resumption was accepted this handshake.
     resuming: std::sync::atomic::AtomicBool,
-    /// Server: tickets issued in this handshake.
+    /// Server: tickets rustls asked to issue in this handshake, and those issued.
     tickets_issued: std::sync::atomic::AtomicUsize,
+    tickets_made: std::sync::atomic::AtomicUsize,
     /// Server: false when the application's ticket key callback opened the ticket
     /// being resumed without asking for a new one (it returned 1, not 2).
     renew_ticket: AtomicBool,
@@ -259,6 +267,12 @@ pub struct Ssl {
     pub client_cipher_stack: crate::cipher::StackCache,
     /// DANE records and the last verification's match (`SSL_dane_*`).
     pub dane: Mutex<crate::dane::Dane>,
+    /// Where the handshake is in OpenSSL's sequence of states (see [`crate::statem`]),
+    /// and the state `SSL_state_string` shows (the one an info-callback event is about
+    /// while it runs).
+    statem: Mutex<crate::statem::Mirror>,
+    shown: AtomicU8,
+    shown_error: AtomicBool,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -401,6 +415,7 @@ impl Ssl {
                 engine: Engine::Idle,
                 write_done: 0,
                 write_pending: None,
+                flights: 0,
                 peer_closed: false,
                 offered: None,
                 started: None,
@@ -425,6 +440,7 @@ impl Ssl {
             resumed_from: Mutex::new(None),
             resuming: std::sync::atomic::AtomicBool::new(false),
             tickets_issued: std::sync::atomic::AtomicUsize::new(0),
+            tickets_made: std::sync::atomic::AtomicUsize::new(0),
             renew_ticket: AtomicBool::new(true),
             no_tickets: AtomicBool::new(false),
             early_read: AtomicU8::new(EARLY_NONE),
@@ -433,6 +449,9 @@ impl Ssl {
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
             dane: Mutex::new(crate::dane::Dane::new(dane_flags)),
+            statem: Mutex::new(crate::statem::Mirror::default()),
+            shown: AtomicU8::new(crate::statem::HsState::Before as u8),
+            shown_error: AtomicBool::new(false),
         })
     }
 
@@ -792,6 +811,7 @@ impl Ssl {
             engine: Engine::Idle,
             write_done: 0,
             write_pending: None,
+            flights: 0,
             peer_closed: false,
             offered: None,
             started: None,
@@ -808,12 +828,16 @@ impl Ssl {
         *lock(&self.resumed_from) = None;
         self.resuming.store(false, Ordering::Relaxed);
         self.tickets_issued.store(0, Ordering::Relaxed);
+        self.tickets_made.store(0, Ordering::Relaxed);
         self.renew_ticket.store(true, Ordering::Relaxed);
         self.no_tickets.store(false, Ordering::Relaxed);
         self.early_read.store(EARLY_NONE, Ordering::Relaxed);
         self.end_pending_session();
         crate::dane::lock(&self.dane).clear_result();
         self.settings().param.take_peername(None);
+        *self.statem() = crate::statem::Mirror::default();
+        self.shown.store(crate::statem::HsState::Before as u8, Ordering::Relaxed);
+        self.shown_error.store(false, Ordering::Relaxed);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -826,9 +850,17 @@ impl Ssl {
         }
         data.resumption = resumption;
         data.ticket_facts_pending = true;
+        let tls13_ticket = matches!(data.resumption, Resumption::Tls13(_));
         let sess = SslSession::new(data);
         self.set_session(Some(sess.clone()));
         self.session_made(sess);
+        // A TLS 1.3 ticket read after the handshake runs OpenSSL's state machine once more.
+        if tls13_ticket && self.state() == HandshakeState::Done {
+            current(|ssl| {
+                let ev = ssl.statem().ticket_read();
+                ssl.emit(ev);
+            });
+        }
     }
 
     /// Server: a resumption attempt succeeded (a ticket decrypted, a session found).
@@ -859,8 +891,12 @@ impl Ssl {
     /// ticket we decline, so the same counts reach the client.
     pub fn may_issue_ticket(&self) -> bool {
         let issued = self.tickets_issued.fetch_add(1, Ordering::Relaxed);
-        !self.no_tickets.load(Ordering::Relaxed)
-            && !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)))
+        let ok = !self.no_tickets.load(Ordering::Relaxed)
+            && !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)));
+        if ok {
+            self.tickets_made.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
     }
 
     /// Server: the application's ticket decrypt callback answered IGNORE (or ABORT): this
@@ -986,6 +1022,139 @@ impl Ssl {
         // (`SSL_get_certificate` in the status callback that follows).
         self.settings().cert.select_chosen(slot);
         Some(certified)
+    }
+
+    // ---- OpenSSL's handshake states (the info callback, SSL_state_string) ----------------
+
+    fn statem(&self) -> MutexGuard<'_, crate::statem::Mirror> {
+        lock(&self.statem)
+    }
+
+    /// The state `SSL_get_state`/`SSL_state_string` report, and whether the handshake failed.
+    pub fn shown_state(&self) -> (crate::statem::HsState, bool) {
+        let s = self.shown.load(Ordering::Relaxed);
+        (crate::statem::HsState::from_u8(s), self.shown_error.load(Ordering::Relaxed))
+    }
+
+    /// Runs the info callback for each event, `SSL_state_string` showing the state each is
+    /// about (OpenSSL passes the role only with LOOP and EXIT events).
+    fn emit(self: &Arc<Self>, events: Vec<crate::statem::Event>) {
+        use crate::statem::Event;
+        const SSL_CB_LOOP: c_int = 0x01;
+        const SSL_CB_EXIT: c_int = 0x02;
+        let role = if self.is_server() { SSL_ST_ACCEPT } else { SSL_ST_CONNECT };
+        let has_cb = self.info_callback().is_some() || self.ctx().callbacks().info.is_some();
+        for e in events {
+            let (state, error, where_, ret) = match e {
+                Event::Start(s) => (s, false, SSL_CB_HANDSHAKE_START, 1),
+                Event::Loop(s) => (s, false, role | SSL_CB_LOOP, 1),
+                Event::Exit(s, r) => (s, false, role | SSL_CB_EXIT, r),
+                Event::ExitError(r) => (self.shown_state().0, true, role | SSL_CB_EXIT, r),
+                Event::Done(s) => (s, false, SSL_CB_HANDSHAKE_DONE, 1),
+            };
+            self.shown.store(state as u8, Ordering::Relaxed);
+            self.shown_error.store(error, Ordering::Relaxed);
+            if has_cb {
+                self.info(where_, ret);
+            }
+        }
+        let m = self.statem();
+        self.shown.store(m.state as u8, Ordering::Relaxed);
+        self.shown_error.store(m.error, Ordering::Relaxed);
+    }
+
+    /// The flow this handshake follows, once rustls knows the version (provisional
+    /// before: only the states up to the first flight are the same in every flow).
+    fn hs_flow(&self, tls: &Tls) -> crate::statem::Flow {
+        let now = self.hs_flow_now(tls);
+        let known = matches!(&tls.engine, Engine::Active(c) if c.protocol_version().is_some());
+        self.statem().settle_flow(now, known)
+    }
+
+    fn hs_flow_now(&self, tls: &Tls) -> crate::statem::Flow {
+        let server = self.is_server();
+        let mut flow = crate::statem::Flow { server, ..Default::default() };
+        let Engine::Active(conn) = &tls.engine else { return flow };
+        let Some(version) = conn.protocol_version() else { return flow };
+        flow.tls13 = version == rustls::ProtocolVersion::TLSv1_3;
+        flow.resumed = conn.handshake_kind() == Some(HandshakeKind::Resumed);
+        let (options, verify_mode) = {
+            let st = self.settings();
+            (st.options, st.verify_mode)
+        };
+        let hello = if server { self.client_hello() } else { None };
+        let p = self.peer();
+        if server {
+            flow.cert_requested = verify_mode & crate::ctx::SSL_VERIFY_PEER != 0;
+            flow.client_cert = !p.chain.is_empty();
+            flow.status = !flow.tls13 && !p.ocsp.is_empty() && hello.as_ref().is_some_and(|h| h.extension(5).is_some());
+            flow.ticket = !flow.tls13 && self.tickets_made.load(Ordering::Relaxed) > 0;
+        } else {
+            flow.cert_requested = p.cert_requested;
+            flow.client_cert = p.client_cert_sent;
+            flow.status = !flow.tls13 && !p.ocsp.is_empty();
+        }
+        if !server && !flow.tls13 {
+            flow.ticket = p.ticket_received;
+        }
+        drop(p);
+        flow.ccs = flow.tls13
+            && options & crate::ctx::SSL_OP_ENABLE_MIDDLEBOX_COMPAT != 0
+            && (!server || hello.is_some_and(|h| !h.session_id().is_empty()));
+        flow
+    }
+
+    /// A handshake call stops: waiting for the peer, or failed.
+    fn report_stop(self: &Arc<Self>, tls: &mut Tls, f: Failure) {
+        if self.state() == HandshakeState::Done || matches!(tls.engine, Engine::Idle) {
+            return;
+        }
+        let waiting = matches!(f, Failure::WantRead | Failure::WantWrite | Failure::WantClientHello | Failure::WantX509Lookup | Failure::ZeroReturn);
+        let plan = crate::statem::Plan::of(&self.hs_flow(tls));
+        let ev = {
+            let mut m = self.statem();
+            if !waiting {
+                m.failed(None, None)
+            } else if usize::from(tls.flights) > m.waits() {
+                m.wait(&plan)
+            } else {
+                m.idle()
+            }
+        };
+        self.emit(ev);
+    }
+
+    /// A fatal error is about to be reported: the states passed before it. A client
+    /// that read the server's hello is past it (and, in TLS 1.3, past the encrypted
+    /// extensions that came with it): OpenSSL fails on the message after those.
+    fn report_failure_progress(self: &Arc<Self>, tls: &Tls) {
+        if self.is_server() || self.state() != HandshakeState::InProgress {
+            return;
+        }
+        let flow = self.hs_flow(tls);
+        let Engine::Active(conn) = &tls.engine else { return };
+        if conn.protocol_version().is_none() {
+            return;
+        }
+        let plan = crate::statem::Plan::of(&flow);
+        let target = if flow.tls13 { crate::statem::HsState::CrEncryptedExtensions } else { crate::statem::HsState::CrSrvrHello };
+        let ev = {
+            let mut m = self.statem();
+            match plan.index_of(target) {
+                Some(i) => m.advance(&plan, i),
+                None => Vec::new(),
+            }
+        };
+        self.emit(ev);
+    }
+
+    /// The handshake completed.
+    fn report_done(self: &Arc<Self>, tls: &Tls) {
+        let flow = self.hs_flow(tls);
+        let plan = crate::statem::Plan::of(&flow);
+        let tickets = if flow.server && flow.tls13 { self.tickets_made.load(Ordering::Relaxed) } else { 0 };
+        let ev = self.statem().done(&plan, tickets);
+        self.emit(ev);
     }
 
     /// Server, while choosing its certificate: the TLS 1.2 suites both sides have, in
@@ -1192,6 +1361,9 @@ impl Ssl {
                 Err(_) => return Err(self.fail(Failure::Syscall)),
             }
         }
+        if self.state() == HandshakeState::InProgress {
+            tls.flights = tls.flights.saturating_add(1);
+        }
         if bio_flush {
             wbio.flush();
         }
@@ -1266,6 +1438,8 @@ impl Ssl {
                 return self.fail(Failure::Ssl);
             }
         }
+        // The states the handshake passed before failing come before its alert.
+        current(|ssl| ssl.report_failure_progress(tls));
         match e {
             // A record header rustls refuses: OpenSSL's record layer judges the version
             // first ("wrong version number"), then the type ("unexpected message" during
@@ -1335,6 +1509,19 @@ impl Ssl {
     }
 
     fn handshake_locked(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
+        let under_way = self.state() == HandshakeState::InProgress && !matches!(tls.engine, Engine::Idle);
+        if under_way {
+            let ev = self.statem().begin_call(self.is_server(), false);
+            self.emit(ev);
+        }
+        let result = self.handshake_steps(tls);
+        if let Err(f) = &result {
+            self.report_stop(tls, *f);
+        }
+        result
+    }
+
+    fn handshake_steps(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
         // Like OpenSSL's state machine, each handshake step starts from an empty error
         // queue, so that a stale error left by the application (a failed PEM read, say)
         // does not turn this step's outcome into SSL_ERROR_SSL.
@@ -1409,7 +1596,8 @@ impl Ssl {
     fn start(self: &Arc<Self>, tls: &mut Tls) -> Result<(), Failure> {
         let ctx = self.ctx();
         self.set_state(HandshakeState::InProgress);
-        self.info(SSL_CB_HANDSHAKE_START, 1);
+        let ev = self.statem().begin_call(self.is_server(), true);
+        self.emit(ev);
         crate::log::oxlog!(
             Info,
             "handshake start: {} {:p}{}{}",
@@ -1422,6 +1610,7 @@ impl Ssl {
             Stats::bump(&self.initial_ctx.stats.accept);
             self.resuming.store(false, Ordering::Relaxed);
             self.tickets_issued.store(0, Ordering::Relaxed);
+            self.tickets_made.store(0, Ordering::Relaxed);
             self.renew_ticket.store(true, Ordering::Relaxed);
             self.no_tickets.store(false, Ordering::Relaxed);
             // A session set on a server SSL is dropped at its first step, as in OpenSSL.
@@ -1685,6 +1874,15 @@ impl Ssl {
             }
         }
         let ctx = &self.initial_ctx;
+        if !self.is_server() && self.version() == crate::ctx::TLS1_2_VERSION && (self.info_callback().is_some() || ctx.callbacks().info.is_some()) {
+            // Whether the server sent a ticket, for the info callback's states: read from
+            // the sessions rustls made (a Debug rendering, so only when someone listens).
+            // A resumption that brought no new ticket keeps the one offered.
+            let ticket_of = |s: &Arc<SslSession>| crate::session::ClientValueFacts::of(&s.data().resumption, false).ticket;
+            let old = tls.offered.as_ref().map(ticket_of).unwrap_or_default();
+            let ticket = lock(&self.made).iter().map(ticket_of).any(|t| !t.is_empty() && t != old);
+            self.peer().ticket_received = ticket;
+        }
         let mut made: Vec<Arc<SslSession>> = std::mem::take(&mut *lock(&self.made));
         for sess in &made {
             self.describe_into(&mut sess.data());
@@ -1718,7 +1916,7 @@ impl Ssl {
             self.set_session(Some(sess.clone()));
             self.announce_session(&sess);
         }
-        self.info(SSL_CB_HANDSHAKE_DONE, 1);
+        self.report_done(tls);
         if crate::log::enabled(crate::log::Level::Info) {
             let p = self.peer();
             crate::log::line(format_args!(

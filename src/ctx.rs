@@ -789,28 +789,37 @@ pub enum ProtoChoice {
 }
 
 /// OpenSSL's rule: the first server protocol that the client also lists; otherwise the
-/// client's first protocol.
+/// client's first protocol. A client list whose first entry is empty or malformed
+/// negotiates nothing; elsewhere, as in OpenSSL, empty entries are skipped and a list
+/// ends at an entry running past its end.
 pub fn select_next_proto(server: &[u8], client: &[u8]) -> Option<ProtoChoice> {
-    let entries = |list: &[u8]| {
-        let mut v = Vec::new();
+    // The entries of a list, walked as OpenSSL walks them: lazily (nothing after a match is
+    // read, so a list length larger than the caller's buffer is not followed further than
+    // OpenSSL follows it; the sweep of tools/misuse found the eager walk faulting there).
+    fn entries(list: &[u8]) -> impl Iterator<Item = (usize, &[u8])> + '_ {
         let mut off = 0;
-        while off < list.len() {
-            let len = list[off] as usize;
-            if len == 0 || off + 1 + len > list.len() {
-                break;
+        std::iter::from_fn(move || loop {
+            let len = *list.get(off)? as usize;
+            if off + 1 + len > list.len() {
+                return None;
             }
-            v.push((off, list[off + 1..off + 1 + len].to_vec()));
+            let at = off;
             off += 1 + len;
-        }
-        v
-    };
-    let client_entries = entries(client);
+            if len > 0 {
+                return Some((at, &list[at + 1..at + 1 + len]));
+            }
+        })
+    }
+    // Without a good first client entry OpenSSL looks no further.
+    if client.first().is_none_or(|&len| len == 0 || 1 + len as usize > client.len()) {
+        return None;
+    }
     for (off, proto) in entries(server) {
-        if client_entries.iter().any(|(_, c)| *c == proto) {
+        if entries(client).any(|(_, c)| c == proto) {
             return Some(ProtoChoice::Negotiated(off));
         }
     }
-    client_entries.first().map(|(off, _)| ProtoChoice::NoOverlap(*off))
+    Some(ProtoChoice::NoOverlap(0))
 }
 
 #[cfg(test)]
@@ -835,6 +844,16 @@ mod tests {
             Some(ProtoChoice::NoOverlap(0)) => {}
             _ => panic!("expected the client's first protocol"),
         }
+    }
+
+    // Found by the config_diff fuzz target: OpenSSL skips empty entries in both lists
+    // (and keeps looking), but takes the client's default only from its first entry.
+    #[test]
+    fn next_proto_skips_empty_entries_as_openssl() {
+        assert!(matches!(select_next_proto(b"\x00\x02h2", b"\x02h2"), Some(ProtoChoice::Negotiated(1))));
+        assert!(matches!(select_next_proto(b"\x02h2", b"\x03foo\x00\x02h2"), Some(ProtoChoice::Negotiated(0))));
+        assert!(select_next_proto(b"\x02h2", b"\x00\x02h2").is_none());
+        assert!(select_next_proto(b"\x02h2\x09", b"\x05h").is_none());
     }
 
     // Found by the config_diff fuzz target: after a SUITEB string, OpenSSL keeps Suite B

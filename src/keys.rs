@@ -361,6 +361,8 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
             let mut peer = ssl.peer();
             peer.received_ca_names = Some(Arc::new(crate::crypto::x509::NameList::from_ders(hints)));
             peer.peer_sigalgs = schemes.to_vec();
+            peer.cert_requested = true;
+            peer.client_cert_sent = false;
             drop(peer);
             // The certificate callback may pick the certificate now. It cannot suspend
             // this handshake (rustls asks for the answer at once): anything but success
@@ -369,7 +371,9 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
                 return None;
             }
             crate::abi::ssl::run_client_cert_callback(ssl);
-            ssl.certified_key_for(schemes)
+            let chosen = ssl.certified_key_for(schemes);
+            ssl.peer().client_cert_sent = chosen.is_some();
+            chosen
         })
         .flatten()
     }

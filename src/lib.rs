@@ -20,6 +20,7 @@ pub mod suites;
 pub mod keys;
 pub mod records;
 pub mod session;
+pub mod statem;
 pub mod verify;
 
 #[global_allocator]

@@ -1447,10 +1447,10 @@ int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignha
 int SSL_get_shutdown(const SSL *s);
 int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, unsigned char *rsig, unsigned char *rhash);
 int SSL_get_signature_type_nid(const SSL *s, int *pnid);
-BIGNUM *SSL_get_srp_N(SSL *_s);
-BIGNUM *SSL_get_srp_g(SSL *_s);
-char *SSL_get_srp_userinfo(SSL *_s);
-char *SSL_get_srp_username(SSL *_s);
+BIGNUM *SSL_get_srp_N(SSL *s);
+BIGNUM *SSL_get_srp_g(SSL *s);
+char *SSL_get_srp_userinfo(SSL *s);
+char *SSL_get_srp_username(SSL *s);
 STACK_OF(SRTP_PROTECTION_PROFILE) *SSL_get_srtp_profiles(SSL *_ssl);
 const SSL_METHOD *SSL_get_ssl_method(const SSL *s);
 OSSL_HANDSHAKE_STATE SSL_get_state(const SSL *s);

@@ -26,6 +26,7 @@ pub mod info;
 pub mod keyload;
 pub mod session;
 pub mod settings;
+pub mod srp;
 pub mod ssl;
 pub mod ticket;
 pub mod unsupported;

@@ -1077,24 +1077,14 @@ pub extern "C" fn SSL_get_info_callback(s: *const SSL) -> ctx::InfoCb {
     })
 }
 
-/// OSSL_HANDSHAKE_STATE values reported by `SSL_get_state`.
-const TLS_ST_BEFORE: OSSL_HANDSHAKE_STATE = 0;
-const TLS_ST_OK: OSSL_HANDSHAKE_STATE = 1;
-const TLS_ST_CW_CLNT_HELLO: OSSL_HANDSHAKE_STATE = 12;
-const TLS_ST_SR_CLNT_HELLO: OSSL_HANDSHAKE_STATE = 20;
-
 pub type OSSL_HANDSHAKE_STATE = c_uint;
 
+/// The state of the handshake in OpenSSL's terms (see [`crate::statem`]).
 #[no_mangle]
 pub extern "C" fn SSL_get_state(s: *const SSL) -> OSSL_HANDSHAKE_STATE {
-    ffi_boundary!("SSL_get_state", TLS_ST_BEFORE, {
-        let ssl = try_ref!("SSL_get_state", s, TLS_ST_BEFORE);
-        match ssl.state() {
-            HandshakeState::Before => TLS_ST_BEFORE,
-            HandshakeState::Done => TLS_ST_OK,
-            _ if ssl.is_server() => TLS_ST_SR_CLNT_HELLO,
-            _ => TLS_ST_CW_CLNT_HELLO,
-        }
+    ffi_boundary!("SSL_get_state", 0, {
+        let ssl = try_ref!("SSL_get_state", s, 0);
+        ssl.shown_state().0 as OSSL_HANDSHAKE_STATE
     })
 }
 
@@ -1102,14 +1092,10 @@ pub extern "C" fn SSL_get_state(s: *const SSL) -> OSSL_HANDSHAKE_STATE {
 pub extern "C" fn SSL_state_string(s: *const SSL) -> *const c_char {
     ffi_boundary!("SSL_state_string", c"UNKWN ".as_ptr(), {
         let ssl = try_ref!("SSL_state_string", s, c"UNKWN ".as_ptr());
-        match ssl.state() {
-            HandshakeState::Before => c"PINIT",
-            HandshakeState::Done => c"SSLOK",
-            HandshakeState::Failed => c"SSLERR",
-            HandshakeState::InProgress if ssl.is_server() => c"TRCH",
-            HandshakeState::InProgress => c"TWCH",
+        match ssl.shown_state() {
+            (_, true) => c"SSLERR".as_ptr(),
+            (state, false) => state.short().as_ptr(),
         }
-        .as_ptr()
     })
 }
 
@@ -1117,14 +1103,10 @@ pub extern "C" fn SSL_state_string(s: *const SSL) -> *const c_char {
 pub extern "C" fn SSL_state_string_long(s: *const SSL) -> *const c_char {
     ffi_boundary!("SSL_state_string_long", c"unknown state".as_ptr(), {
         let ssl = try_ref!("SSL_state_string_long", s, c"unknown state".as_ptr());
-        match ssl.state() {
-            HandshakeState::Before => c"before SSL initialization",
-            HandshakeState::Done => c"SSL negotiation finished successfully",
-            HandshakeState::Failed => c"error",
-            HandshakeState::InProgress if ssl.is_server() => c"SSLv3/TLS read client hello",
-            HandshakeState::InProgress => c"SSLv3/TLS write client hello",
+        match ssl.shown_state() {
+            (_, true) => c"error".as_ptr(),
+            (state, false) => state.long().as_ptr(),
         }
-        .as_ptr()
     })
 }
 
@@ -1251,9 +1233,8 @@ pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnCh
 pub(crate) fn run_info_callback(ssl: &Arc<Ssl>, event: c_int, value: c_int) {
     let cb = ssl.info_callback().or_else(|| ssl.ctx().callbacks().info);
     if let Some(cb) = cb {
-        let where_ = event | if ssl.is_server() { crate::conn::SSL_ST_ACCEPT } else { crate::conn::SSL_ST_CONNECT };
         // SAFETY: the application's callback receives its own handle.
-        unsafe { cb(ssl.app_ptr(), where_, value) };
+        unsafe { cb(ssl.app_ptr(), event, value) };
     }
 }
 

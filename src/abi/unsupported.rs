@@ -837,38 +837,6 @@ pub extern "C" fn SSL_get_security_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_srp_N(_s: *mut SSL) -> *mut BIGNUM {
-    ffi_boundary!("SSL_get_srp_N", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_srp_N");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_srp_g(_s: *mut SSL) -> *mut BIGNUM {
-    ffi_boundary!("SSL_get_srp_g", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_srp_g");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_srp_userinfo(_s: *mut SSL) -> *mut c_char {
-    ffi_boundary!("SSL_get_srp_userinfo", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_srp_userinfo");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_srp_username(_s: *mut SSL) -> *mut c_char {
-    ffi_boundary!("SSL_get_srp_username", ptr::null_mut(), {
-        crate::error::raise_unsupported("SSL_get_srp_username");
-        ptr::null_mut()
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_get_srtp_profiles(_ssl: *mut SSL) -> *mut stack_st_SRTP_PROTECTION_PROFILE {
     ffi_boundary!("SSL_get_srtp_profiles", ptr::null_mut(), {
         crate::error::raise_unsupported("SSL_get_srtp_profiles");

@@ -299,17 +299,17 @@ impl rustls::server::ProducesTickets for TicketBridge {
             const TLSEXT_TYPE_PSK: u16 = 41;
             let tls13 = ssl.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_PSK).is_some());
             let status = if renew == Some(true) || (renew.is_none() && tls13) { SSL_TICKET_SUCCESS_RENEW } else { SSL_TICKET_SUCCESS };
+            // Without a decision of the application's, OpenSSL renews what it reports as
+            // due for renewal: a TLS 1.2 ticket resumes without a new one.
             let renew = match run_ticket_dec_callback(ssl, Some(&sess), cipher, status) {
-                None => renew,
-                Some(SSL_TICKET_RETURN_USE) => Some(false),
-                Some(SSL_TICKET_RETURN_USE_RENEW) => Some(true),
+                None => renew.unwrap_or(status == SSL_TICKET_SUCCESS_RENEW),
+                Some(SSL_TICKET_RETURN_USE) => false,
+                Some(SSL_TICKET_RETURN_USE_RENEW) => true,
                 // IGNORE, IGNORE_RENEW, ABORT: a full handshake (OpenSSL ends the
                 // handshake on ABORT).
                 Some(_) => return None,
             };
-            if let Some(renew) = renew {
-                ssl.note_ticket_renewal(renew);
-            }
+            ssl.note_ticket_renewal(renew);
             ssl.note_ticket_resumption(sess);
             Some(c.value.to_vec())
         })
