@@ -87,8 +87,19 @@ enum Action {
     Certificate,
     PrivateKey,
     NumTickets,
+    /// Loads into the connection's (or context's) verify store (`verify`) or chain store,
+    /// made on first use: a file, a directory or a store URI.
+    CaStore { verify: bool, source: CaSource },
     /// Recognised, but oxissl has no equivalent: the command fails naming itself.
     Unsupported,
+}
+
+/// Where a `ChainCA*`/`VerifyCA*` command loads certificates from.
+#[derive(Clone, Copy)]
+enum CaSource {
+    File,
+    Dir,
+    Store,
 }
 
 struct Command {
@@ -151,12 +162,12 @@ static COMMANDS: &[Command] = &[
     cmd(Some("Certificate"), Some("cert"), FLAG_CERTIFICATE, TYPE_FILE, Action::Certificate),
     cmd(Some("PrivateKey"), Some("key"), FLAG_CERTIFICATE, TYPE_FILE, Action::PrivateKey),
     cmd(Some("ServerInfoFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
-    cmd(Some("ChainCAPath"), Some("chainCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
-    cmd(Some("ChainCAFile"), Some("chainCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
-    cmd(Some("ChainCAStore"), Some("chainCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
-    cmd(Some("VerifyCAPath"), Some("verifyCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
-    cmd(Some("VerifyCAFile"), Some("verifyCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
-    cmd(Some("VerifyCAStore"), Some("verifyCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::Unsupported),
+    cmd(Some("ChainCAPath"), Some("chainCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::CaStore { verify: false, source: CaSource::Dir }),
+    cmd(Some("ChainCAFile"), Some("chainCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::CaStore { verify: false, source: CaSource::File }),
+    cmd(Some("ChainCAStore"), Some("chainCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::CaStore { verify: false, source: CaSource::Store }),
+    cmd(Some("VerifyCAPath"), Some("verifyCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::CaStore { verify: true, source: CaSource::Dir }),
+    cmd(Some("VerifyCAFile"), Some("verifyCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::CaStore { verify: true, source: CaSource::File }),
+    cmd(Some("VerifyCAStore"), Some("verifyCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::CaStore { verify: true, source: CaSource::Store }),
     cmd(Some("RequestCAFile"), Some("requestCAFile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
     cmd(Some("ClientCAFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
     cmd(Some("RequestCAPath"), None, FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
@@ -423,6 +434,18 @@ impl ConfCtx {
                 }),
                 Err(_) => false,
             },
+            Action::CaStore { verify, source } => apply(&st.target, |s| {
+                let slot = if verify { &mut s.verify_store } else { &mut s.chain_store };
+                if slot.is_none() {
+                    *slot = crate::crypto::x509::X509Store::new().map(Arc::new);
+                }
+                let Some(store) = slot.as_ref() else { return false };
+                match source {
+                    CaSource::File => store.load_locations(Some(value), None),
+                    CaSource::Dir => store.load_locations(None, Some(value)),
+                    CaSource::Store => store.load_store(value),
+                }
+            }),
             Action::Option { .. } | Action::Unsupported => unreachable!("handled above"),
         };
         if ok {

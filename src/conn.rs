@@ -214,6 +214,9 @@ pub struct PeerState {
     pub client_cert_sent: bool,
     /// Client: a TLS 1.2 NewSessionTicket came (known only when an info callback listens).
     pub ticket_received: bool,
+    /// Server: the client's cipher suite list as sent (`SSL_get0_raw_cipherlist`), kept
+    /// after the handshake as OpenSSL keeps it.
+    pub raw_ciphers: Vec<u8>,
 }
 
 pub struct Ssl {
@@ -599,7 +602,13 @@ impl Ssl {
         if let Some(stack) = &p.chain_stacks[verified as usize] {
             return stack.as_ptr();
         }
-        let certs = if verified { p.verified_chain.clone() } else { p.chain.clone() };
+        let certs = match (verified, self.is_server()) {
+            (true, _) => p.verified_chain.clone(),
+            // A server's peer chain leaves the client's own certificate out (OpenSSL's
+            // long-standing asymmetry, kept for the programs that count on it).
+            (false, true) => p.chain.iter().skip(1).cloned().collect(),
+            (false, false) => p.chain.clone(),
+        };
         // A server that asked for a certificate reports an empty chain when none came.
         let asked = self.is_server() && self.settings().verify_mode & crate::ctx::SSL_VERIFY_PEER != 0;
         if certs.is_empty() && !(asked && !verified && self.state() == HandshakeState::Done) {
@@ -994,7 +1003,13 @@ impl Ssl {
         let certs = self.settings().cert.clone();
         let ctx = self.ctx();
         let extra = ctx.extra_chain();
-        let candidates: Vec<_> = certs.complete().filter_map(|c| Some((c, c.certified(&extra)?))).collect();
+        let (auto_chain, own_store) = {
+            let st = self.settings();
+            (st.mode & crate::ctx::SSL_MODE_NO_AUTO_CHAIN == 0, st.chain_store.clone())
+        };
+        let ctx_store = ctx.store();
+        let chain_store = auto_chain.then_some(own_store.as_deref().unwrap_or(&ctx_store));
+        let candidates: Vec<_> = certs.complete().filter_map(|c| Some((c, c.certified(&extra, chain_store)?))).collect();
         // Between several certificates (RSA and ECDSA, say) OpenSSL takes, in TLS 1.3, the
         // one that signs with the first shared signature scheme, and in TLS 1.2 the one
         // the first shared cipher suite authenticates with; the peer's order, or ours
@@ -1191,9 +1206,12 @@ impl Ssl {
         };
         let ctx = self.ctx();
         let cbs = ctx.callbacks();
-        let store = ctx.store();
+        // SSL(_CTX)_set1_verify_cert_store replaces the context's store for this.
+        let own_store = self.settings().verify_store.clone();
+        let ctx_store = ctx.store();
+        let store: &x509::X509Store = own_store.as_deref().unwrap_or(&ctx_store);
         let inputs = x509::VerifyInputs {
-            store: &store,
+            store,
             param: &param,
             purpose: if self.is_server() { c"ssl_client" } else { c"ssl_server" },
             callback,
@@ -1208,7 +1226,7 @@ impl Ssl {
         // into the connection's DANE functions while libcrypto matches.
         let dane = crate::dane::lock(&self.dane).inputs();
         let verdict = x509::verify_chain(&leaf, &chain, &inputs, dane.as_ref());
-        drop(store);
+        drop(ctx_store);
         self.settings().param.take_peername(Some(&param));
         if dane.is_some() {
             crate::dane::lock(&self.dane).set_found(verdict.dane.clone());
@@ -1690,6 +1708,7 @@ impl Ssl {
             peer.peer_groups = hello.named_groups().map(<[_]>::to_vec).unwrap_or_default();
             peer.client_ciphers = hello.cipher_suites().iter().filter_map(|&cs| crate::cipher::by_suite(cs)).collect();
             peer.client_hello = crate::hello::ClientHello::from_records(&tls.hello_bytes).map(Arc::new);
+            peer.raw_ciphers = peer.client_hello.as_ref().map(|h| h.ciphers().to_vec()).unwrap_or_default();
         }
         tls.hello_bytes = Vec::new();
         self.proceed_with_hello(tls, accepted)

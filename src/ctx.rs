@@ -97,6 +97,7 @@ pub const SSL_SESS_CACHE_SERVER: i64 = 0x0002;
 pub const SSL_MODE_ENABLE_PARTIAL_WRITE: u32 = 0x1;
 pub const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: u32 = 0x2;
 pub const SSL_MODE_AUTO_RETRY: u32 = 0x4;
+pub const SSL_MODE_NO_AUTO_CHAIN: u32 = 0x8;
 
 /// Settings that an `SSL` copies from its `SSL_CTX` at `SSL_new` and may then change.
 /// OpenSSL's default `recv_max_early_data` (SSL3_RT_MAX_PLAIN_LENGTH).
@@ -160,6 +161,12 @@ pub struct Settings {
     /// `SSL(_CTX)_set_post_handshake_auth`: recorded; rustls does not offer TLS 1.3
     /// post-handshake authentication, so a server never asks for it (see README).
     pub post_handshake_auth: bool,
+    /// `SSL(_CTX)_set1_verify_cert_store`: the store peers are verified against instead
+    /// of the context's; `set1_chain_cert_store`: the one chains are built from
+    /// (automatic chains, `SSL_build_cert_chain`). Shared with the connections made
+    /// after they were set, as OpenSSL shares them.
+    pub verify_store: Option<Arc<X509Store>>,
+    pub chain_store: Option<Arc<X509Store>>,
 }
 
 /// `SSL_CTX_set_msg_callback`'s callback type.
@@ -214,6 +221,8 @@ impl Settings {
             recv_max_early_data: DEFAULT_RECV_MAX_EARLY_DATA,
             status_type: -1,
             post_handshake_auth: false,
+            verify_store: None,
+            chain_store: None,
         }
     }
 

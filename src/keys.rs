@@ -46,14 +46,26 @@ impl CertKey {
     }
 
     /// The rustls form, built on first use; `extra` is the context's extra chain, used
-    /// when the certificate has no chain of its own.
-    pub fn certified(&self, extra: &[X509Cert]) -> Option<Arc<CertifiedKey>> {
+    /// when the certificate has no chain of its own. Without either, OpenSSL completes
+    /// the chain it sends from `chain_store` (the context's certificate store, unless
+    /// `SSL_MODE_NO_AUTO_CHAIN`): PostgreSQL, MariaDB and Ruby servers rely on it to send
+    /// the intermediate kept in their CA file.
+    pub fn certified(&self, extra: &[X509Cert], chain_store: Option<&crate::crypto::x509::X509Store>) -> Option<Arc<CertifiedKey>> {
         self.certified
             .get_or_init(|| {
                 let cert = self.cert.as_ref()?;
                 let key = self.key.as_ref()?;
                 let signer = signing_key(key)?;
-                let chain = if self.chain.is_empty() { extra } else { &self.chain[..] };
+                let built;
+                let chain = match (self.chain.is_empty(), extra.is_empty(), chain_store) {
+                    (false, _, _) => &self.chain[..],
+                    (true, false, _) => extra,
+                    (true, true, Some(store)) => {
+                        built = crate::crypto::x509::build_chain(store, cert);
+                        &built[..]
+                    }
+                    (true, true, None) => &[],
+                };
                 let ders = std::iter::once(cert)
                     .chain(chain.iter())
                     .map(|c| CertificateDer::from(c.to_der()))
@@ -392,6 +404,8 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
 
 use crate::crypto::pkey::{self, FileType, LoadError};
 use crate::ctx::Settings;
+use crate::crypto::x509::X509Store;
+use std::os::raw::c_long;
 use crate::error;
 use std::ffi::CStr;
 
@@ -735,4 +749,67 @@ mod tests {
         let public = small.rsa_public_pkcs1_der();
         sig::UnparsedPublicKey::new(&sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, &public).verify(msg, &signature).expect("verifies");
     }
+}
+
+/// `SSL_BUILD_CHAIN_FLAG_*`.
+pub const BUILD_CHAIN_UNTRUSTED: c_long = 0x1;
+pub const BUILD_CHAIN_NO_ROOT: c_long = 0x2;
+pub const BUILD_CHAIN_CHECK: c_long = 0x4;
+pub const BUILD_CHAIN_IGNORE_ERROR: c_long = 0x8;
+pub const BUILD_CHAIN_CLEAR_ERROR: c_long = 0x10;
+
+/// `SSL(_CTX)_build_cert_chain`: the current certificate's chain rebuilt by libcrypto —
+/// from the chain store (or `context_store`), with `CHECK` only from the certificates
+/// already in the chain (rearranged), with `UNTRUSTED` those as intermediates; the root
+/// left out with `NO_ROOT`. 1 built; 2 a chain that does not verify, kept anyway
+/// (`IGNORE_ERROR`); 0 with OpenSSL's error.
+pub fn build_cert_chain(s: &mut Settings, context_store: &X509Store, flags: c_long) -> c_long {
+    use crate::crypto::x509::{verify_for_chain, ChainBuild};
+    let Some(cert) = s.cert.cert.clone() else {
+        crate::error::raise(crate::error::SSL_R_NO_CERTIFICATE_SET);
+        return 0;
+    };
+    let current_chain = s.cert.chain.clone();
+    let built = if flags & BUILD_CHAIN_CHECK != 0 {
+        let Some(own) = X509Store::new() else {
+            crate::error::raise(crate::error::ERR_R_MALLOC_FAILURE);
+            return 0;
+        };
+        // The certificate itself too: it may be self-signed.
+        for c in current_chain.iter().chain(std::iter::once(&cert)) {
+            own.add_cert(c);
+        }
+        verify_for_chain(&own, &cert, &[])
+    } else {
+        let store = s.chain_store.clone();
+        let store: &X509Store = store.as_deref().unwrap_or(context_store);
+        let untrusted: &[X509Cert] = if flags & BUILD_CHAIN_UNTRUSTED != 0 { &current_chain } else { &[] };
+        verify_for_chain(store, &cert, untrusted)
+    };
+    let (mut chain, rv) = match built {
+        ChainBuild::Verified(chain) => (chain, 1),
+        ChainBuild::Failed(chain, _) if flags & BUILD_CHAIN_IGNORE_ERROR != 0 => {
+            if flags & BUILD_CHAIN_CLEAR_ERROR != 0 {
+                crate::crypto::err::clear();
+            }
+            (chain, 2)
+        }
+        ChainBuild::Failed(_, why) => {
+            crate::error::raise_with_data(crate::error::SSL_R_CERTIFICATE_VERIFY_FAILED, &format!("Verify error:{why}"));
+            return 0;
+        }
+    };
+    // The end-entity certificate goes; with NO_ROOT, a self-signed last one too.
+    if !chain.is_empty() {
+        chain.remove(0);
+    }
+    if flags & BUILD_CHAIN_NO_ROOT != 0 && chain.last().is_some_and(|c| c.is_self_signed()) {
+        chain.pop();
+    }
+    // OpenSSL's result is 2 only when nothing is left to check: its security check of
+    // each chain certificate overwrites it.
+    let rv = if chain.is_empty() { rv } else { 1 };
+    let updated = s.cert.with_chain(chain);
+    s.cert.replace_current(updated);
+    rv
 }

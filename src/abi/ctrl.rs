@@ -6,7 +6,9 @@ use std::os::raw::{c_char, c_int, c_long, c_void};
 use openssl_sys::X509;
 
 use super::{SSL, SSL_CTX};
-use crate::crypto::x509::X509Cert;
+use crate::crypto::x509::{X509Cert, X509Store};
+use std::ptr;
+use std::sync::Arc;
 use crate::ctx::{self, Settings, SslCtx};
 use crate::error;
 
@@ -47,6 +49,12 @@ type TicketHmacCb = unsafe extern "C" fn(
 ) -> c_int;
 const SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG: c_int = 54;
 const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
+const SSL_CTRL_BUILD_CERT_CHAIN: c_int = 105;
+const SSL_CTRL_GET_RAW_CIPHERLIST: c_int = 110;
+const SSL_CTRL_SET_VERIFY_CERT_STORE: c_int = 106;
+const SSL_CTRL_SET_CHAIN_CERT_STORE: c_int = 107;
+const SSL_CTRL_GET_VERIFY_CERT_STORE: c_int = 137;
+const SSL_CTRL_GET_CHAIN_CERT_STORE: c_int = 138;
 const SSL_CTRL_CLEAR_MODE: c_int = 78;
 const SSL_CTRL_GET_EXTRA_CHAIN_CERTS: c_int = 82;
 const SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS: c_int = 83;
@@ -95,6 +103,35 @@ const TLSEXT_NAMETYPE_HOST_NAME: c_long = 0;
 /// The commands that act on settings shared by `SSL` and `SSL_CTX`. None: not one of them.
 fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) -> Option<c_long> {
     Some(match cmd {
+        // `set1_*_cert_store` (larg 1) takes a new reference, `set0_*` (larg 0) the
+        // caller's; NULL clears.
+        SSL_CTRL_SET_VERIFY_CERT_STORE | SSL_CTRL_SET_CHAIN_CERT_STORE => {
+            let store = if parg.is_null() {
+                None
+            } else if larg != 0 {
+                // SAFETY: a live X509_STORE of the caller's; we take our own reference.
+                unsafe { X509Store::from_borrowed(parg as *mut openssl_sys::X509_STORE) }.map(Arc::new)
+            } else {
+                // SAFETY: the caller hands us its reference to a live X509_STORE.
+                unsafe { X509Store::from_owned(parg as *mut openssl_sys::X509_STORE) }.map(Arc::new)
+            };
+            if cmd == SSL_CTRL_SET_VERIFY_CERT_STORE {
+                s.verify_store = store;
+            } else {
+                s.chain_store = store;
+            }
+            1
+        }
+        // `get0_*_cert_store`: the store set (NULL when none), still owned by us.
+        SSL_CTRL_GET_VERIFY_CERT_STORE | SSL_CTRL_GET_CHAIN_CERT_STORE => {
+            if parg.is_null() {
+                return Some(0);
+            }
+            let store = if cmd == SSL_CTRL_GET_VERIFY_CERT_STORE { &s.verify_store } else { &s.chain_store };
+            // SAFETY: the caller passes a writable `X509_STORE *` slot.
+            unsafe { *(parg as *mut *mut openssl_sys::X509_STORE) = store.as_ref().map_or(ptr::null_mut(), |st| st.as_ptr()) };
+            1
+        }
         SSL_CTRL_MODE => {
             s.mode |= larg as u32;
             s.mode as c_long
@@ -360,6 +397,10 @@ pub extern "C" fn SSL_CTX_ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long, parg
         if cmd == SSL_CTRL_GET_CHAIN_CERTS {
             return chain_certs_out(&c.settings(), &c.extra_chain(), parg);
         }
+        if cmd == SSL_CTRL_BUILD_CERT_CHAIN {
+            let store = c.store();
+            return crate::keys::build_cert_chain(&mut c.settings_mut(), &store, larg);
+        }
         if let Some(r) = ctx_only_ctrl(c, cmd, larg, parg) {
             return r;
         }
@@ -385,6 +426,27 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
             return r;
         }
         match cmd {
+            // `SSL_get0_raw_cipherlist`: the client's suites as sent (a server's view),
+            // or, asked without a pointer, the size of one suite.
+            SSL_CTRL_GET_RAW_CIPHERLIST => {
+                const TLS_CIPHER_LEN: c_long = 2;
+                if parg.is_null() {
+                    return TLS_CIPHER_LEN;
+                }
+                let peer = ssl.peer();
+                if peer.raw_ciphers.is_empty() {
+                    return 0;
+                }
+                // SAFETY: the caller passes a writable `const unsigned char *` slot; the
+                // list stays with the connection until its next handshake.
+                unsafe { *(parg as *mut *const u8) = peer.raw_ciphers.as_ptr() };
+                peer.raw_ciphers.len() as c_long
+            }
+            SSL_CTRL_BUILD_CERT_CHAIN => {
+                let ctx = ssl.ctx();
+                let store = ctx.store();
+                crate::keys::build_cert_chain(&mut ssl.settings(), &store, larg)
+            }
             SSL_CTRL_SET_TLSEXT_HOSTNAME => {
                 if larg != TLSEXT_NAMETYPE_HOST_NAME {
                     error::raise(error::SSL_R_UNSUPPORTED_SSL_VERSION);

@@ -59,6 +59,13 @@ impl X509Cert {
         self.0
     }
 
+    /// Whether the certificate is self-signed (libcrypto's EXFLAG_SS).
+    pub fn is_self_signed(&self) -> bool {
+        const EXFLAG_SS: u32 = 0x2000;
+        // SAFETY: a live certificate; the flags are computed and cached by libcrypto.
+        unsafe { openssl_sys::X509_get_extension_flags(self.0) & EXFLAG_SS != 0 }
+    }
+
     /// Hands one new reference to C.
     pub fn up_ref_ptr(&self) -> *mut X509 {
         // SAFETY: `self` keeps the certificate alive while we add a reference.
@@ -370,6 +377,70 @@ pub fn verify_chain(
         stack_free(sk);
         let dane = attached.map_or_else(super::dane::DaneMatch::none, super::dane::Attached::finish);
         ChainVerdict { ok, error, chain, dane }
+    }
+}
+
+/// What `X509_verify_cert` made of a certificate for `SSL_build_cert_chain`: the chain
+/// (leaf first), and if it failed, libcrypto's reason.
+pub enum ChainBuild {
+    Verified(Vec<X509Cert>),
+    Failed(Vec<X509Cert>, String),
+}
+
+/// Verifies `leaf` against `store` with `untrusted` intermediates, to keep the chain.
+pub fn verify_for_chain(store: &X509Store, leaf: &X509Cert, untrusted: &[X509Cert]) -> ChainBuild {
+    let sk = stack_from(untrusted);
+    // SAFETY: the store context is created, used and freed here; the chain is copied
+    // (with new references) before it is; the stack is freed after the context.
+    unsafe {
+        let ctx = openssl_sys::X509_STORE_CTX_new();
+        if ctx.is_null() || openssl_sys::X509_STORE_CTX_init(ctx, store.as_ptr(), leaf.as_ptr(), sk) != 1 {
+            if !ctx.is_null() {
+                openssl_sys::X509_STORE_CTX_free(ctx);
+            }
+            stack_free(sk);
+            return ChainBuild::Failed(Vec::new(), "unspecified certificate verification error".into());
+        }
+        let ok = openssl_sys::X509_verify_cert(ctx) > 0;
+        let chain_sk = sys::X509_STORE_CTX_get1_chain(ctx);
+        let chain = stack_to_vec(chain_sk);
+        stack_free(chain_sk);
+        let why = std::ffi::CStr::from_ptr(openssl_sys::X509_verify_cert_error_string(
+            openssl_sys::X509_STORE_CTX_get_error(ctx) as std::os::raw::c_long,
+        ))
+        .to_string_lossy()
+        .into_owned();
+        openssl_sys::X509_STORE_CTX_free(ctx);
+        stack_free(sk);
+        if ok {
+            ChainBuild::Verified(chain)
+        } else {
+            ChainBuild::Failed(chain, why)
+        }
+    }
+}
+
+/// The chain `store` builds for `leaf` (leaf excluded), as far as it gets: libssl's
+/// automatic chain for a server certificate loaded without one. A chain that does not
+/// reach a trust anchor is still returned in part; nothing is left on the error queue.
+pub fn build_chain(store: &X509Store, leaf: &X509Cert) -> Vec<X509Cert> {
+    // SAFETY: the store context is created, used and freed here; the chain is copied
+    // (with new references) before it is.
+    unsafe {
+        let ctx = openssl_sys::X509_STORE_CTX_new();
+        if ctx.is_null() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if openssl_sys::X509_STORE_CTX_init(ctx, store.as_ptr(), leaf.as_ptr(), std::ptr::null_mut()) == 1 {
+            let _ = openssl_sys::X509_verify_cert(ctx);
+            let chain = sys::X509_STORE_CTX_get1_chain(ctx);
+            out = stack_to_vec(chain);
+            stack_free(chain);
+        }
+        openssl_sys::X509_STORE_CTX_free(ctx);
+        crate::crypto::err::clear();
+        out.into_iter().skip(1).collect()
     }
 }
 
