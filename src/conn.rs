@@ -1388,6 +1388,25 @@ impl Ssl {
         Ok(())
     }
 
+    /// A TLS 1.3 server whose client closed right after its Finished: the tickets that
+    /// could not be written are dropped and the handshake succeeds, so that what the client
+    /// sent before leaving can still be read (as OpenSSL, which ignores EPIPE/ECONNRESET
+    /// there). Only the tickets are pending at that point: the handshake is complete.
+    fn tickets_lost_to_closed_peer(&self, tls: &mut Tls) -> bool {
+        let closed = matches!(io::Error::last_os_error().raw_os_error(), Some(libc::EPIPE | libc::ECONNRESET));
+        let Engine::Active(conn) = &mut tls.engine else { return false };
+        if !closed || !self.is_server() || conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3) {
+            return false;
+        }
+        while conn.wants_write() {
+            if conn.write_tls(&mut io::sink()).is_err() {
+                return false;
+            }
+        }
+        self.last_failure.store(0, Ordering::Relaxed);
+        true
+    }
+
     /// Whether more of the peer's bytes can be read without waiting.
     fn peer_bytes_waiting(&self) -> bool {
         self.rbio().is_some_and(|b| b.readable_now() > 0)
@@ -1579,7 +1598,10 @@ impl Ssl {
                     // buffered flights): a TLS 1.3 client's change_cipher_spec sent alone
                     // would make Nagle's algorithm hold back its Finished.
                     if !handshaking || !self.peer_bytes_waiting() {
-                        self.flush(tls)?;
+                        match self.flush(tls) {
+                            Err(Failure::Syscall) if !handshaking && self.tickets_lost_to_closed_peer(tls) => {}
+                            r => r?,
+                        }
                     }
                     if !handshaking {
                         if self.state() != HandshakeState::Done {
