@@ -24,6 +24,7 @@ pub mod hello;
 pub mod memcpy;
 pub mod info;
 pub mod keyload;
+pub mod psk;
 pub mod session;
 pub mod settings;
 pub mod srp;

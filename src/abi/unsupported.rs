@@ -464,7 +464,9 @@ pub extern "C" fn SSL_CTX_set_psk_client_callback(
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_client_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_psk_client_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_client_callback")
+        }
     })
 }
 
@@ -476,7 +478,9 @@ pub extern "C" fn SSL_CTX_set_psk_find_session_callback(
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_find_session_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_psk_find_session_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_find_session_callback")
+        }
     })
 }
 
@@ -486,7 +490,9 @@ pub extern "C" fn SSL_CTX_set_psk_server_callback(
     _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_server_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_psk_server_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_server_callback")
+        }
     })
 }
 
@@ -504,7 +510,9 @@ pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_use_session_callback", (), {
-        crate::error::raise_unsupported("SSL_CTX_set_psk_use_session_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_use_session_callback")
+        }
     })
 }
 
@@ -643,7 +651,7 @@ pub extern "C" fn SSL_CTX_use_psk_identity_hint(
     _identity_hint: *const c_char,
 ) -> c_int {
     ffi_boundary!("SSL_CTX_use_psk_identity_hint", 0, {
-        crate::error::raise_unsupported("SSL_CTX_use_psk_identity_hint");
+        crate::error::raise_unsupported_psk("SSL_CTX_use_psk_identity_hint");
         0
     })
 }
@@ -789,22 +797,6 @@ pub extern "C" fn SSL_get_async_status(_s: *mut SSL, _status: *mut c_int) -> c_i
     ffi_boundary!("SSL_get_async_status", 0, {
         crate::error::raise_unsupported("SSL_get_async_status");
         0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_psk_identity(_s: *const SSL) -> *const c_char {
-    ffi_boundary!("SSL_get_psk_identity", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get_psk_identity");
-        ptr::null()
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_get_psk_identity_hint(_s: *const SSL) -> *const c_char {
-    ffi_boundary!("SSL_get_psk_identity_hint", ptr::null(), {
-        crate::error::raise_unsupported("SSL_get_psk_identity_hint");
-        ptr::null()
     })
 }
 
@@ -966,7 +958,9 @@ pub extern "C" fn SSL_set_psk_client_callback(
     >,
 ) {
     ffi_boundary!("SSL_set_psk_client_callback", (), {
-        crate::error::raise_unsupported("SSL_set_psk_client_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_set_psk_client_callback")
+        }
     })
 }
 
@@ -978,7 +972,9 @@ pub extern "C" fn SSL_set_psk_find_session_callback(
     >,
 ) {
     ffi_boundary!("SSL_set_psk_find_session_callback", (), {
-        crate::error::raise_unsupported("SSL_set_psk_find_session_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_set_psk_find_session_callback")
+        }
     })
 }
 
@@ -988,7 +984,9 @@ pub extern "C" fn SSL_set_psk_server_callback(
     _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_set_psk_server_callback", (), {
-        crate::error::raise_unsupported("SSL_set_psk_server_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_set_psk_server_callback")
+        }
     })
 }
 
@@ -1006,7 +1004,9 @@ pub extern "C" fn SSL_set_psk_use_session_callback(
     >,
 ) {
     ffi_boundary!("SSL_set_psk_use_session_callback", (), {
-        crate::error::raise_unsupported("SSL_set_psk_use_session_callback")
+        if _cb.is_some() {
+            crate::error::raise_unsupported_psk("SSL_set_psk_use_session_callback")
+        }
     })
 }
 
@@ -1187,7 +1187,7 @@ pub extern "C" fn SSL_trace(
 #[no_mangle]
 pub extern "C" fn SSL_use_psk_identity_hint(_s: *mut SSL, _identity_hint: *const c_char) -> c_int {
     ffi_boundary!("SSL_use_psk_identity_hint", 0, {
-        crate::error::raise_unsupported("SSL_use_psk_identity_hint");
+        crate::error::raise_unsupported_psk("SSL_use_psk_identity_hint");
         0
     })
 }

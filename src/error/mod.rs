@@ -67,6 +67,16 @@ pub fn raise_unsupported(function: &str) {
     );
 }
 
+/// An external-PSK call (TLS-PSK cipher suites, TLS 1.3 external PSKs): the error names
+/// the feature, which rustls does not have, so that a PSK listener fails at set-up.
+#[track_caller]
+pub fn raise_unsupported_psk(function: &str) {
+    raise_with_data(
+        ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED,
+        &format!("{function} is not supported by oxissl: rustls has no pre-shared keys (PSK)"),
+    );
+}
+
 /// A NULL pointer passed where OpenSSL requires an object.
 #[track_caller]
 pub fn raise_null(function: &str) {
