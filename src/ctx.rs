@@ -445,7 +445,7 @@ pub struct SslCtx {
     pub sessions: crate::session::SessionCache,
     server_sessions: Arc<crate::session::ServerSessionBridge>,
     client_sessions: Arc<crate::session::ClientSessionBridge>,
-    pub ticketer: Arc<dyn rustls::server::ProducesTickets>,
+    pub ticketer: Arc<crate::session::ticket_keys::TicketKeys>,
     /// `SSL_CTX_get_ciphers`' stack.
     pub cipher_stack: cipher::StackCache,
     /// DANE matching types and flags (`SSL_CTX_dane_*`).
@@ -474,12 +474,10 @@ impl SslCtx {
             error::raise_unsupported("DTLS");
             return None;
         }
-        let ticketer = match rustls::crypto::aws_lc_rs::Ticketer::new() {
-            Ok(t) => t,
-            Err(_) => {
-                error::raise(error::ERR_R_INTERNAL_ERROR);
-                return None;
-            }
+        // Made now, as OpenSSL's: a pre-forked server's workers share them.
+        let Some(ticketer) = crate::session::ticket_keys::TicketKeys::generate().map(Arc::new) else {
+            error::raise(error::ERR_R_INTERNAL_ERROR);
+            return None;
         };
         let store = X509Store::new()?;
         Some(Arc::new_cyclic(|weak: &std::sync::Weak<SslCtx>| {

@@ -38,6 +38,8 @@ const SSL_CTRL_SET_READ_AHEAD: c_int = 41;
 const SSL_CTRL_SET_MAX_SEND_FRAGMENT: c_int = 52;
 const SSL_CTRL_SET_TLSEXT_SERVERNAME_CB: c_int = 53;
 const SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB: c_int = 72;
+const SSL_CTRL_GET_TLSEXT_TICKET_KEYS: c_int = 58;
+const SSL_CTRL_SET_TLSEXT_TICKET_KEYS: c_int = 59;
 /// The deprecated ticket key callback's type (`HMAC_CTX`).
 type TicketHmacCb = unsafe extern "C" fn(
     *mut SSL,
@@ -324,6 +326,26 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
         SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG => {
             c.set_callbacks(|cbs| cbs.status_arg = ctx::AppPtr(parg));
             1
+        }
+        SSL_CTRL_GET_TLSEXT_TICKET_KEYS | SSL_CTRL_SET_TLSEXT_TICKET_KEYS => {
+            use crate::session::ticket_keys::KEYS_LEN;
+            if parg.is_null() {
+                return Some(KEYS_LEN as c_long);
+            }
+            if larg != KEYS_LEN as c_long {
+                crate::error::raise(crate::error::SSL_R_INVALID_TICKET_KEYS_LENGTH);
+                return Some(0);
+            }
+            if cmd == SSL_CTRL_GET_TLSEXT_TICKET_KEYS {
+                let keys = c.ticketer.get();
+                // SAFETY: the caller's buffer holds `larg` == KEYS_LEN bytes.
+                unsafe { std::ptr::copy_nonoverlapping(keys.as_ptr(), parg as *mut u8, KEYS_LEN) };
+                return Some(1);
+            }
+            let mut keys = [0u8; KEYS_LEN];
+            // SAFETY: the caller's buffer holds `larg` == KEYS_LEN bytes.
+            unsafe { std::ptr::copy_nonoverlapping(parg as *const u8, keys.as_mut_ptr(), KEYS_LEN) };
+            c.ticketer.set(&keys) as c_long
         }
         SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB => {
             if !parg.is_null() {

@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod der;
 pub mod registry;
+pub mod ticket_keys;
 
 use std::ffi::CString;
 use std::os::raw::c_void;
