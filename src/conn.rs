@@ -275,6 +275,8 @@ pub struct Ssl {
     /// while it runs).
     statem: Mutex<crate::statem::Mirror>,
     shown: AtomicU8,
+    /// `SSL_renegotiate` was refused and nothing has run since (see `refuse_renegotiation`).
+    reneg_refused: AtomicBool,
     shown_error: AtomicBool,
 }
 
@@ -454,6 +456,7 @@ impl Ssl {
             dane: Mutex::new(crate::dane::Dane::new(dane_flags)),
             statem: Mutex::new(crate::statem::Mirror::default()),
             shown: AtomicU8::new(crate::statem::HsState::Before as u8),
+            reneg_refused: AtomicBool::new(false),
             shown_error: AtomicBool::new(false),
         })
     }
@@ -1538,6 +1541,10 @@ impl Ssl {
         if reentered(self, "SSL_do_handshake") {
             return Err(self.fail(Failure::Ssl));
         }
+        if self.reneg_refused.load(Ordering::Relaxed) {
+            error::raise_with_data(error::SSL_R_NO_RENEGOTIATION, "renegotiation is not supported by oxissl (rustls has none)");
+            return Err(self.fail(Failure::Ssl));
+        }
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -2074,6 +2081,7 @@ impl Ssl {
         if reentered(self, if peek { "SSL_peek" } else { "SSL_read" }) {
             return Err(self.fail(Failure::Ssl));
         }
+        self.forget_refused_renegotiation();
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -2174,6 +2182,7 @@ impl Ssl {
         if reentered(self, "SSL_write") {
             return Err(self.fail(Failure::Ssl));
         }
+        self.forget_refused_renegotiation();
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
         self.last_failure.store(0, Ordering::Relaxed);
@@ -2353,6 +2362,59 @@ impl Ssl {
     }
 
     /// `SSL_clear`-like reset for reuse of the object (keeps the session).
+    /// `SSL_renegotiate` on an established connection: rustls cannot renegotiate, so the
+    /// request is refused, and until the connection reads or writes again the handshake
+    /// it asked for shows as not done (`SSL_get_state`) and `SSL_do_handshake` fails
+    /// naming what is missing. A server that asks for a client certificate this way
+    /// (Apache's per-directory `SSLVerifyClient`) then refuses the request at once
+    /// instead of waiting for a handshake that never comes.
+    /// OpenSSL's own refusals come first, with its reasons: TLS 1.3 has no renegotiation,
+    /// `SSL_OP_NO_RENEGOTIATION` forbids it.
+    pub fn refuse_renegotiation(&self, function: &str) {
+        if self.version() == crate::ctx::TLS1_3_VERSION {
+            error::raise(error::SSL_R_WRONG_SSL_VERSION);
+            return;
+        }
+        if self.settings().options & crate::ctx::SSL_OP_NO_RENEGOTIATION != 0 {
+            error::raise(error::SSL_R_NO_RENEGOTIATION);
+            return;
+        }
+        error::raise_unsupported(function);
+        if self.state() != HandshakeState::Done {
+            return;
+        }
+        let asked = if self.is_server() { crate::statem::HsState::SwHelloReq } else { crate::statem::HsState::CwClntHello };
+        self.shown.store(asked as u8, Ordering::Relaxed);
+        self.reneg_refused.store(true, Ordering::Relaxed);
+    }
+
+    /// `SSL_verify_client_post_handshake`: OpenSSL's checks and reasons (a TLS 1.3 server
+    /// whose handshake is done, a client that offered post-handshake authentication),
+    /// then the refusal: rustls cannot request a certificate after the handshake.
+    pub fn refuse_post_handshake_auth(&self) {
+        const TLSEXT_TYPE_POST_HANDSHAKE_AUTH: u16 = 49;
+        let reason = if self.version() != crate::ctx::TLS1_3_VERSION {
+            error::SSL_R_WRONG_SSL_VERSION
+        } else if !self.is_server() {
+            error::SSL_R_NOT_SERVER
+        } else if !self.is_init_finished() {
+            error::SSL_R_STILL_IN_INIT
+        } else if !self.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_POST_HANDSHAKE_AUTH).is_some()) {
+            error::SSL_R_EXTENSION_NOT_RECEIVED
+        } else {
+            error::raise_unsupported("SSL_verify_client_post_handshake");
+            return;
+        };
+        error::raise(reason);
+    }
+
+    /// Reading or writing after a refused renegotiation: the connection goes on as it was.
+    fn forget_refused_renegotiation(&self) {
+        if self.reneg_refused.swap(false, Ordering::Relaxed) {
+            self.shown.store(crate::statem::HsState::Ok as u8, Ordering::Relaxed);
+        }
+    }
+
     pub fn is_init_finished(&self) -> bool {
         self.state() == HandshakeState::Done
     }

@@ -34,6 +34,7 @@ pub enum HsState {
     CwCertVrfy = 15,
     CwChange = 16,
     CwFinished = 18,
+    SwHelloReq = 19,
     SrClntHello = 20,
     SwSrvrHello = 22,
     SwCert = 23,
@@ -60,12 +61,12 @@ impl HsState {
     /// The state a stored value (`HsState as u8`) stands for.
     pub fn from_u8(v: u8) -> HsState {
         use HsState::*;
-        const ALL: [HsState; 37] = [
+        const ALL: [HsState; 38] = [
             Before, Ok, CrSrvrHello, CrCert, CrCertStatus, CrKeyExch, CrCertReq, CrSrvrDone, CrSessionTicket, CrChange,
             CrFinished, CwClntHello, CwCert, CwKeyExch, CwCertVrfy, CwChange, CwFinished, SrClntHello, SwSrvrHello, SwCert,
             SwKeyExch, SwCertReq, SwSrvrDone, SrCert, SrKeyExch, SrCertVrfy, SrChange, SrFinished, SwSessionTicket,
             SwCertStatus, SwChange, SwFinished, SwEncryptedExtensions, CrEncryptedExtensions, CrCertVrfy, SwCertVrfy,
-            EarlyData,
+            EarlyData, SwHelloReq,
         ];
         ALL.into_iter().find(|s| *s as u8 == v).unwrap_or(Before)
     }
@@ -93,6 +94,7 @@ impl HsState {
             CwFinished | SwFinished => c"TWFIN",
             SrClntHello => c"TRCH",
             SwSrvrHello => c"TWSH",
+            SwHelloReq => c"TWHR",
             SwCert => c"TWSC",
             SwKeyExch => c"TWSKE",
             SwCertReq => c"TWCR",
@@ -133,6 +135,7 @@ impl HsState {
             CwFinished | SwFinished => c"SSLv3/TLS write finished",
             SrClntHello => c"SSLv3/TLS read client hello",
             SwSrvrHello => c"SSLv3/TLS write server hello",
+            SwHelloReq => c"SSLv3/TLS write hello request",
             SwCert => c"SSLv3/TLS write certificate",
             SwKeyExch => c"SSLv3/TLS write key exchange",
             SwCertReq => c"SSLv3/TLS write certificate request",

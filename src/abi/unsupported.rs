@@ -845,17 +845,19 @@ pub extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_renegotiate(_s: *mut SSL) -> c_int {
+pub extern "C" fn SSL_renegotiate(s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_renegotiate", 0, {
-        crate::error::raise_unsupported("SSL_renegotiate");
+        let ssl = try_ref!("SSL_renegotiate", s, 0);
+        ssl.refuse_renegotiation("SSL_renegotiate");
         0
     })
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_renegotiate_abbreviated(_s: *mut SSL) -> c_int {
+pub extern "C" fn SSL_renegotiate_abbreviated(s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_renegotiate_abbreviated", 0, {
-        crate::error::raise_unsupported("SSL_renegotiate_abbreviated");
+        let ssl = try_ref!("SSL_renegotiate_abbreviated", s, 0);
+        ssl.refuse_renegotiation("SSL_renegotiate_abbreviated");
         0
     })
 }
@@ -1193,9 +1195,10 @@ pub extern "C" fn SSL_use_psk_identity_hint(_s: *mut SSL, _identity_hint: *const
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_verify_client_post_handshake(_s: *mut SSL) -> c_int {
+pub extern "C" fn SSL_verify_client_post_handshake(s: *mut SSL) -> c_int {
     ffi_boundary!("SSL_verify_client_post_handshake", 0, {
-        crate::error::raise_unsupported("SSL_verify_client_post_handshake");
+        let ssl = try_ref!("SSL_verify_client_post_handshake", s, 0);
+        ssl.refuse_post_handshake_auth();
         0
     })
 }
