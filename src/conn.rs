@@ -1022,9 +1022,23 @@ impl Ssl {
         let server_pref = self.settings().options & crate::ctx::SSL_OP_CIPHER_SERVER_PREFERENCE != 0;
         let usable = |ck: &rustls::sign::CertifiedKey, scheme: &[rustls::SignatureScheme]| ck.key.choose_scheme(scheme).is_some();
         let found = match self.tls12_suite_order(server_pref) {
-            Some(suites) => suites.iter().filter_map(|c| c.certificate_key()).find_map(|kind| {
-                candidates.iter().find(|(_, ck)| ck.key.algorithm() == kind && usable(ck, schemes))
-            }),
+            Some(suites) => {
+                // TLS 1.2 (RFC 8422): an ECDSA certificate whose curve the client does not
+                // list, or we do not allow, authenticates no suite, as OpenSSL checks.
+                let allowed: Vec<_> = candidates.iter().filter(|(slot, _)| self.tls12_curve_allowed(slot)).collect();
+                let found = suites.iter().filter_map(|c| c.certificate_key()).find_map(|kind| {
+                    allowed.iter().find(|(_, ck)| ck.key.algorithm() == kind && usable(ck, schemes)).copied()
+                });
+                if found.is_none() && allowed.is_empty() {
+                    // Nothing OpenSSL would use: a key of no algorithm any suite
+                    // authenticates makes rustls fail as OpenSSL does ("no shared cipher",
+                    // handshake_failure).
+                    let (slot, certified) = candidates.first()?;
+                    self.settings().cert.select_chosen(slot);
+                    return Some(crate::keys::refusing(certified));
+                }
+                found
+            }
             None => {
                 let order: Vec<rustls::SignatureScheme> = if server_pref {
                     crate::verify::preferred_schemes().into_iter().filter(|s| schemes.contains(s)).collect()
@@ -1178,19 +1192,36 @@ impl Ssl {
     /// Server, while choosing its certificate: the TLS 1.2 suites both sides have, in
     /// the order that decides (the client's, or ours with server preference); None when
     /// the handshake will be TLS 1.3 (the client offers it and we allow it).
-    fn tls12_suite_order(&self, server_pref: bool) -> Option<Vec<&'static crate::cipher::SslCipher>> {
+    /// Server: whether the handshake will be TLS 1.3 (the client offers it, we allow it).
+    fn client_offers_usable_tls13(&self) -> bool {
         const SUPPORTED_VERSIONS: u16 = 43;
+        let we13 = self.settings().versions().iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_3);
+        we13 && self.client_hello().is_some_and(|h| {
+            h.extension(SUPPORTED_VERSIONS).is_some_and(|v| v.get(1..).unwrap_or(&[]).chunks_exact(2).any(|c| c == [3, 4]))
+        })
+    }
+
+    /// Whether a TLS 1.2 server may use this certificate's key as far as curves go: not an
+    /// EC key, or one on a curve in the client's supported groups (a client that sends
+    /// none accepts any; the server's own list does not matter, as in OpenSSL).
+    fn tls12_curve_allowed(&self, slot: &crate::keys::CertKey) -> bool {
+        const SUPPORTED_GROUPS: u16 = 10;
+        let Some(nid) = slot.key.as_ref().and_then(|k| k.ec_curve_nid()) else { return true };
+        let Some(id) = crate::groups::group_for_nid(nid) else { return false };
+        self.client_hello()
+            .and_then(|h| {
+                let list = h.extension(SUPPORTED_GROUPS)?;
+                Some(list.get(2..).unwrap_or(&[]).chunks_exact(2).any(|c| u16::from_be_bytes([c[0], c[1]]) == id))
+            })
+            .unwrap_or(true)
+    }
+
+    fn tls12_suite_order(&self, server_pref: bool) -> Option<Vec<&'static crate::cipher::SslCipher>> {
         let hello = self.client_hello()?;
-        let (ours, we13) = {
-            let st = self.settings();
-            (st.tls12_ciphers.clone(), st.versions().iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_3))
-        };
-        let client13 = hello
-            .extension(SUPPORTED_VERSIONS)
-            .is_some_and(|v| v.get(1..).unwrap_or(&[]).chunks_exact(2).any(|c| c == [3, 4]));
-        if client13 && we13 {
+        if self.client_offers_usable_tls13() {
             return None;
         }
+        let ours = self.settings().tls12_ciphers.clone();
         let offered: Vec<u16> = hello.ciphers().chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         Some(if server_pref {
             ours.into_iter().filter(|c| offered.contains(&c.protocol_id)).collect()
@@ -1492,6 +1523,13 @@ impl Ssl {
                 } else {
                     reason
                 })
+            }
+            // A TLS 1.2 server without a common group has no usable ECDHE suite: OpenSSL
+            // says "no shared cipher" there ("no suitable key share" is TLS 1.3's).
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::NoKxGroupsInCommon)
+                if self.is_server() && !self.client_offers_usable_tls13() =>
+            {
+                error::raise(error::SSL_R_NO_SHARED_CIPHER)
             }
             _ => error::raise_rustls(e),
         }

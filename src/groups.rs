@@ -70,8 +70,8 @@ fn table() -> &'static [Group] {
             has("P-256", "prime256v1", 415, 23, kx_group::SECP256R1),
             has("secp384r1", "secp384r1", 715, 24, kx_group::SECP384R1),
             has("P-384", "secp384r1", 715, 24, kx_group::SECP384R1),
-            lacks("secp521r1", "secp521r1", 716, 25),
-            lacks("P-521", "secp521r1", 716, 25),
+            has("secp521r1", "secp521r1", 716, 25, crate::kx::SECP521R1),
+            has("P-521", "secp521r1", 716, 25, crate::kx::SECP521R1),
             lacks("brainpoolP256r1", "brainpoolP256r1", 927, 26),
             lacks("brainpoolP384r1", "brainpoolP384r1", 931, 27),
             lacks("brainpoolP512r1", "brainpoolP512r1", 933, 28),
@@ -88,11 +88,12 @@ fn table() -> &'static [Group] {
     &TABLE
 }
 
-/// OpenSSL 3.0's default groups, as rustls offers them: X25519, P-256, P-384 (its
-/// default list also names X448 and P-521, which rustls lacks).
+/// OpenSSL 3.0's default groups, in its order, as oxissl offers them: X25519, P-256,
+/// P-521, P-384 (its default list also names X448 and the FFDHE groups, which oxissl
+/// lacks).
 pub fn default_groups() -> Vec<&'static dyn SupportedKxGroup> {
     use rustls::crypto::aws_lc_rs::kx_group;
-    vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1]
+    vec![kx_group::X25519, kx_group::SECP256R1, crate::kx::SECP521R1, kx_group::SECP384R1]
 }
 
 /// Splits a list the way libcrypto's `CONF_parse_list(list, sep, nospc = 1, …)` does:
@@ -161,6 +162,11 @@ pub fn nid_for_group(id: u16) -> c_int {
     table().iter().find(|g| g.id == id).map_or(0, |g| g.nid)
 }
 
+/// The TLS codepoint of a curve NID (None for a curve TLS has none for).
+pub fn group_for_nid(nid: c_int) -> Option<u16> {
+    table().iter().find(|g| g.nid == nid && nid != 0).map(|g| g.id)
+}
+
 /// OpenSSL's name for a TLS group codepoint.
 pub fn group_name(id: u16) -> Option<&'static str> {
     table().iter().find(|g| g.id == id).map(|g| g.tls)
@@ -178,7 +184,7 @@ mod tests {
     fn lists_are_parsed_as_openssl_parses_them() {
         assert_eq!(ids("X25519:P-256"), Ok(vec![29, 23]));
         assert_eq!(ids(" prime256v1 : secp384r1 "), Ok(vec![23, 24]));
-        assert_eq!(ids("X448:P-521:x25519"), Ok(vec![29]));
+        assert_eq!(ids("X448:P-521:x25519"), Ok(vec![25, 29]));
         // Known to OpenSSL, none implemented: accepted, and nothing is left.
         assert_eq!(ids("X448:ffdhe2048"), Ok(vec![]));
         assert_eq!(ids("p-256"), Err(GroupListError::Unknown("p-256".into())));

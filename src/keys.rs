@@ -312,6 +312,26 @@ impl rustls::server::ResolvesServerCert for ServerCertResolver {
     }
 }
 
+/// A certificate whose key no cipher suite can use (an algorithm that does not exist):
+/// offered when a TLS 1.2 server has no certificate OpenSSL would use, so that rustls
+/// finds no suite and fails the handshake as OpenSSL does.
+pub fn refusing(certified: &Arc<CertifiedKey>) -> Arc<CertifiedKey> {
+    Arc::new(CertifiedKey { key: Arc::new(RefusingKey), ..(**certified).clone() })
+}
+
+#[derive(Debug)]
+struct RefusingKey;
+
+impl rustls::sign::SigningKey for RefusingKey {
+    fn choose_scheme(&self, _offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        None
+    }
+
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::Unknown(0xff)
+    }
+}
+
 /// Our signing key, noting which scheme the handshake chose (`SSL_get_signature_type_nid`).
 #[derive(Debug)]
 struct RecordingKey(Arc<dyn rustls::sign::SigningKey>);

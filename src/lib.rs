@@ -16,6 +16,7 @@ pub mod ctx;
 pub mod error;
 pub mod groups;
 pub mod hello;
+pub mod kx;
 pub mod suites;
 pub mod keys;
 pub mod records;

@@ -271,6 +271,24 @@ impl EvpPkey {
     }
 }
 
+impl EvpPkey {
+    /// The named curve of an EC key (None for other keys, or an EC key without one).
+    pub fn ec_curve_nid(&self) -> Option<c_int> {
+        if self.id() != openssl_sys::EVP_PKEY_EC {
+            return None;
+        }
+        // SAFETY: `get1` hands us our own reference to the key's EC_KEY, freed below.
+        unsafe {
+            let ec = openssl_sys::EVP_PKEY_get1_EC_KEY(self.as_ptr());
+            let nid = ec_key_curve_nid(ec);
+            if !ec.is_null() {
+                openssl_sys::EC_KEY_free(ec);
+            }
+            nid
+        }
+    }
+}
+
 /// The curve NID of an `EC_KEY` (`SSL_CTX_set_tmp_ecdh`), or None for NULL / no named curve.
 pub fn ec_key_curve_nid(key: *const openssl_sys::EC_KEY) -> Option<c_int> {
     if key.is_null() {
