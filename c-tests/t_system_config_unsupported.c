@@ -1,7 +1,7 @@
 /* A host policy (openssl.cnf system_default) that names only what rustls
  * cannot do must not be widened: the policy's TLS 1.2 cipher string selects
- * only static-RSA key exchange, or its group list only X448 and finite-field
- * groups. OpenSSL 3.0 honours both and handshakes; oxissl cannot offer them
+ * only static-RSA key exchange, or its group list only X448 and
+ * brainpoolP256r1. OpenSSL 3.0 honours both and handshakes; oxissl cannot offer them
  * and must then fail the handshake (known difference), never fall back to its
  * defaults. Each policy runs in its own process (libcrypto reads the file
  * once). */
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
           "server-rsa.pem", "server-rsa.key");
     child("TLS 1.3 suites rustls lacks only", "Ciphersuites = TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256\n"
           "MinProtocol = TLSv1.3\n", "server-p256.pem", "server-p256.key");
-    child("groups rustls lacks only", "Groups = X448:ffdhe2048\n", "server-p256.pem", "server-p256.key");
+    child("groups rustls lacks only", "Groups = X448:brainpoolP256r1\n", "server-p256.pem", "server-p256.key");
     child("signature algorithms rustls lacks only", "SignatureAlgorithms = ed448:ECDSA+SHA224\n",
           "server-p256.pem", "server-p256.key");
     {

@@ -49,6 +49,7 @@ const NID_AES_128_GCM: c_int = 895;
 const NID_AES_256_GCM: c_int = 901;
 const NID_CHACHA20_POLY1305: c_int = 1018;
 const NID_KX_ECDHE: c_int = 1038;
+pub const NID_KX_DHE: c_int = 1039;
 const NID_KX_ANY: c_int = 1063;
 const NID_AUTH_RSA: c_int = 1046;
 const NID_AUTH_ECDSA: c_int = 1047;
@@ -261,13 +262,29 @@ const fn tls12(
 
 use HandshakeDigest::{Sha256, Sha384};
 
+/// A TLS 1.2 DHE-RSA suite: as [`tls12`], with finite-field key exchange.
+#[allow(clippy::too_many_arguments)]
+const fn dhe(
+    name: &'static CStr,
+    standard_name: &'static CStr,
+    protocol_id: u16,
+    bits: c_int,
+    enc: &'static str,
+    cipher_nid: c_int,
+    handshake_digest: HandshakeDigest,
+    suite: SupportedCipherSuite,
+) -> SslCipher {
+    let c = tls12(name, standard_name, protocol_id, false, bits, enc, cipher_nid, handshake_digest, suite);
+    SslCipher { kx: "DH", kx_nid: NID_KX_DHE, ..c }
+}
+
 const AESGCM128: &str = "AESGCM(128)";
 const AESGCM256: &str = "AESGCM(256)";
 const CHACHA: &str = "CHACHA20/POLY1305(256)";
 
 /// Every suite oxissl implements (the suites rustls' aws-lc-rs provider offers).
 #[rustfmt::skip]
-pub static CIPHERS: [SslCipher; 9] = [
+pub static CIPHERS: [SslCipher; 12] = [
     tls13(c"TLS_AES_128_GCM_SHA256", 0x1301, 128, AESGCM128, NID_AES_128_GCM, Sha256, crate::suites::TLS13_AES_128_GCM_SHA256),
     tls13(c"TLS_AES_256_GCM_SHA384", 0x1302, 256, AESGCM256, NID_AES_256_GCM, Sha384, crate::suites::TLS13_AES_256_GCM_SHA384),
     tls13(c"TLS_CHACHA20_POLY1305_SHA256", 0x1303, 256, CHACHA, NID_CHACHA20_POLY1305, Sha256, crate::suites::TLS13_CHACHA20_POLY1305_SHA256),
@@ -277,6 +294,9 @@ pub static CIPHERS: [SslCipher; 9] = [
     tls12(c"ECDHE-RSA-AES128-GCM-SHA256", c"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0xC02F, false, 128, AESGCM128, NID_AES_128_GCM, Sha256, rs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
     tls12(c"ECDHE-RSA-AES256-GCM-SHA384", c"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xC030, false, 256, AESGCM256, NID_AES_256_GCM, Sha384, crate::suites::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384),
     tls12(c"ECDHE-RSA-CHACHA20-POLY1305", c"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xCCA8, false, 256, CHACHA, NID_CHACHA20_POLY1305, Sha256, rs::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256),
+    dhe(c"DHE-RSA-AES128-GCM-SHA256", c"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0x009E, 128, AESGCM128, NID_AES_128_GCM, Sha256, crate::suites::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256),
+    dhe(c"DHE-RSA-AES256-GCM-SHA384", c"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 0x009F, 256, AESGCM256, NID_AES_256_GCM, Sha384, crate::suites::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384),
+    dhe(c"DHE-RSA-CHACHA20-POLY1305", c"TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xCCAA, 256, CHACHA, NID_CHACHA20_POLY1305, Sha256, crate::suites::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256),
 ];
 
 /// The first entry of [`CIPHERS`] satisfying `pred`.
@@ -330,7 +350,7 @@ pub fn default_tls13() -> Vec<&'static SslCipher> {
 /// The suites of OpenSSL 3.0's `DEFAULT` cipher list that we implement, in its order
 /// (`openssl ciphers -v DEFAULT`).
 pub fn default_tls12() -> Vec<&'static SslCipher> {
-    by_protocol_ids(&[0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC02B, 0xC02F])
+    by_protocol_ids(&[0xC02C, 0xC030, 0x009F, 0xCCA9, 0xCCA8, 0xCCAA, 0xC02B, 0xC02F, 0x009E])
 }
 
 /// The OpenSSL name for an RFC/IANA suite name, as `OPENSSL_cipher_name`: every suite
@@ -415,6 +435,18 @@ impl std::error::Error for CipherStringError {}
 ///   but add nothing, since they are not TLS 1.3 suites we implement. A string naming
 ///   only such suites yields `Ok(vec![])`: TLS 1.3 ends up disabled.
 /// * OpenSSL keeps duplicates; we keep the first occurrence only.
+/// Whether an `SSL_CTX_set_ciphersuites` string names an enabled TLS ≤ 1.2 suite (one
+/// of [`MODEL`]). OpenSSL keeps such a suite in its TLS 1.3 list, where it later counts
+/// as a TLS 1.2 cipher: `SSL_CTX_set_cipher_list` then succeeds even when its own string
+/// selects nothing. (Suites whose algorithms the default provider lacks, such as SEED,
+/// are dropped from that list and do not count.)
+pub fn ciphersuites_name_tls12_suite(spec: &str) -> bool {
+    until_nul(spec).split(':').any(|item| {
+        let item = item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+        MODEL.iter().any(|m| m.std_name.to_bytes() == item.as_bytes())
+    })
+}
+
 pub fn parse_ciphersuites(spec: &str) -> Result<Vec<&'static SslCipher>, CipherStringError> {
     let spec = until_nul(spec);
     let mut out: Vec<&'static SslCipher> = Vec::new();
@@ -1263,6 +1295,9 @@ mod tests {
         (c"ECDHE-RSA-CHACHA20-POLY1305", c"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0x0300cca8, 0xcca8, 256, 256, c"TLSv1.2", 1018, 0, 1038, 1046, 1, "SHA256", "ECDHE-RSA-CHACHA20-POLY1305    TLSv1.2 Kx=ECDH     Au=RSA   Enc=CHACHA20/POLY1305(256) Mac=AEAD\n"),
         (c"ECDHE-ECDSA-AES128-GCM-SHA256", c"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0x0300c02b, 0xc02b, 128, 128, c"TLSv1.2", 895, 0, 1038, 1047, 1, "SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256  TLSv1.2 Kx=ECDH     Au=ECDSA Enc=AESGCM(128)            Mac=AEAD\n"),
         (c"ECDHE-RSA-AES128-GCM-SHA256", c"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", 0x0300c02f, 0xc02f, 128, 128, c"TLSv1.2", 895, 0, 1038, 1046, 1, "SHA256", "ECDHE-RSA-AES128-GCM-SHA256    TLSv1.2 Kx=ECDH     Au=RSA   Enc=AESGCM(128)            Mac=AEAD\n"),
+        (c"DHE-RSA-AES256-GCM-SHA384", c"TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 0x0300009f, 0x009f, 256, 256, c"TLSv1.2", 901, 0, 1039, 1046, 1, "SHA384", "DHE-RSA-AES256-GCM-SHA384      TLSv1.2 Kx=DH       Au=RSA   Enc=AESGCM(256)            Mac=AEAD\n"),
+        (c"DHE-RSA-CHACHA20-POLY1305", c"TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0x0300ccaa, 0xccaa, 256, 256, c"TLSv1.2", 1018, 0, 1039, 1046, 1, "SHA256", "DHE-RSA-CHACHA20-POLY1305      TLSv1.2 Kx=DH       Au=RSA   Enc=CHACHA20/POLY1305(256) Mac=AEAD\n"),
+        (c"DHE-RSA-AES128-GCM-SHA256", c"TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0x0300009e, 0x009e, 128, 128, c"TLSv1.2", 895, 0, 1039, 1046, 1, "SHA256", "DHE-RSA-AES128-GCM-SHA256      TLSv1.2 Kx=DH       Au=RSA   Enc=AESGCM(128)            Mac=AEAD\n"),
     ];
 
     #[test]
@@ -1315,9 +1350,10 @@ mod tests {
 
     #[test]
     fn table_is_what_rustls_offers() {
+        // rustls' provider's suites, and the DHE-RSA ones built on them (suites.rs).
         let ours: Vec<CipherSuite> = CIPHERS.iter().map(|c| c.rustls_suite()).collect();
         let provider = rustls::crypto::aws_lc_rs::default_provider();
-        assert_eq!(ours.len(), provider.cipher_suites.len());
+        assert_eq!(ours.len(), provider.cipher_suites.len() + 3);
         for s in &provider.cipher_suites {
             assert!(ours.contains(&s.suite()), "{:?}", s.suite());
         }
@@ -1343,7 +1379,7 @@ mod tests {
             ]
         );
         assert_eq!(default_tls12(), parse_cipher_list("DEFAULT").unwrap());
-        assert_eq!(default_tls12().len(), 6);
+        assert_eq!(default_tls12().len(), 9);
     }
 
     const EA128: &str = "ECDHE-ECDSA-AES128-GCM-SHA256";
@@ -1352,6 +1388,9 @@ mod tests {
     const RA128: &str = "ECDHE-RSA-AES128-GCM-SHA256";
     const RA256: &str = "ECDHE-RSA-AES256-GCM-SHA384";
     const RCH: &str = "ECDHE-RSA-CHACHA20-POLY1305";
+    const DA128: &str = "DHE-RSA-AES128-GCM-SHA256";
+    const DA256: &str = "DHE-RSA-AES256-GCM-SHA384";
+    const DCH: &str = "DHE-RSA-CHACHA20-POLY1305";
 
     enum Expect {
         Ok(&'static [&'static str]),
@@ -1365,82 +1404,82 @@ mod tests {
     /// printed "Error in cipher list" with "no cipher match"/"invalid command".
     #[rustfmt::skip]
     const SYSTEM_CIPHER_LISTS: &[(&str, Expect)] = &[
-        ("ALL", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
-        ("DEFAULT", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
-        ("HIGH", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("ALL", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("DEFAULT", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("HIGH", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("MEDIUM", NoMatch),
         ("LOW", NoMatch),
-        ("ALL:!ECDHE", Expect::Ok(&[])),
+        ("ALL:!ECDHE", Expect::Ok(&[DA256, DCH, DA128])),
         ("ECDHE", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
         ("EECDH+AESGCM", Expect::Ok(&[EA256, RA256, EA128, RA128])),
         ("kECDHE+CHACHA20", Expect::Ok(&[ECH, RCH])),
-        ("aRSA", Expect::Ok(&[RA256, RCH, RA128])),
+        ("aRSA", Expect::Ok(&[RA256, DA256, RCH, DCH, RA128, DA128])),
         ("aECDSA", Expect::Ok(&[EA256, ECH, EA128])),
-        ("ECDSA:aRSA", Expect::Ok(&[EA256, ECH, EA128, RA256, RCH, RA128])),
-        ("AES", Expect::Ok(&[EA256, RA256, EA128, RA128])),
-        ("AES128", Expect::Ok(&[EA128, RA128])),
-        ("AES256:CHACHA20", Expect::Ok(&[EA256, RA256, ECH, RCH])),
-        ("AESGCM", Expect::Ok(&[EA256, RA256, EA128, RA128])),
+        ("ECDSA:aRSA", Expect::Ok(&[EA256, ECH, EA128, RA256, DA256, RCH, DCH, RA128, DA128])),
+        ("AES", Expect::Ok(&[EA256, RA256, DA256, EA128, RA128, DA128])),
+        ("AES128", Expect::Ok(&[EA128, RA128, DA128])),
+        ("AES256:CHACHA20", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH])),
+        ("AESGCM", Expect::Ok(&[EA256, RA256, DA256, EA128, RA128, DA128])),
         ("SHA256", Expect::Ok(&[])),
         ("SHA384", Expect::Ok(&[])),
-        ("TLSv1.2", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("TLSv1.2", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("SSLv3", Expect::Ok(&[])),
         ("AES128-SHA", Expect::Ok(&[])),
-        ("DHE-RSA-AES128-GCM-SHA256", Expect::Ok(&[])),
+        ("DHE-RSA-AES128-GCM-SHA256", Expect::Ok(&[DA128])),
         ("FOO", NoMatch),
         ("", NoMatch),
         ("ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384", Expect::Ok(&[RA128, EA256])),
         ("ECDHE-RSA-AES128-GCM-SHA256,ECDHE-ECDSA-CHACHA20-POLY1305 ECDHE-RSA-CHACHA20-POLY1305;ECDHE-ECDSA-AES128-GCM-SHA256", Expect::Ok(&[RA128, ECH, RCH, EA128])),
-        ("ALL:-AES256:AES256", Expect::Ok(&[ECH, RCH, EA128, RA128, EA256, RA256])),
-        ("ALL:+AES128", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("ALL:-AES256:AES256", Expect::Ok(&[ECH, RCH, DCH, EA128, RA128, DA128, EA256, RA256, DA256])),
+        ("ALL:+AES128", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("ALL:!aRSA", Expect::Ok(&[EA256, ECH, EA128])),
-        ("CHACHA20:AESGCM:@STRENGTH", Expect::Ok(&[ECH, RCH, EA256, RA256, EA128, RA128])),
-        ("HIGH:!aNULL:!MD5", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
-        ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384", Expect::Ok(&[EA128, RA128, EA256, RA256, ECH, RCH])),
-        ("DEFAULT:!CHACHA20", Expect::Ok(&[EA256, RA256, EA128, RA128])),
-        ("DEFAULT:+aRSA", Expect::Ok(&[EA256, ECH, EA128, RA256, RCH, RA128])),
-        ("DEFAULT:@STRENGTH", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
-        ("DEFAULT+AES128", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("CHACHA20:AESGCM:@STRENGTH", Expect::Ok(&[ECH, RCH, DCH, EA256, RA256, DA256, EA128, RA128, DA128])),
+        ("HIGH:!aNULL:!MD5", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384", Expect::Ok(&[EA128, RA128, EA256, RA256, ECH, RCH, DA128, DA256])),
+        ("DEFAULT:!CHACHA20", Expect::Ok(&[EA256, RA256, DA256, EA128, RA128, DA128])),
+        ("DEFAULT:+aRSA", Expect::Ok(&[EA256, ECH, EA128, RA256, DA256, RCH, DCH, RA128, DA128])),
+        ("DEFAULT:@STRENGTH", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("DEFAULT+AES128", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("COMPLEMENTOFDEFAULT", Expect::Ok(&[])),
         ("COMPLEMENTOFALL", Expect::Ok(&[])),
         ("eNULL", Expect::Ok(&[])),
         ("aNULL", Expect::Ok(&[])),
         ("kRSA", Expect::Ok(&[])),
         ("PSK", Expect::Ok(&[])),
-        ("FIPS", Expect::Ok(&[EA256, RA256, EA128, RA128])),
+        ("FIPS", Expect::Ok(&[EA256, RA256, DA256, EA128, RA128, DA128])),
         ("HIGH+FIPS", NoMatch),
         ("SUITEB128", Expect::Ok(&[EA128, EA256])),
         ("SUITEB192", Expect::Ok(&[EA256])),
         ("SUITEB128ONLY", Expect::Ok(&[EA128])),
         ("ECDH+aECDSA", Expect::Ok(&[EA256, ECH, EA128])),
-        ("ALL:!AES128-SHA:!FOO:ECDHE-RSA-AES128-GCM-SHA256", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
-        ("ALL:@SECLEVEL=4", Expect::Ok(&[EA256, RA256, ECH, RCH])),
+        ("ALL:!AES128-SHA:!FOO:ECDHE-RSA-AES128-GCM-SHA256", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("ALL:@SECLEVEL=4", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH])),
         ("ALL:_bad", Invalid),
         ("ALL:@FOO", Invalid),
-        ("!ECDHE:ALL", Expect::Ok(&[])),
+        ("!ECDHE:ALL", Expect::Ok(&[DA256, DCH, DA128])),
         ("-ALL:ECDSA", Expect::Ok(&[EA256, ECH, EA128])),
         ("ECDHE-RSA-AES128-GCM-SHA256+AES", Expect::Ok(&[RA128])),
         ("aRSA+AESGCM+SHA256", NoMatch),
-        ("AES256+ECDSA:AES128+ECDSA:CHACHA20", Expect::Ok(&[EA256, EA128, ECH, RCH])),
-        ("TLSv1.2+AESGCM:!aECDSA", Expect::Ok(&[RA256, RA128])),
+        ("AES256+ECDSA:AES128+ECDSA:CHACHA20", Expect::Ok(&[EA256, EA128, ECH, RCH, DCH])),
+        ("TLSv1.2+AESGCM:!aECDSA", Expect::Ok(&[RA256, DA256, RA128, DA128])),
         ("ECDHE-ECDSA-AES128-GCM-SHA256!AESGCM", NoMatch),
         ("TLS_AES_128_GCM_SHA256", NoMatch),
-        ("ALL:-ECDHE-RSA-AES256-GCM-SHA384:+ECDHE-ECDSA-CHACHA20-POLY1305", Expect::Ok(&[EA256, RCH, EA128, RA128, ECH])),
+        ("ALL:-ECDHE-RSA-AES256-GCM-SHA384:+ECDHE-ECDSA-CHACHA20-POLY1305", Expect::Ok(&[EA256, DA256, RCH, DCH, EA128, RA128, DA128, ECH])),
         ("CAMELLIA:ARIA:CBC", Expect::Ok(&[])),
-        ("ECDHE:!AES:AES:-CHACHA20:+AES128:CHACHA20", Expect::Ok(&[ECH, RCH])),
-        ("HIGH:-aECDSA:+AES256:aECDSA:@STRENGTH", Expect::Ok(&[RCH, RA256, EA256, ECH, RA128, EA128])),
-        ("COMPLEMENTOFDEFAULT+HIGH", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("ECDHE:!AES:AES:-CHACHA20:+AES128:CHACHA20", Expect::Ok(&[ECH, RCH, DCH])),
+        ("HIGH:-aECDSA:+AES256:aECDSA:@STRENGTH", Expect::Ok(&[RCH, DCH, RA256, DA256, EA256, ECH, RA128, DA128, EA128])),
+        ("COMPLEMENTOFDEFAULT+HIGH", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("HIGH+COMPLEMENTOFDEFAULT", Expect::Ok(&[])),
-        ("AES128:CHACHA20:3DES@STRENGTH", Expect::Ok(&[ECH, RCH, EA128, RA128])),
-        ("AES128:CHACHA20:RC4@STRENGTH", Expect::Ok(&[EA128, RA128, ECH, RCH])),
+        ("AES128:CHACHA20:3DES@STRENGTH", Expect::Ok(&[ECH, RCH, DCH, EA128, RA128, DA128])),
+        ("AES128:CHACHA20:RC4@STRENGTH", Expect::Ok(&[EA128, RA128, DA128, ECH, RCH, DCH])),
         ("ECDHE-RSA-AES128-GCM-SHA256!ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256", Expect::Ok(&[EA128])),
-        ("DEFAULT:-ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384", Expect::Ok(&[RA256, ECH, RCH, EA128, RA128, EA256])),
-        ("ALL:!COMPLEMENTOFDEFAULT", Expect::Ok(&[EA256, RA256, ECH, RCH, EA128, RA128])),
+        ("DEFAULT:-ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384", Expect::Ok(&[RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128, EA256])),
+        ("ALL:!COMPLEMENTOFDEFAULT", Expect::Ok(&[EA256, RA256, DA256, ECH, RCH, DCH, EA128, RA128, DA128])),
         ("kEECDH+ECDSA+AES256:kEECDH+aRSA", Expect::Ok(&[EA256, RA256, RCH, RA128])),
         ("ECDHE+AESGCM:@SECLEVEL=4", Expect::Ok(&[EA256, RA256])),
         ("TLSv1.2:!TLSv1.2", NoMatch),
-        ("DEFAULT:!ECDHE:ECDHE-RSA-CHACHA20-POLY1305", Expect::Ok(&[])),
-        ("AESGCM+AES256:CHACHA20+ECDSA:AESGCM+AES128:CHACHA20", Expect::Ok(&[EA256, RA256, ECH, EA128, RA128, RCH])),
+        ("DEFAULT:!ECDHE:ECDHE-RSA-CHACHA20-POLY1305", Expect::Ok(&[DA256, DCH, DA128])),
+        ("AESGCM+AES256:CHACHA20+ECDSA:AESGCM+AES128:CHACHA20", Expect::Ok(&[EA256, RA256, DA256, ECH, EA128, RA128, DA128, RCH, DCH])),
         ("ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-RSA-AES128-GCM-SHA256 @STRENGTH", Expect::Ok(&[EA128, RA128])),
     ];
 
@@ -1756,7 +1795,7 @@ mod tests {
                 .iter()
                 .filter(|m| by_protocol_id(m.protocol_id).is_some())
                 .count(),
-            6
+            9
         );
     }
 }

@@ -371,19 +371,20 @@ impl ConfCtx {
                 }),
                 None => false,
             },
-            Action::MinProtocol | Action::MaxProtocol => {
-                match VERSION_NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(&text)) {
-                    Some(&(_, v)) => apply(&st.target, |s| {
-                        if matches!(command.action, Action::MinProtocol) {
-                            s.min_version = v;
-                        } else {
-                            s.max_version = v;
-                        }
-                        true
-                    }),
-                    None => false,
-                }
-            }
+            // Names are compared case-sensitively (strcmp), as OpenSSL does; a DTLS
+            // version is a valid bound that a TLS method ignores.
+            Action::MinProtocol | Action::MaxProtocol if text == "DTLSv1" || text == "DTLSv1.2" => true,
+            Action::MinProtocol | Action::MaxProtocol => match VERSION_NAMES.iter().find(|(n, _)| *n == text) {
+                Some(&(_, v)) => apply(&st.target, |s| {
+                    if matches!(command.action, Action::MinProtocol) {
+                        s.min_version = v;
+                    } else {
+                        s.max_version = v;
+                    }
+                    true
+                }),
+                None => false,
+            },
             // The names before a bad one stay applied, as in OpenSSL.
             Action::Protocol => {
                 let (changes, ok) = parse_flag_list(&text, |n| {
@@ -656,6 +657,22 @@ mod tests {
         assert_ne!(ctx.settings().options & OP_ALLOW_CLIENT_RENEGOTIATION, 0);
         assert_eq!(cmd(0, "-no_etm"), 1);
         assert_ne!(ctx.settings().options & OP_NO_ENCRYPT_THEN_MAC, 0);
+    }
+
+    // Found by the config_diff fuzz target: MinProtocol/MaxProtocol names are
+    // case-sensitive, and DTLS names are accepted without effect.
+    #[test]
+    fn protocol_bounds_read_names_as_openssl() {
+        let ctx = SslCtx::new(&ctx::TLS_METHOD).unwrap();
+        let c = ConfCtx::default();
+        c.set_flags(FLAG_FILE | FLAG_CLIENT);
+        c.set_ctx(Some(&ctx));
+        assert_eq!(c.cmd("MinProtocol", Some(c"tlsv1.2")), 0);
+        assert_eq!(c.cmd("MaxProtocol", Some(c"none")), 0);
+        assert_eq!(c.cmd("MinProtocol", Some(c"DTLSv1.2")), 2);
+        assert_eq!(ctx.settings().min_version, 0);
+        assert_eq!(c.cmd("MinProtocol", Some(c"TLSv1.2")), 2);
+        assert_eq!(ctx.settings().min_version, ctx::TLS1_2_VERSION);
     }
 
     // Found by the config_diff fuzz target: NumTickets takes atoi() of its value.

@@ -127,6 +127,9 @@ pub struct Settings {
     /// Suite B mode from a `SUITEB...` cipher string: OpenSSL keeps it (in the
     /// certificate flags), and later cipher strings without the keyword get its suites.
     pub suite_b: Option<cipher::SuiteB>,
+    /// The TLS 1.3 suite string named a TLS ≤ 1.2 suite (see
+    /// [`cipher::ciphersuites_name_tls12_suite`]).
+    pub tls13_list_has_tls12: bool,
     pub max_send_fragment: usize,
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
     /// `SSL(_CTX)_set0_CA_list`: the CA names a server lists in its CertificateRequest when
@@ -148,9 +151,14 @@ pub struct Settings {
     /// (rustls does not expose the protocol messages; see README).
     pub msg_callback: MsgCb,
     pub msg_callback_arg: AppPtr,
-    /// `SSL_CTX_set_dh_auto`: DHE suites would use built-in parameters. Only recorded:
-    /// rustls offers no DHE suites, so no DH parameters are ever needed.
+    /// A TLS 1.2 server offers its DHE suites only with Diffie-Hellman parameters, as
+    /// OpenSSL: `SSL_CTX_set_dh_auto` (a group as strong as the certificate's key),
+    /// `SSL_CTX_set_tmp_dh`/`set0_tmp_dh_pkey` (their prime's size, in bits) or a
+    /// `SSL_CTX_set_tmp_dh_callback` (as auto). The group used is the RFC 7919 one of that
+    /// size (see README: OpenSSL would send the application's own prime).
     pub dh_auto: bool,
+    pub dh_bits: Option<u32>,
+    pub dh_callback: bool,
     /// `SSL(_CTX)_set_max_early_data` / `_recv_max_early_data`: recorded and reported.
     /// oxissl never accepts 0-RTT data, so its tickets do not invite it (see README).
     pub max_early_data: u32,
@@ -207,6 +215,7 @@ impl Settings {
             num_tickets: 2,
             security_level: 2,
             suite_b: None,
+            tls13_list_has_tls12: false,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
             ca_names: Some(Arc::new(crate::crypto::x509::NameList::empty())),
@@ -217,6 +226,8 @@ impl Settings {
             msg_callback: None,
             msg_callback_arg: AppPtr::default(),
             dh_auto: false,
+            dh_bits: None,
+            dh_callback: false,
             max_early_data: 0,
             recv_max_early_data: DEFAULT_RECV_MAX_EARLY_DATA,
             status_type: -1,
@@ -291,7 +302,31 @@ impl Settings {
             client_ca_names: if role == Role::Server { Arc::as_ptr(&self.client_ca_names) as usize } else { 0 },
             ca_names: 0,
             max_fragment: self.max_send_fragment,
+            dhe: if role == Role::Server { self.dhe_group().map_or(0, |g| u16::from(g.name())) } else { 0 },
         }
+    }
+
+    /// The finite-field group a TLS 1.2 server's DHE suites use, or None: no DHE suites
+    /// (no parameters were set). A prime below 2048 bits gets ffdhe2048.
+    pub fn dhe_group(&self) -> Option<&'static dyn rustls::crypto::SupportedKxGroup> {
+        let bits = match self.dh_bits {
+            Some(bits) => bits,
+            None if self.dh_auto || self.dh_callback => {
+                // OpenSSL's choice by the certificate key's strength.
+                let sec = self.cert.complete().find_map(|c| c.key.as_ref().map(|k| k.security_bits())).unwrap_or(112);
+                match sec {
+                    192.. => 8192,
+                    152.. => 4096,
+                    128.. => 3072,
+                    _ => 2048,
+                }
+            }
+            None => return None,
+        };
+        crate::kx::ffdhe_groups()
+            .into_iter()
+            .find(|g| g.ffdhe_group().is_some_and(|p| p.p.len() * 8 >= bits as usize))
+            .or(Some(crate::kx::FFDHE8192))
     }
 }
 
@@ -313,6 +348,8 @@ struct ConfigKey {
     /// The CA list a server falls back on (identity of the list in use).
     ca_names: usize,
     max_fragment: usize,
+    /// A server's DHE group (0: no DHE suites).
+    dhe: u16,
 }
 
 impl std::hash::Hash for Role {
@@ -577,16 +614,37 @@ impl SslCtx {
         self.configs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn provider(settings: &Settings, tls12: bool, tls13: bool) -> CryptoProvider {
+    /// The suites and groups of a configuration. DHE suites only for a server with
+    /// Diffie-Hellman parameters, its group first among the finite-field ones (rustls
+    /// takes the first when the client names none); never for a client, whose rustls
+    /// side accepts only RFC 7919 primes where OpenSSL servers send their own.
+    fn provider(settings: &Settings, key: &ConfigKey) -> CryptoProvider {
+        use rustls::crypto::KeyExchangeAlgorithm::DHE;
         let base = rustls::crypto::aws_lc_rs::default_provider();
-        let suites = settings
+        let dhe = settings.dhe_group().filter(|_| key.dhe != 0);
+        let suites: Vec<rustls::SupportedCipherSuite> = settings
             .tls13_ciphers
             .iter()
-            .filter(|_| tls13)
-            .chain(settings.tls12_ciphers.iter().filter(|_| tls12))
+            .filter(|_| key.tls13)
+            .chain(settings.tls12_ciphers.iter().filter(|c| key.tls12 && (c.kx_nid != cipher::NID_KX_DHE || dhe.is_some())))
             .map(|c| c.suite())
             .collect();
-        CryptoProvider { cipher_suites: suites, kx_groups: settings.groups.clone(), ..base }
+        let mut kx_groups = settings.groups.clone();
+        if let Some(g) = dhe {
+            kx_groups.retain(|k| k.name() != g.name());
+            let at = kx_groups.iter().position(|k| k.name().key_exchange_algorithm() == DHE).unwrap_or(kx_groups.len());
+            kx_groups.insert(at, g);
+        }
+        // A TLS 1.2 suite whose key exchange has no group left (ECDHE suites under a list
+        // of finite-field groups only) cannot be negotiated, in OpenSSL either; rustls
+        // refuses a configuration holding one.
+        let mut suites = suites;
+        let has = |kx: rustls::crypto::KeyExchangeAlgorithm| kx_groups.iter().any(|g| g.name().key_exchange_algorithm() == kx);
+        suites.retain(|cs| match cs {
+            rustls::SupportedCipherSuite::Tls12(t) => has(t.kx),
+            rustls::SupportedCipherSuite::Tls13(_) => true,
+        });
+        CryptoProvider { cipher_suites: suites, kx_groups, ..base }
     }
 
     /// The client configuration for these (connection) settings, built at most once.
@@ -596,7 +654,7 @@ impl SslCtx {
             return Ok(c.clone());
         }
         let versions = settings.usable_versions(&key)?;
-        let provider = Self::provider(settings, key.tls12, key.tls13);
+        let provider = Self::provider(settings, &key);
         let mut config = ClientConfig::builder_with_provider(Arc::new(provider))
             .with_protocol_versions(&versions)
             .map_err(|_| error::SSL_R_NO_CIPHERS_AVAILABLE)?
@@ -630,7 +688,7 @@ impl SslCtx {
             return Ok(c.clone());
         }
         let versions = settings.usable_versions(&key)?;
-        let provider = Arc::new(Self::provider(settings, key.tls12, key.tls13));
+        let provider = Arc::new(Self::provider(settings, &key));
         let builder = ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&versions)
             .map_err(|_| error::SSL_R_NO_CIPHERS_AVAILABLE)?;
@@ -736,6 +794,10 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             if matches!(e, cipher::CipherStringError::NoCipherMatch { .. }) {
                 // OpenSSL has already emptied the TLS 1.2 list when it reports this.
                 s.tls12_ciphers.clear();
+                // A TLS 1.2 suite it keeps in the TLS 1.3 list counts: no failure then.
+                if s.tls13_list_has_tls12 {
+                    return true;
+                }
             }
             error::raise(e.reason());
             false
@@ -761,9 +823,11 @@ pub fn set_groups_list(s: &mut Settings, list: &str) -> bool {
 
 /// `SSL(_CTX)_set_ciphersuites`: the TLS 1.3 suites.
 pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
-    match cipher::parse_ciphersuites(&spec.to_string_lossy()) {
+    let text = spec.to_string_lossy();
+    match cipher::parse_ciphersuites(&text) {
         Ok(list) => {
             s.tls13_ciphers = list;
+            s.tls13_list_has_tls12 = cipher::ciphersuites_name_tls12_suite(&text);
             true
         }
         Err(e) => {
@@ -861,6 +925,23 @@ mod tests {
         assert!(matches!(select_next_proto(b"\x02h2", b"\x03foo\x00\x02h2"), Some(ProtoChoice::Negotiated(0))));
         assert!(select_next_proto(b"\x02h2", b"\x00\x02h2").is_none());
         assert!(select_next_proto(b"\x02h2\x09", b"\x05h").is_none());
+    }
+
+    // Found by the config_diff fuzz target: a TLS 1.2 suite named in the TLS 1.3 list
+    // stays there in OpenSSL and counts as a TLS 1.2 cipher, so a cipher string that
+    // selects nothing still succeeds.
+    #[test]
+    fn tls12_suite_in_tls13_list_counts_for_cipher_list() {
+        let mut s = Settings::new(&TLS_METHOD);
+        assert!(!set_cipher_list(&mut s, c"NULLDS4CBC"));
+        assert!(set_ciphersuites(&mut s, c"TLS_AES_128_GCM_SHA256:TLS_DHE_PSK_WITH_NULL_SHA256"));
+        assert!(set_cipher_list(&mut s, c"NULLDS4CBC"));
+        assert!(s.tls12_ciphers.is_empty());
+        assert!(set_ciphersuites(&mut s, c"TLS_AES_128_GCM_SHA256"));
+        assert!(!set_cipher_list(&mut s, c"NULLDS4CBC"));
+        // SEED is not in OpenSSL 3.0's default provider: such a suite is dropped.
+        assert!(set_ciphersuites(&mut s, c"TLS_AES_128_GCM_SHA256:TLS_DH_anon_WITH_SEED_CBC_SHA"));
+        assert!(!set_cipher_list(&mut s, c"NULLDS4CBC"));
     }
 
     // Found by the config_diff fuzz target: after a SUITEB string, OpenSSL keeps Suite B

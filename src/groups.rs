@@ -77,11 +77,11 @@ fn table() -> &'static [Group] {
             lacks("brainpoolP512r1", "brainpoolP512r1", 933, 28),
             has("x25519", "X25519", 1034, 29, kx_group::X25519),
             lacks("x448", "X448", 1035, 30),
-            lacks("ffdhe2048", "ffdhe2048", 1126, 0x100),
-            lacks("ffdhe3072", "ffdhe3072", 1127, 0x101),
-            lacks("ffdhe4096", "ffdhe4096", 1128, 0x102),
-            lacks("ffdhe6144", "ffdhe6144", 1129, 0x103),
-            lacks("ffdhe8192", "ffdhe8192", 1130, 0x104),
+            has("ffdhe2048", "ffdhe2048", 1126, 0x100, crate::kx::FFDHE2048),
+            has("ffdhe3072", "ffdhe3072", 1127, 0x101, crate::kx::FFDHE3072),
+            has("ffdhe4096", "ffdhe4096", 1128, 0x102, crate::kx::FFDHE4096),
+            has("ffdhe6144", "ffdhe6144", 1129, 0x103, crate::kx::FFDHE6144),
+            has("ffdhe8192", "ffdhe8192", 1130, 0x104, crate::kx::FFDHE8192),
             has("X25519MLKEM768", "X25519MLKEM768", 0, 0x11ec, kx_group::X25519MLKEM768),
         ]
     });
@@ -89,11 +89,13 @@ fn table() -> &'static [Group] {
 }
 
 /// OpenSSL 3.0's default groups, in its order, as oxissl offers them: X25519, P-256,
-/// P-521, P-384 (its default list also names X448 and the FFDHE groups, which oxissl
+/// P-521, P-384, ffdhe2048 … ffdhe8192 (its default list also names X448, which oxissl
 /// lacks).
 pub fn default_groups() -> Vec<&'static dyn SupportedKxGroup> {
     use rustls::crypto::aws_lc_rs::kx_group;
-    vec![kx_group::X25519, kx_group::SECP256R1, crate::kx::SECP521R1, kx_group::SECP384R1]
+    let mut v = vec![kx_group::X25519, kx_group::SECP256R1, crate::kx::SECP521R1, kx_group::SECP384R1];
+    v.extend(crate::kx::ffdhe_groups());
+    v
 }
 
 /// Splits a list the way libcrypto's `CONF_parse_list(list, sep, nospc = 1, …)` does:
@@ -185,8 +187,9 @@ mod tests {
         assert_eq!(ids("X25519:P-256"), Ok(vec![29, 23]));
         assert_eq!(ids(" prime256v1 : secp384r1 "), Ok(vec![23, 24]));
         assert_eq!(ids("X448:P-521:x25519"), Ok(vec![25, 29]));
+        assert_eq!(ids("X448:ffdhe2048"), Ok(vec![0x100]));
         // Known to OpenSSL, none implemented: accepted, and nothing is left.
-        assert_eq!(ids("X448:ffdhe2048"), Ok(vec![]));
+        assert_eq!(ids("X448"), Ok(vec![]));
         assert_eq!(ids("p-256"), Err(GroupListError::Unknown("p-256".into())));
         assert_eq!(ids("P-256:secp256r1"), Err(GroupListError::Malformed));
         assert_eq!(ids("P-256::X25519"), Err(GroupListError::Malformed));

@@ -1,6 +1,7 @@
 //! The cipher suites oxissl offers: rustls' aws-lc-rs suites with their key derivation
 //! (TLS 1.3 HKDF, TLS 1.2 PRF) rebuilt on rustls' generic `HkdfUsingHmac` and
-//! `PrfUsingHmac` (same AEADs, same hashes, same results).
+//! `PrfUsingHmac` (same AEADs, same hashes, same results), and the DHE-RSA suites a
+//! TLS 1.2 server with Diffie-Hellman parameters offers (`kx.rs` has the groups).
 //!
 //! - aws-lc-rs defers HKDF's extract step and repeats it, with the whole HMAC key set-up,
 //!   at every expand: a third of a resumed TLS 1.3 handshake went to SHA-384
@@ -222,6 +223,45 @@ pub const TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: SupportedCipherSuite =
     SupportedCipherSuite::Tls12(&ECDHE_ECDSA_AES256_GCM_SHA384);
 pub const TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: SupportedCipherSuite =
     SupportedCipherSuite::Tls12(&ECDHE_RSA_AES256_GCM_SHA384);
+
+/// A TLS 1.2 DHE-RSA suite: the ECDHE-RSA suite `base` (same AEAD, PRF, signatures)
+/// with finite-field key exchange, under its own code point.
+const fn dhe_of(base: &'static Tls12CipherSuite, suite: rustls::CipherSuite) -> Tls12CipherSuite {
+    Tls12CipherSuite {
+        common: CipherSuiteCommon {
+            suite,
+            hash_provider: base.common.hash_provider,
+            confidentiality_limit: base.common.confidentiality_limit,
+        },
+        prf_provider: base.prf_provider,
+        kx: rustls::crypto::KeyExchangeAlgorithm::DHE,
+        sign: base.sign,
+        aead_alg: base.aead_alg,
+    }
+}
+
+const fn tls12_of(s: SupportedCipherSuite) -> &'static Tls12CipherSuite {
+    match s {
+        SupportedCipherSuite::Tls12(t) => t,
+        SupportedCipherSuite::Tls13(_) => panic!("not a TLS 1.2 suite"),
+    }
+}
+
+static DHE_RSA_AES128_GCM_SHA256: Tls12CipherSuite =
+    dhe_of(tls12_of(rs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), rustls::CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256);
+static DHE_RSA_AES256_GCM_SHA384: Tls12CipherSuite =
+    dhe_of(&ECDHE_RSA_AES256_GCM_SHA384, rustls::CipherSuite::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384);
+static DHE_RSA_CHACHA20_POLY1305: Tls12CipherSuite = dhe_of(
+    tls12_of(rs::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256),
+    rustls::CipherSuite::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+);
+
+pub const TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: SupportedCipherSuite =
+    SupportedCipherSuite::Tls12(&DHE_RSA_AES128_GCM_SHA256);
+pub const TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: SupportedCipherSuite =
+    SupportedCipherSuite::Tls12(&DHE_RSA_AES256_GCM_SHA384);
+pub const TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: SupportedCipherSuite =
+    SupportedCipherSuite::Tls12(&DHE_RSA_CHACHA20_POLY1305);
 
 #[cfg(test)]
 mod tests {

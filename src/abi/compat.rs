@@ -1,8 +1,8 @@
-//! OpenSSL settings that have nothing to act on under rustls but that programs make at
-//! start-up as a matter of course: Diffie-Hellman parameters (rustls offers no
-//! finite-field DHE suites, so none are ever used) and record compression (rustls,
-//! like OpenSSL 3.0's defaults, never compresses: the method list is empty). They are
-//! accepted as OpenSSL accepts them, so that such a program runs; README lists them.
+//! Settings programs make at start-up as a matter of course: Diffie-Hellman parameters
+//! (their size chooses the RFC 7919 group of a TLS 1.2 server's DHE suites, see
+//! `Settings::dhe_group`) and record compression (rustls, like OpenSSL 3.0's defaults,
+//! never compresses: the method list is empty). They are accepted as OpenSSL accepts
+//! them; README says what differs.
 //! So are the queries about features rustls lacks whose honest answer is "none"
 //! (renegotiation, asynchronous jobs) and the NPN callbacks, which are never called.
 use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
@@ -17,24 +17,27 @@ use crate::crypto::pkey::EvpPkey;
 /// `SSL_CTX_set_tmp_dh_callback`'s callback type.
 pub type TmpDhCb = Option<unsafe extern "C" fn(*mut SSL, c_int, c_int) -> *mut DH>;
 
-/// Takes the caller's DH key (set0: ours to release) and releases it.
-fn take_dh_pkey(name: &str, dhpkey: *mut EVP_PKEY) -> c_int {
+/// Takes the caller's DH key (set0: ours to release): the size of its prime, in bits.
+fn take_dh_pkey(name: &str, dhpkey: *mut EVP_PKEY) -> Option<u32> {
     // SAFETY: set0 hands over the caller's reference; dropping it releases it.
     match unsafe { EvpPkey::from_owned(dhpkey) } {
-        Some(_released) => 1,
+        Some(key) => Some(u32::try_from(key.bits()).unwrap_or(0)),
         None => {
             crate::error::raise_null(name);
-            0
+            None
         }
     }
 }
 
-/// `SSL_CTX_set0_tmp_dh_pkey`: accepted; the key is released (no DHE suite uses it).
+/// `SSL_CTX_set0_tmp_dh_pkey`: the server's DHE suites use the RFC 7919 group of the
+/// key's size.
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set0_tmp_dh_pkey(ctx: *mut SSL_CTX, dhpkey: *mut EVP_PKEY) -> c_int {
     ffi_boundary!("SSL_CTX_set0_tmp_dh_pkey", 0, {
-        let _c = try_ref!("SSL_CTX_set0_tmp_dh_pkey", ctx, 0);
-        take_dh_pkey("SSL_CTX_set0_tmp_dh_pkey", dhpkey)
+        let c = try_ref!("SSL_CTX_set0_tmp_dh_pkey", ctx, 0);
+        let Some(bits) = take_dh_pkey("SSL_CTX_set0_tmp_dh_pkey", dhpkey) else { return 0 };
+        c.settings_mut().dh_bits = Some(bits);
+        1
     })
 }
 
@@ -42,17 +45,20 @@ pub extern "C" fn SSL_CTX_set0_tmp_dh_pkey(ctx: *mut SSL_CTX, dhpkey: *mut EVP_P
 #[no_mangle]
 pub extern "C" fn SSL_set0_tmp_dh_pkey(s: *mut SSL, dhpkey: *mut EVP_PKEY) -> c_int {
     ffi_boundary!("SSL_set0_tmp_dh_pkey", 0, {
-        let _ssl = try_ref!("SSL_set0_tmp_dh_pkey", s, 0);
-        take_dh_pkey("SSL_set0_tmp_dh_pkey", dhpkey)
+        let ssl = try_ref!("SSL_set0_tmp_dh_pkey", s, 0);
+        let Some(bits) = take_dh_pkey("SSL_set0_tmp_dh_pkey", dhpkey) else { return 0 };
+        ssl.settings().dh_bits = Some(bits);
+        1
     })
 }
 
-/// `SSL_CTX_set_tmp_dh_callback`: accepted; never called (no DHE suite needs it).
+/// `SSL_CTX_set_tmp_dh_callback`: DHE suites as with `SSL_CTX_set_dh_auto` (the callback
+/// itself is never called: the group follows the certificate's strength).
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_tmp_dh_callback(ctx: *mut SSL_CTX, dh: TmpDhCb) {
     ffi_boundary!("SSL_CTX_set_tmp_dh_callback", (), {
-        let _c = try_ref!("SSL_CTX_set_tmp_dh_callback", ctx, ());
-        let _ = dh;
+        let c = try_ref!("SSL_CTX_set_tmp_dh_callback", ctx, ());
+        c.settings_mut().dh_callback = dh.is_some();
     })
 }
 
@@ -60,8 +66,8 @@ pub extern "C" fn SSL_CTX_set_tmp_dh_callback(ctx: *mut SSL_CTX, dh: TmpDhCb) {
 #[no_mangle]
 pub extern "C" fn SSL_set_tmp_dh_callback(s: *mut SSL, dh: TmpDhCb) {
     ffi_boundary!("SSL_set_tmp_dh_callback", (), {
-        let _ssl = try_ref!("SSL_set_tmp_dh_callback", s, ());
-        let _ = dh;
+        let ssl = try_ref!("SSL_set_tmp_dh_callback", s, ());
+        ssl.settings().dh_callback = dh.is_some();
     })
 }
 

@@ -198,13 +198,13 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             s.dh_auto = larg != 0;
             1
         }
-        // `SSL_CTX_set_tmp_dh`: accepted and not kept, like `set_dh_auto`: rustls offers
-        // no finite-field DHE suites, so no DH parameters are ever used.
+        // `SSL_CTX_set_tmp_dh`: the size of the prime chooses the DHE group.
         SSL_CTRL_SET_TMP_DH => {
-            if parg.is_null() {
+            let Some(bits) = crate::crypto::dh::dh_prime_bits(parg as *const openssl_sys::DH) else {
                 error::raise_null("SSL_CTX_set_tmp_dh");
                 return Some(0);
-            }
+            };
+            s.dh_bits = Some(bits);
             1
         }
         // `SSL_CTX_set_tmp_ecdh`: the key's curve becomes the only group, as in OpenSSL 3.
@@ -510,6 +510,12 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
             }
             SSL_CTRL_GET_PEER_TMP_KEY | SSL_CTRL_GET_TMP_KEY => {
                 if parg.is_null() {
+                    return 0;
+                }
+                // Past a TLS 1.2 handshake OpenSSL keeps only a client's view of the
+                // server's key; in TLS 1.3 both sides keep both.
+                let tls12 = ssl.version() != crate::ctx::TLS1_3_VERSION;
+                if tls12 && (cmd == SSL_CTRL_GET_TMP_KEY || ssl.is_server()) {
                     return 0;
                 }
                 let Some(group) = ssl.peer().group else { return 0 };

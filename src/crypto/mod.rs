@@ -6,6 +6,7 @@
 pub mod bio;
 pub mod conf;
 pub mod dane;
+pub mod dh;
 pub mod digest;
 pub mod err;
 pub mod errstrings;

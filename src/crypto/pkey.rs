@@ -251,13 +251,25 @@ impl EvpPkey {
         p
     }
 
-    /// A fresh key of the TLS group `id` (X25519, P-256, P-384): stands in for the
-    /// peer's ephemeral key, whose type and size are what callers inspect.
+    /// A fresh key of the TLS group `id` (X25519, P-256, P-384, P-521, ffdhe*): stands in
+    /// for the peer's ephemeral key, whose type and size are what callers inspect.
     pub fn for_group(id: u16) -> Option<EvpPkey> {
+        let ffdhe: Option<&CStr> = match id {
+            0x0100 => Some(c"ffdhe2048"),
+            0x0101 => Some(c"ffdhe3072"),
+            0x0102 => Some(c"ffdhe4096"),
+            0x0103 => Some(c"ffdhe6144"),
+            0x0104 => Some(c"ffdhe8192"),
+            _ => None,
+        };
+        if let Some(name) = ffdhe {
+            return super::dh::DhKey::generate(name).map(super::dh::DhKey::into_key);
+        }
         let (alg, curve): (&CStr, Option<&CStr>) = match id {
             0x001d => (c"X25519", None),
             0x0017 => (c"EC", Some(c"P-256")),
             0x0018 => (c"EC", Some(c"P-384")),
+            0x0019 => (c"EC", Some(c"P-521")),
             _ => return None,
         };
         // SAFETY: EVP_PKEY_Q_keygen takes the algorithm name and, for EC, a curve name.
