@@ -9,6 +9,8 @@
  * OpenSSL sends a HelloRequest and renegotiates when the client answers. */
 #include "common.h"
 
+#include <unistd.h>
+
 static void show_state(const char *who, SSL *s)
 {
     printf("%s: state %s (%s), init finished=%d\n", who, SSL_get_state(s) == TLS_ST_OK ? "TLS_ST_OK" : "not OK",
@@ -56,12 +58,46 @@ static void run(int version, int pha)
     SSL_CTX_free(sctx);
 }
 
+/* The system's s_client offering post-handshake auth (-enable_pha) to our server. */
+static void pha_s_client(void)
+{
+    const char *args[] = { "openssl", "s_client", "-connect", NULL, "-enable_pha", "-quiet", NULL };
+    SSL_CTX *sctx = make_server_ctx("server-p256.pem", "server-p256.key");
+    char portarg[64];
+    int lfd, fd, port;
+    child_t cl;
+    SSL *s;
+
+    printf("== TLS1_3_VERSION, s_client -enable_pha ==\n");
+    lfd = tcp_listen(&port);
+    snprintf(portarg, sizeof(portarg), "127.0.0.1:%d", port);
+    args[3] = portarg;
+    cl = spawn_openssl(args);
+    fd = tcp_accept(lfd, 10000);
+    if (fd < 0)
+        die("s_client did not connect");
+    s = SSL_new(sctx);
+    SSL_set_fd(s, fd);
+    print_result("server", "SSL_accept", s, SSL_accept(s));
+    SSL_set_verify(s, SSL_VERIFY_PEER, NULL);
+    printf("server: SSL_verify_client_post_handshake=%d\n", SSL_verify_client_post_handshake(s));
+    print_err("server");
+    SSL_free(s);
+    close(fd);
+    close(cl.in_fd);
+    cl.in_fd = -1;
+    wait_child(&cl, 10000);
+    close(lfd);
+    SSL_CTX_free(sctx);
+}
+
 int main(int argc, char **argv)
 {
     test_init(argc, argv);
     run(TLS1_2_VERSION, 0);
     run(TLS1_3_VERSION, 0);
     run(TLS1_3_VERSION, 1);
+    pha_s_client();
     {
         /* SSL_OP_NO_RENEGOTIATION: both refuse, with OpenSSL's reason. */
         SSL_CTX *cctx = make_client_ctx(SSL_VERIFY_PEER);

@@ -347,8 +347,14 @@ impl ConfCtx {
         let text = value.to_string_lossy();
         let roles = st.flags & BOTH;
         let ok = match command.action {
-            Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
-            Action::Ciphersuites => apply(&st.target, |s| ctx::set_ciphersuites(s, value)),
+            Action::CipherString => apply(&st.target, |s| {
+                s.own_cipher_lists = true;
+                ctx::set_cipher_list(s, value)
+            }),
+            Action::Ciphersuites => apply(&st.target, |s| {
+                s.own_cipher_lists = true;
+                ctx::set_ciphersuites(s, value)
+            }),
             Action::Groups => apply(&st.target, |s| ctx::set_groups_list(s, &text)),
             Action::EcdhParameters => {
                 // Values that meant automatic selection in OpenSSL 1.0.2 are accepted and
@@ -507,7 +513,7 @@ fn apply(target: &Target, f: impl FnOnce(&mut Settings) -> bool) -> bool {
     match target {
         Target::None => true,
         Target::Ctx(w) => w.upgrade().is_none_or(|c| f(&mut c.settings_mut())),
-        Target::Ssl(w) => w.upgrade().is_none_or(|s| f(&mut s.settings())),
+        Target::Ssl(w) => w.upgrade().is_none_or(|s| f(&mut s.cipher_settings())),
     }
 }
 

@@ -202,6 +202,8 @@ pub struct PeerState {
     pub client_ciphers: Vec<&'static crate::cipher::SslCipher>,
     /// Server: the ClientHello as sent, while the handshake runs (`SSL_client_hello_*`).
     pub client_hello: Option<Arc<crate::hello::ClientHello>>,
+    /// Server: the client offered post-handshake authentication (kept past the handshake).
+    pub client_offered_pha: bool,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
     /// The OCSP response: a server's to staple (`SSL_set_tlsext_status_ocsp_resp`), the
@@ -278,6 +280,8 @@ pub struct Ssl {
     /// `SSL_renegotiate` was refused and nothing has run since (see `refuse_renegotiation`).
     reneg_refused: AtomicBool,
     shown_error: AtomicBool,
+    /// A fatal error after the handshake (see `mark_fatal`).
+    in_error: AtomicBool,
 }
 
 const ROLE_CLIENT: u8 = 0;
@@ -410,6 +414,7 @@ impl Ssl {
         let mut settings = ctx.settings().clone();
         // A connection has no CA list of its own until one is set: it reads its context's.
         settings.ca_names = None;
+        settings.own_cipher_lists = false;
         let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
         let dane_flags = *lock(&ctx.dane.flags);
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
@@ -458,6 +463,7 @@ impl Ssl {
             shown: AtomicU8::new(crate::statem::HsState::Before as u8),
             reneg_refused: AtomicBool::new(false),
             shown_error: AtomicBool::new(false),
+            in_error: AtomicBool::new(false),
         })
     }
 
@@ -484,6 +490,21 @@ impl Ssl {
 
     pub fn settings(&self) -> MutexGuard<'_, Settings> {
         lock(&self.settings)
+    }
+
+    /// The settings with the cipher lists the connection uses now: its context's current
+    /// ones unless it set its own (see `Settings::own_cipher_lists`).
+    pub fn cipher_settings(&self) -> MutexGuard<'_, Settings> {
+        let mut s = self.settings();
+        if !s.own_cipher_lists {
+            let ctx = self.ctx();
+            let c = ctx.settings();
+            s.tls12_ciphers.clone_from(&c.tls12_ciphers);
+            s.tls13_ciphers.clone_from(&c.tls13_ciphers);
+            s.tls13_list_has_tls12 = c.tls13_list_has_tls12;
+            s.suite_b = c.suite_b;
+        }
+        s
     }
 
     pub fn peer(&self) -> MutexGuard<'_, PeerState> {
@@ -850,6 +871,7 @@ impl Ssl {
         *self.statem() = crate::statem::Mirror::default();
         self.shown.store(crate::statem::HsState::Before as u8, Ordering::Relaxed);
         self.shown_error.store(false, Ordering::Relaxed);
+        self.in_error.store(false, Ordering::Relaxed);
     }
 
     /// rustls made a new client session (TLS 1.2 at the end of a full handshake; TLS 1.3
@@ -1221,7 +1243,7 @@ impl Ssl {
         if self.client_offers_usable_tls13() {
             return None;
         }
-        let ours = self.settings().tls12_ciphers.clone();
+        let ours = self.cipher_settings().tls12_ciphers.clone();
         let offered: Vec<u16> = hello.ciphers().chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         Some(if server_pref {
             ours.into_iter().filter(|c| offered.contains(&c.protocol_id)).collect()
@@ -1551,6 +1573,7 @@ impl Ssl {
         }
         let _ = self.flush(tls);
         tls.engine = Engine::Dead;
+        self.mark_fatal();
         if self.state() != HandshakeState::Done {
             self.set_state(HandshakeState::Failed);
             return self.fail(Failure::Ssl);
@@ -1567,6 +1590,7 @@ impl Ssl {
         }
         error::raise(error::SSL_R_UNEXPECTED_EOF_WHILE_READING);
         tls.engine = Engine::Dead;
+        self.mark_fatal();
         if self.state() != HandshakeState::Done {
             self.set_state(HandshakeState::Failed);
             return self.fail(Failure::Ssl);
@@ -1715,7 +1739,7 @@ impl Ssl {
         tls.started = self.session().map(|s| Arc::downgrade(&s));
         // The settings are read under their lock, not cloned: this runs per handshake.
         let (config, alpn) = {
-            let settings = self.settings();
+            let settings = self.cipher_settings();
             (ctx.client_config(&settings), settings.alpn.clone())
         };
         let config = match config {
@@ -1747,6 +1771,25 @@ impl Ssl {
             Ok(None) => return Ok(()),
             Ok(Some(a)) => a,
             Err((e, mut alert)) => {
+                // A client offering only TLS 1.1 or older: OpenSSL refuses the version
+                // ("unsupported protocol") unless its minimum allows TLS 1.1, which then
+                // finds no signature algorithm it may use (rustls finds no sigalgs
+                // extension first).
+                let old_client = crate::hello::ClientHello::from_records(&tls.hello_bytes)
+                    .is_some_and(|h| h.max_version() < crate::ctx::TLS1_2_VERSION);
+                if old_client && matches!(e, rustls::Error::PeerIncompatible(rustls::PeerIncompatible::SignatureAlgorithmsExtensionRequired)) {
+                    let allows_tls11 = {
+                        let st = self.settings();
+                        st.min_version < crate::ctx::TLS1_2_VERSION && st.options & crate::ctx::SSL_OP_NO_TLSV1_1 == 0
+                    };
+                    if let Some(wbio) = self.wbio() {
+                        let _ = alert.write_all(&mut BioWriter(&wbio));
+                    }
+                    error::raise(if allows_tls11 { error::SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM } else { error::SSL_R_UNSUPPORTED_PROTOCOL });
+                    tls.engine = Engine::Dead;
+                    self.set_state(HandshakeState::Failed);
+                    return Err(self.fail(Failure::Ssl));
+                }
                 // OpenSSL names a non-TLS first record by its header and, when the
                 // peer is not speaking TLS at all, sends it no alert.
                 let header = &tls.hello_bytes[..tls.hello_bytes.len().min(5)];
@@ -1775,6 +1818,9 @@ impl Ssl {
             peer.peer_groups = hello.named_groups().map(<[_]>::to_vec).unwrap_or_default();
             peer.client_ciphers = hello.cipher_suites().iter().filter_map(|&cs| crate::cipher::by_suite(cs)).collect();
             peer.client_hello = crate::hello::ClientHello::from_records(&tls.hello_bytes).map(Arc::new);
+            const TLSEXT_TYPE_POST_HANDSHAKE_AUTH: u16 = 49;
+            peer.client_offered_pha =
+                peer.client_hello.as_ref().is_some_and(|h| h.extension(TLSEXT_TYPE_POST_HANDSHAKE_AUTH).is_some());
             peer.raw_ciphers = peer.client_hello.as_ref().map(|h| h.ciphers().to_vec()).unwrap_or_default();
         }
         tls.hello_bytes = Vec::new();
@@ -1859,7 +1905,7 @@ impl Ssl {
             return Err(self.refuse_hello(tls, error::SSL_R_NO_SHARED_CIPHER, HANDSHAKE_FAILURE));
         }
         let ctx = self.ctx();
-        let config = ctx.server_config(&self.settings());
+        let config = ctx.server_config(&self.cipher_settings());
         let mut config = match config {
             Ok(c) => c,
             Err(reason) => {
@@ -2295,6 +2341,7 @@ impl Ssl {
     fn write_misuse(&self, tls: &mut Tls, reason: c_int) -> Failure {
         error::raise(reason);
         tls.engine = Engine::Dead;
+        self.mark_fatal();
         tls.write_pending = None;
         tls.write_done = 0;
         self.fail(Failure::Ssl)
@@ -2430,14 +2477,13 @@ impl Ssl {
     /// whose handshake is done, a client that offered post-handshake authentication),
     /// then the refusal: rustls cannot request a certificate after the handshake.
     pub fn refuse_post_handshake_auth(&self) {
-        const TLSEXT_TYPE_POST_HANDSHAKE_AUTH: u16 = 49;
         let reason = if self.version() != crate::ctx::TLS1_3_VERSION {
             error::SSL_R_WRONG_SSL_VERSION
         } else if !self.is_server() {
             error::SSL_R_NOT_SERVER
         } else if !self.is_init_finished() {
             error::SSL_R_STILL_IN_INIT
-        } else if !self.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_POST_HANDSHAKE_AUTH).is_some()) {
+        } else if !self.peer().client_offered_pha {
             error::SSL_R_EXTENSION_NOT_RECEIVED
         } else {
             error::raise_unsupported("SSL_verify_client_post_handshake");
@@ -2455,6 +2501,23 @@ impl Ssl {
 
     pub fn is_init_finished(&self) -> bool {
         self.state() == HandshakeState::Done
+    }
+
+    /// A fatal error on an established connection puts it in OpenSSL's error state: not
+    /// "init finished" any more (`SSL_is_init_finished` 0, `SSL_in_init` 1: lighttpd
+    /// then drops the connection quietly), `SSL_state_string` "SSLERR". Errors during
+    /// the handshake are shown by the state mirror.
+    fn mark_fatal(&self) {
+        if self.state() == HandshakeState::Done {
+            self.in_error.store(true, Ordering::Relaxed);
+            self.shown_error.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// `SSL_is_init_finished` as OpenSSL answers it: the handshake is done, no refused
+    /// renegotiation shows as pending, and no fatal error has happened since.
+    pub fn init_finished_shown(&self) -> bool {
+        self.is_init_finished() && !self.reneg_refused.load(Ordering::Relaxed) && !self.in_error.load(Ordering::Relaxed)
     }
 
     /// The negotiated protocol version, or 0 before the handshake.

@@ -81,6 +81,7 @@ pub const SSL_VERIFY_POST_HANDSHAKE: c_int = 8;
 
 pub const SSL_OP_NO_TICKET: u64 = 1 << 14;
 pub const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
+pub const SSL_OP_NO_TLSV1_1: u64 = 1 << 28;
 pub const SSL_OP_NO_TLSV1_2: u64 = 1 << 27;
 pub const SSL_OP_NO_TLSV1_3: u64 = 1 << 29;
 pub const SSL_OP_CIPHER_SERVER_PREFERENCE: u64 = 1 << 22;
@@ -130,6 +131,10 @@ pub struct Settings {
     /// The TLS 1.3 suite string named a TLS ≤ 1.2 suite (see
     /// [`cipher::ciphersuites_name_tls12_suite`]).
     pub tls13_list_has_tls12: bool,
+    /// A connection's cipher lists were set on it (`SSL_set_cipher_list`,
+    /// `SSL_set_ciphersuites`); until then it uses its context's current ones, as in
+    /// OpenSSL (also after `SSL_set_SSL_CTX`). Meaningless for a context.
+    pub own_cipher_lists: bool,
     pub max_send_fragment: usize,
     pub client_ca_names: Arc<crate::crypto::x509::NameList>,
     /// `SSL(_CTX)_set0_CA_list`: the CA names a server lists in its CertificateRequest when
@@ -216,6 +221,7 @@ impl Settings {
             security_level: 2,
             suite_b: None,
             tls13_list_has_tls12: false,
+            own_cipher_lists: false,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
             ca_names: Some(Arc::new(crate::crypto::x509::NameList::empty())),

@@ -111,6 +111,16 @@ impl ClientHello {
     }
 
     /// The body of extension `ty`, if the client sent it.
+    /// The highest protocol version the client offers: the largest of its
+    /// supported_versions extension, else its legacy version.
+    pub fn max_version(&self) -> u16 {
+        const SUPPORTED_VERSIONS: u16 = 43;
+        match self.extension(SUPPORTED_VERSIONS) {
+            Some(list) => list.get(1..).unwrap_or(&[]).chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).max().unwrap_or(0),
+            None => self.legacy_version,
+        }
+    }
+
     pub fn extension(&self, ty: u16) -> Option<&[u8]> {
         self.extensions.iter().find(|(t, _)| *t == ty).map(|(_, r)| self.slice(*r))
     }

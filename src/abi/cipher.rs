@@ -250,7 +250,7 @@ pub extern "C" fn SSL_CTX_get_ciphers(ctx: *const SSL_CTX) -> *mut stack_st_SSL_
 pub extern "C" fn SSL_get_ciphers(s: *const SSL) -> *mut stack_st_SSL_CIPHER {
     ffi_boundary!("SSL_get_ciphers", ptr::null_mut(), {
         let ssl = try_ref!("SSL_get_ciphers", s, ptr::null_mut());
-        let list = configured(&ssl.settings());
+        let list = configured(&ssl.cipher_settings());
         ssl.cipher_stack.get(list)
     })
 }
@@ -261,7 +261,7 @@ pub extern "C" fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char 
     ffi_boundary!("SSL_get_cipher_list", ptr::null(), {
         // SAFETY: NULL or a live handle; OpenSSL answers NULL for NULL without an error.
         let Some(ssl) = (unsafe { <SSL as ownership::Handle>::borrow(s) }) else { return ptr::null() };
-        let list = configured(&ssl.settings());
+        let list = configured(&ssl.cipher_settings());
         usize::try_from(n).ok().and_then(|i| list.get(i)).map_or(ptr::null(), |c| c.name.as_ptr())
     })
 }
@@ -274,7 +274,7 @@ pub extern "C" fn SSL_get1_supported_ciphers(s: *mut SSL) -> *mut stack_st_SSL_C
     ffi_boundary!("SSL_get1_supported_ciphers", ptr::null_mut(), {
         // SAFETY: NULL or a live handle; OpenSSL answers NULL for NULL without an error.
         let Some(ssl) = (unsafe { <SSL as ownership::Handle>::borrow(s) }) else { return ptr::null_mut() };
-        let settings = ssl.settings();
+        let settings = ssl.cipher_settings();
         let versions: Vec<u16> = settings.versions().iter().map(|v| u16::from(v.version)).collect();
         let list: Vec<&'static SslCipher> = configured(&settings)
             .into_iter()
@@ -313,7 +313,7 @@ pub extern "C" fn SSL_get_shared_ciphers(s: *const SSL, buf: *mut c_char, size: 
         if buf.is_null() || size < 2 || !ssl.is_server() {
             return ptr::null_mut();
         }
-        let ours = configured(&ssl.settings());
+        let ours = configured(&ssl.cipher_settings());
         let theirs = ssl.peer().client_ciphers.clone();
         if theirs.is_empty() || ours.is_empty() {
             return ptr::null_mut();

@@ -293,7 +293,7 @@ pub extern "C" fn SSL_accept(s: *mut SSL) -> c_int {
 pub extern "C" fn SSL_is_init_finished(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_is_init_finished", 0, {
         let ssl = try_ref!("SSL_is_init_finished", s, 0);
-        ssl.is_init_finished() as c_int
+        ssl.init_finished_shown() as c_int
     })
 }
 
@@ -301,7 +301,7 @@ pub extern "C" fn SSL_is_init_finished(s: *const SSL) -> c_int {
 pub extern "C" fn SSL_in_init(s: *const SSL) -> c_int {
     ffi_boundary!("SSL_in_init", 0, {
         let ssl = try_ref!("SSL_in_init", s, 0);
-        (!ssl.is_init_finished()) as c_int
+        (!ssl.init_finished_shown()) as c_int
     })
 }
 
@@ -569,7 +569,9 @@ pub extern "C" fn SSL_set_cipher_list(s: *mut SSL, str_: *const c_char) -> c_int
     ffi_boundary!("SSL_set_cipher_list", 0, {
         let ssl = try_ref!("SSL_set_cipher_list", s, 0);
         let spec = try_cstr!("SSL_set_cipher_list", str_, 0);
-        ctx::set_cipher_list(&mut ssl.settings(), spec) as c_int
+        let mut st = ssl.cipher_settings();
+        st.own_cipher_lists = true;
+        ctx::set_cipher_list(&mut st, spec) as c_int
     })
 }
 
@@ -578,7 +580,9 @@ pub extern "C" fn SSL_set_ciphersuites(s: *mut SSL, str_: *const c_char) -> c_in
     ffi_boundary!("SSL_set_ciphersuites", 0, {
         let ssl = try_ref!("SSL_set_ciphersuites", s, 0);
         let spec = try_cstr!("SSL_set_ciphersuites", str_, 0);
-        ctx::set_ciphersuites(&mut ssl.settings(), spec) as c_int
+        let mut st = ssl.cipher_settings();
+        st.own_cipher_lists = true;
+        ctx::set_ciphersuites(&mut st, spec) as c_int
     })
 }
 
