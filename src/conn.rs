@@ -173,6 +173,14 @@ struct Bios {
     wbio: Option<Bio>,
 }
 
+/// A refused renegotiation's progress: none, requested (`SSL_renegotiate`), its
+/// handshake failed (`SSL_do_handshake`) and not yet reported by `SSL_is_init_finished`.
+const RENEG_NONE: u8 = 0;
+const RENEG_REQUESTED: u8 = 1;
+const RENEG_FAILED: u8 = 2;
+/// ... and `SSL_is_init_finished` has said so; `SSL_get_state` still shows the request.
+const RENEG_REPORTED: u8 = 3;
+
 /// What the handshake learnt about the peer.
 #[derive(Default)]
 pub struct PeerState {
@@ -277,8 +285,8 @@ pub struct Ssl {
     /// while it runs).
     statem: Mutex<crate::statem::Mirror>,
     shown: AtomicU8,
-    /// `SSL_renegotiate` was refused and nothing has run since (see `refuse_renegotiation`).
-    reneg_refused: AtomicBool,
+    /// A refused renegotiation in progress (`RENEG_*`, see `refuse_renegotiation`).
+    reneg: AtomicU8,
     shown_error: AtomicBool,
     /// A fatal error after the handshake (see `mark_fatal`).
     in_error: AtomicBool,
@@ -461,7 +469,7 @@ impl Ssl {
             dane: Mutex::new(crate::dane::Dane::new(dane_flags)),
             statem: Mutex::new(crate::statem::Mirror::default()),
             shown: AtomicU8::new(crate::statem::HsState::Before as u8),
-            reneg_refused: AtomicBool::new(false),
+            reneg: AtomicU8::new(RENEG_NONE),
             shown_error: AtomicBool::new(false),
             in_error: AtomicBool::new(false),
         })
@@ -1603,8 +1611,9 @@ impl Ssl {
         if reentered(self, "SSL_do_handshake") {
             return Err(self.fail(Failure::Ssl));
         }
-        if self.reneg_refused.load(Ordering::Relaxed) {
+        if self.reneg.load(Ordering::Relaxed) != RENEG_NONE {
             error::raise_with_data(error::SSL_R_NO_RENEGOTIATION, "renegotiation is not supported by oxissl (rustls has none)");
+            self.reneg.store(RENEG_FAILED, Ordering::Relaxed);
             return Err(self.fail(Failure::Ssl));
         }
         let _driving = Driving::enter(self);
@@ -2448,11 +2457,13 @@ impl Ssl {
 
     /// `SSL_clear`-like reset for reuse of the object (keeps the session).
     /// `SSL_renegotiate` on an established connection: rustls cannot renegotiate, so the
-    /// request is refused, and until the connection reads or writes again the handshake
-    /// it asked for shows as not done (`SSL_get_state`) and `SSL_do_handshake` fails
-    /// naming what is missing. A server that asks for a client certificate this way
-    /// (Apache's per-directory `SSLVerifyClient`) then refuses the request at once
-    /// instead of waiting for a handshake that never comes.
+    /// request is refused. Until the connection reads or writes again, the handshake it
+    /// asked for shows in `SSL_get_state` (HelloRequest) and `SSL_do_handshake` fails
+    /// naming what is missing; the first `SSL_is_init_finished` after that failure says
+    /// 0 -- the handshake did not finish -- and the connection is then the established
+    /// one again. mod_ssl's per-directory `SSLVerifyClient` (renegotiate, handshake,
+    /// `SSL_is_init_finished`, then write its answer) thus logs the error and answers
+    /// 403 at once instead of waiting its `Timeout` for a handshake that never comes.
     /// OpenSSL's own refusals come first, with its reasons: TLS 1.3 has no renegotiation,
     /// `SSL_OP_NO_RENEGOTIATION` forbids it.
     pub fn refuse_renegotiation(&self, function: &str) {
@@ -2470,7 +2481,7 @@ impl Ssl {
         }
         let asked = if self.is_server() { crate::statem::HsState::SwHelloReq } else { crate::statem::HsState::CwClntHello };
         self.shown.store(asked as u8, Ordering::Relaxed);
-        self.reneg_refused.store(true, Ordering::Relaxed);
+        self.reneg.store(RENEG_REQUESTED, Ordering::Relaxed);
     }
 
     /// `SSL_verify_client_post_handshake`: OpenSSL's checks and reasons (a TLS 1.3 server
@@ -2494,7 +2505,7 @@ impl Ssl {
 
     /// Reading or writing after a refused renegotiation: the connection goes on as it was.
     fn forget_refused_renegotiation(&self) {
-        if self.reneg_refused.swap(false, Ordering::Relaxed) {
+        if self.reneg.swap(RENEG_NONE, Ordering::Relaxed) != RENEG_NONE {
             self.shown.store(crate::statem::HsState::Ok as u8, Ordering::Relaxed);
         }
     }
@@ -2514,10 +2525,14 @@ impl Ssl {
         }
     }
 
-    /// `SSL_is_init_finished` as OpenSSL answers it: the handshake is done, no refused
-    /// renegotiation shows as pending, and no fatal error has happened since.
+    /// `SSL_is_init_finished` as OpenSSL answers it: the handshake is done and no fatal
+    /// error has happened since; once 0 right after a refused renegotiation's handshake
+    /// (see `refuse_renegotiation`).
     pub fn init_finished_shown(&self) -> bool {
-        self.is_init_finished() && !self.reneg_refused.load(Ordering::Relaxed) && !self.in_error.load(Ordering::Relaxed)
+        if self.reneg.compare_exchange(RENEG_FAILED, RENEG_REPORTED, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            return false;
+        }
+        self.is_init_finished() && !self.in_error.load(Ordering::Relaxed)
     }
 
     /// The negotiated protocol version, or 0 before the handshake.

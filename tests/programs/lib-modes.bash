@@ -1,0 +1,168 @@
+# Sourced after lib.sh by dovecot.sh, openvpn.sh, unbound.sh, ruby.sh and php.sh (named
+# .bash, not .sh: the Makefile runs every tests/programs/*.sh but lib.sh as a test): the
+# helpers for running one program on the system libssl (the OpenSSL 3.0 baseline) and on
+# oxissl through LD_LIBRARY_PATH and LD_PRELOAD, and comparing what each run observed.
+#
+#   need_packages PKG:FILE…   apt-get install (noninteractive, service starts denied) each
+#                             PKG whose FILE is missing; prints how long it took
+#   MODES                     (system path preload); label MODE; inmode MODE CMD…
+#   modeenv MODE              MODEENV=(env … the loader variables of MODE)
+#   launch MODE NAME CMD…     CMD in the background, output in $WORK/NAME.log; LPID, BG
+#   stop PID                  SIGTERM, then SIGKILL after 3 s
+#   wait_listen PORT [PID]    TCP listener on 127.0.0.1:PORT (read from /proc/net/tcp)
+#   wait_listen_udp PORT [PID]
+#   libs_check MODE PID       PID maps the libssl MODE means (maps_check for oxissl)
+#   libs_line NAME MODE PID   the ok/bad line for it
+#   hold_maps NAME MODE DIR   for a short-lived client that writes DIR/pid and then waits
+#                             for DIR/go: check its maps, then let it go on
+#   record KEY VALUE / record_lines KEY   observations of the current $MODE
+#   compare NAME              each oxissl run's observations equal the baseline's
+#   lib_unchanged             a FAIL line if the library was rebuilt during the run
+export LC_ALL=C
+MODES=(system path preload)
+LIB_STAMP=$(stat -c %Y.%s "$OXLIB_REAL")
+
+# need_packages PKG:FILE…: install the packages whose FILE is missing
+need_packages() {
+    local missing=() a pkg file
+    for a in "$@"; do
+        pkg=${a%%:*}; file=${a#*:}
+        [ -e "$file" ] || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "not installed: installing ${missing[*]}" >&2
+    local sudo= t0=$SECONDS policy_added=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    # Deny service starts during the install unless a policy is already in place.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null &&
+            $sudo chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+    fi
+    apt_install() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+    apt_install || { $sudo apt-get update -qq >/dev/null && apt_install; }
+    [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
+    for a in "$@"; do
+        [ -e "${a#*:}" ] || { echo "could not install ${a%%:*} (no ${a#*:})" >&2; exit 2; }
+    done
+    echo "installed ${missing[*]} in $((SECONDS - t0)) s" >&2
+}
+
+label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
+inmode() {
+    local m=$1; shift
+    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
+}
+modeenv() {
+    case $1 in
+        system) MODEENV=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF) ;;
+        path) MODEENV=(env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR") ;;
+        preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
+    esac
+}
+flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
+
+# launch MODE NAME CMD…: CMD in the background on MODE, stdout+stderr in $WORK/NAME.log;
+# LPID is CMD's own PID (sh writes it, then execs CMD), BG the background job.
+launch() {
+    local m=$1 name=$2 i; shift 2
+    rm -f "$WORK/$name.pid"
+    inmode "$m" sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/$name.pid" "$@" >"$WORK/$name.log" 2>&1 &
+    BG=$!
+    PIDS+=("$BG")
+    LPID=
+    for i in $(seq 100); do
+        [ -s "$WORK/$name.pid" ] && break
+        sleep 0.02
+    done
+    LPID=$(cat "$WORK/$name.pid" 2>/dev/null)
+    [ -n "$LPID" ] && PIDS+=("$LPID")
+}
+stop() {
+    local i
+    [ -n "${1:-}" ] || return 0
+    kill "$1" 2>/dev/null
+    for i in $(seq 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+    kill -KILL "$1" 2>/dev/null
+}
+
+# listening PORT [tcp|udp]: a socket bound to 127.0.0.1:PORT (TCP: listening), from /proc
+listening() {
+    local hex st=0A f=/proc/net/tcp
+    hex=$(printf '%04X' "$1")
+    [ "${2:-tcp}" = udp ] && { st=07; f=/proc/net/udp; }
+    awk -v p=":$hex" -v st="$st" '$4 == st && substr($2, length($2) - 4) == p {f=1} END {exit !f}' "$f"
+}
+wait_listen() {
+    local i
+    for i in $(seq 200); do
+        listening "$1" "${3:-tcp}" && return 0
+        [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return 1
+        sleep 0.05
+    done
+    return 1
+}
+wait_listen_udp() { wait_listen "$1" "${2:-}" udp; }
+
+# new_port VAR: a free port not handed out before in this run
+USED_PORTS=" "
+new_port() {
+    local p
+    while :; do p=$(free_port); [[ $USED_PORTS == *" $p "* ]] || break; done
+    USED_PORTS+="$p "
+    printf -v "$1" %s "$p"
+}
+
+sys_maps_check() {
+    local libs
+    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
+    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
+}
+libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
+libs_line() {
+    local what="the system libssl"
+    [ "$2" = system ] || what=oxissl
+    if libs_check "$2" "$3" 2>"$WORK/maps.err"; then ok "$1: PID $3 has $what mapped"
+    else bad "$1: PID $3 has $what mapped" "$(cat "$WORK/maps.err") mapped: $(awk '$6 ~ /libssl/ {print $6}' "/proc/$3/maps" 2>/dev/null | sort -u | tr '\n' ' ')"; fi
+}
+
+# hold_maps NAME MODE DIR BGPID: a client told to write its PID to DIR/pid and then wait for
+# DIR/go (up to 20 s) before it exits: check its maps while it waits, then release it
+hold_maps() {
+    local name=$1 m=$2 dir=$3 bg=$4 i
+    for i in $(seq 1200); do
+        [ -s "$dir/pid" ] && break
+        kill -0 "$bg" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ -s "$dir/pid" ]; then
+        libs_line "$name" "$m" "$(cat "$dir/pid")"
+    else
+        bad "$name: the client's libssl" "it ended before it wrote its PID"
+    fi
+    touch "$dir/go"
+}
+
+record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
+record_lines() { local l; while IFS= read -r l; do record "$1" "$l"; done; }
+# compare NAME: every oxissl mode's observations equal the baseline's
+compare() {
+    local m d
+    for m in path preload; do
+        [ -s "$WORK/obs.$m" ] || { bad "$1 on oxissl ($m): observations" "none recorded"; continue; }
+        d=$(diff <(sort "$WORK/obs.system") <(sort "$WORK/obs.$m") | grep '^[<>]')
+        if [ -z "$d" ]; then ok "$1 on oxissl ($m): same observations as the system libssl ($(wc -l <"$WORK/obs.$m") lines)"
+        else bad "$1 on oxissl ($m): same observations as the system libssl" \
+            $'\n'"$(sed 's/^</        system:/; s/^>/        oxissl:/' <<<"$d")"; fi
+    done
+}
+lib_unchanged() {
+    [ "$(stat -c %Y.%s "$OXLIB_REAL" 2>/dev/null)" = "$LIB_STAMP" ] ||
+        bad "$OXLIB unchanged during the run" "it was rebuilt while the tests ran: run them again"
+}
+# no_trouble NAME FILE…: no Rust panic and no "not supported by oxissl" in the files
+no_trouble() {
+    local name=$1 e; shift
+    e=$(cat "$@" 2>/dev/null | grep -E 'panicked at|not supported by oxissl|Segmentation fault|core dumped' | sort -u | head -3)
+    if [ -z "$e" ]; then ok "$name: no panic, crash or 'not supported by oxissl' in the output"
+    else bad "$name: no panic, crash or 'not supported by oxissl'" "$(flat "$e")"; fi
+}
