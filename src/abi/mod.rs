@@ -25,6 +25,7 @@ pub mod memcpy;
 pub mod info;
 pub mod keyload;
 pub mod psk;
+pub mod reneg;
 pub mod session;
 pub mod settings;
 pub mod srp;

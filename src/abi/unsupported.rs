@@ -15,11 +15,11 @@ use std::ptr;
 
 use libc::{off_t, ssize_t};
 use openssl_sys::{
-    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_MD,
-    EVP_PKEY, X509,
+    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_PKEY,
+    X509,
 };
 
-use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD, SSL_SESSION};
+use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD};
 
 // C types that the stubs only pass by pointer: placeholders with the C names, which
 // the generated header prints as such (the OpenSSL headers declare them).
@@ -450,73 +450,6 @@ pub extern "C" fn SSL_CTX_set_not_resumable_session_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_psk_client_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const c_char,
-            *mut c_char,
-            c_uint,
-            *mut c_uchar,
-            c_uint,
-        ) -> c_uint,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_psk_client_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_client_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_psk_find_session_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_psk_find_session_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_find_session_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_psk_server_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
-) {
-    ffi_boundary!("SSL_CTX_set_psk_server_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_server_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
-    _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const EVP_MD,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut *mut SSL_SESSION,
-        ) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_CTX_set_psk_use_session_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_CTX_set_psk_use_session_callback")
-        }
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_CTX_set_record_padding_callback(
     _ctx: *mut SSL_CTX,
     _cb: Option<unsafe extern "C" fn(*mut SSL, c_int, usize, *mut c_void) -> usize>,
@@ -642,17 +575,6 @@ pub extern "C" fn SSL_CTX_set_tlsext_use_srtp(
     ffi_boundary!("SSL_CTX_set_tlsext_use_srtp", 1, {
         crate::error::raise_unsupported("SSL_CTX_set_tlsext_use_srtp");
         1
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_CTX_use_psk_identity_hint(
-    _ctx: *mut SSL_CTX,
-    _identity_hint: *const c_char,
-) -> c_int {
-    ffi_boundary!("SSL_CTX_use_psk_identity_hint", 0, {
-        crate::error::raise_unsupported_psk("SSL_CTX_use_psk_identity_hint");
-        0
     })
 }
 
@@ -845,24 +767,6 @@ pub extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_renegotiate(s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_renegotiate", 0, {
-        let ssl = try_ref!("SSL_renegotiate", s, 0);
-        ssl.refuse_renegotiation("SSL_renegotiate");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_renegotiate_abbreviated(s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_renegotiate_abbreviated", 0, {
-        let ssl = try_ref!("SSL_renegotiate_abbreviated", s, 0);
-        ssl.refuse_renegotiation("SSL_renegotiate_abbreviated");
-        0
-    })
-}
-
-#[no_mangle]
 pub extern "C" fn SSL_sendfile(
     _s: *mut SSL,
     _fd: c_int,
@@ -942,73 +846,6 @@ pub extern "C" fn SSL_set_not_resumable_session_callback(
 ) {
     ffi_boundary!("SSL_set_not_resumable_session_callback", (), {
         crate::error::raise_unsupported("SSL_set_not_resumable_session_callback")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_psk_client_callback(
-    _ssl: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const c_char,
-            *mut c_char,
-            c_uint,
-            *mut c_uchar,
-            c_uint,
-        ) -> c_uint,
-    >,
-) {
-    ffi_boundary!("SSL_set_psk_client_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_set_psk_client_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_psk_find_session_callback(
-    _s: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_set_psk_find_session_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_set_psk_find_session_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_psk_server_callback(
-    _ssl: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
-) {
-    ffi_boundary!("SSL_set_psk_server_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_set_psk_server_callback")
-        }
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_set_psk_use_session_callback(
-    _s: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const EVP_MD,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut *mut SSL_SESSION,
-        ) -> c_int,
-    >,
-) {
-    ffi_boundary!("SSL_set_psk_use_session_callback", (), {
-        if _cb.is_some() {
-            crate::error::raise_unsupported_psk("SSL_set_psk_use_session_callback")
-        }
     })
 }
 
@@ -1183,23 +1020,6 @@ pub extern "C" fn SSL_trace(
 ) {
     ffi_boundary!("SSL_trace", (), {
         crate::error::raise_unsupported("SSL_trace")
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_use_psk_identity_hint(_s: *mut SSL, _identity_hint: *const c_char) -> c_int {
-    ffi_boundary!("SSL_use_psk_identity_hint", 0, {
-        crate::error::raise_unsupported_psk("SSL_use_psk_identity_hint");
-        0
-    })
-}
-
-#[no_mangle]
-pub extern "C" fn SSL_verify_client_post_handshake(s: *mut SSL) -> c_int {
-    ffi_boundary!("SSL_verify_client_post_handshake", 0, {
-        let ssl = try_ref!("SSL_verify_client_post_handshake", s, 0);
-        ssl.refuse_post_handshake_auth();
-        0
     })
 }
 
