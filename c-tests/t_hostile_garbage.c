@@ -18,6 +18,9 @@ static const unsigned char bad_type[] = { 0x63, 0x03, 0x03, 0x00, 0x04, 1, 2, 3,
 static const unsigned char bad_version[] = { 0x16, 0x7f, 0x01, 0x00, 0x04, 1, 2, 3, 4 };
 static const unsigned char zero_len_hs[] = { 0x16, 0x03, 0x01, 0x00, 0x00 };
 static const unsigned char app_data[] = { 0x17, 0x03, 0x03, 0x00, 0x04, 1, 2, 3, 4 };
+/* The start of a ClientHello announcing 256 bytes, then a ChangeCipherSpec record. */
+static const unsigned char hs_then_ccs[] = { 0x16, 0x03, 0x01, 0x00, 0x08, 0x01, 0x00, 0x01, 0x00,
+                                             0x03, 0x03, 0xaa, 0xbb, 0x14, 0x03, 0x03, 0x00, 0x01, 0x01 };
 
 int main(int argc, char **argv)
 {
@@ -32,6 +35,7 @@ int main(int argc, char **argv)
     server_gets("record version 0x7f01", bad_version, sizeof(bad_version));
     server_gets("empty handshake record", zero_len_hs, sizeof(zero_len_hs));
     server_gets("application data before handshake", app_data, sizeof(app_data));
+    server_gets("part of a ClientHello, then ChangeCipherSpec", hs_then_ccs, sizeof(hs_then_ccs));
     for (int i = 0; i < 2; i++) {
         client_gets("plain text", text, sizeof(text) - 1, vers[i]);
         client_gets("unknown record type 0x63", bad_type, sizeof(bad_type), vers[i]);

@@ -382,7 +382,9 @@ impl ConfCtx {
             Action::MinProtocol | Action::MaxProtocol if text == "DTLSv1" || text == "DTLSv1.2" => true,
             Action::MinProtocol | Action::MaxProtocol => match VERSION_NAMES.iter().find(|(n, _)| *n == text) {
                 Some(&(_, v)) => apply(&st.target, |s| {
-                    if matches!(command.action, Action::MinProtocol) {
+                    if s.fixed_version != 0 {
+                        // A fixed-version method keeps its version (ssl_set_version_bound).
+                    } else if matches!(command.action, Action::MinProtocol) {
                         s.min_version = v;
                     } else {
                         s.max_version = v;

@@ -212,6 +212,9 @@ pub struct PeerState {
     pub client_hello: Option<Arc<crate::hello::ClientHello>>,
     /// Server: the client offered post-handshake authentication (kept past the handshake).
     pub client_offered_pha: bool,
+    /// Server: the client offered the extended master secret (RFC 7627), which a rustls
+    /// server always uses at TLS 1.2 when offered.
+    pub client_offered_ems: bool,
     /// CA names a server sent in its CertificateRequest (client side).
     pub received_ca_names: Option<Arc<x509::NameList>>,
     /// The OCSP response: a server's to staple (`SSL_set_tlsext_status_ocsp_resp`), the
@@ -771,6 +774,10 @@ impl Ssl {
         d.hostname = if self.is_server() { peer.servername.clone() } else { self.hostname().clone() };
         if d.version == crate::ctx::TLS1_2_VERSION {
             d.master_key = peer.master_secret.clone();
+            // A client's comes from the session rustls made (`new_client_session`).
+            if self.is_server() {
+                d.extms = peer.client_offered_ems;
+            }
         }
         // OpenSSL gives every session an ID; where rustls keeps it to itself (client
         // sessions, stateless tickets) a random one stands in.
@@ -890,6 +897,7 @@ impl Ssl {
         if !facts.session_id.is_empty() {
             data.id = facts.session_id;
         }
+        data.extms = facts.extms;
         data.resumption = resumption;
         data.ticket_facts_pending = true;
         let tls13_ticket = matches!(data.resumption, Resumption::Tls13(_));
@@ -1590,8 +1598,11 @@ impl Ssl {
     }
 
     fn unexpected_eof(&self, tls: &mut Tls) -> Failure {
+        // With SSL_OP_IGNORE_UNEXPECTED_EOF the end of the transport counts as
+        // close_notify, during the handshake too (SSL_ERROR_ZERO_RETURN, nothing queued,
+        // the connection stays in init: nginx logs it as a peer that closed).
         let ignore = self.settings().options & crate::ctx::SSL_OP_IGNORE_UNEXPECTED_EOF != 0;
-        if ignore && self.state() == HandshakeState::Done {
+        if ignore {
             self.shutdown.fetch_or(SSL_RECEIVED_SHUTDOWN, Ordering::Relaxed);
             tls.peer_closed = true;
             return self.fail(Failure::ZeroReturn);
@@ -1830,6 +1841,9 @@ impl Ssl {
             const TLSEXT_TYPE_POST_HANDSHAKE_AUTH: u16 = 49;
             peer.client_offered_pha =
                 peer.client_hello.as_ref().is_some_and(|h| h.extension(TLSEXT_TYPE_POST_HANDSHAKE_AUTH).is_some());
+            const TLSEXT_TYPE_EXTENDED_MASTER_SECRET: u16 = 23;
+            peer.client_offered_ems =
+                peer.client_hello.as_ref().is_some_and(|h| h.extension(TLSEXT_TYPE_EXTENDED_MASTER_SECRET).is_some());
             peer.raw_ciphers = peer.client_hello.as_ref().map(|h| h.ciphers().to_vec()).unwrap_or_default();
         }
         tls.hello_bytes = Vec::new();

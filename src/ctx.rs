@@ -106,8 +106,13 @@ pub const DEFAULT_RECV_MAX_EARLY_DATA: u32 = 16384;
 
 #[derive(Clone)]
 pub struct Settings {
+    /// The bounds in force. A fixed-version method (`TLSv1_2_method`) pins both to its
+    /// version; OpenSSL then reports 0 for both and its setters change nothing, see
+    /// `fixed_version`.
     pub min_version: u16,
     pub max_version: u16,
+    /// The version of a fixed-version method, 0 for the flexible ones.
+    pub fixed_version: u16,
     pub options: u64,
     pub mode: u32,
     pub verify_mode: c_int,
@@ -203,6 +208,7 @@ impl Settings {
         Settings {
             min_version: min,
             max_version: max,
+            fixed_version: method.version,
             options: DEFAULT_OPTIONS,
             mode: SSL_MODE_AUTO_RETRY,
             verify_mode: SSL_VERIFY_NONE,

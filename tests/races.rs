@@ -382,13 +382,22 @@ fn planted_race_for_the_sanitizer_check() {
     // SAFETY: deliberately false: this test exists to be caught racing.
     unsafe impl Sync for Racy {}
     static COUNTER: Racy = Racy(std::cell::UnsafeCell::new(0));
-    let bump = || {
-        for _ in 0..1000 {
-            // SAFETY: not sound (unsynchronised writes): the planted race.
-            unsafe { *COUNTER.0.get() += 1 };
+    // Both threads are alive while they write (a thread that ended before the other
+    // started could have its history forgotten by the sanitizer).
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let end = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let bump = {
+        let (start, end) = (start.clone(), end.clone());
+        move || {
+            start.wait();
+            for _ in 0..1000 {
+                // SAFETY: not sound (unsynchronised writes): the planted race.
+                unsafe { *COUNTER.0.get() += 1 };
+            }
+            end.wait();
         }
     };
-    let t = std::thread::spawn(bump);
+    let t = std::thread::spawn(bump.clone());
     bump();
     t.join().unwrap();
 }

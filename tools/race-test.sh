@@ -2,8 +2,10 @@
 # make race-test: tests/races.rs (one client and two server SSL_CTXs shared by eight
 # threads doing full and resumed handshakes while another thread reconfigures them; an
 # external session cache, ticket-key rotation, servername/info/keylog/verify callbacks)
-# under ThreadSanitizer: nightly rustc with -Zsanitizer=thread and the standard library
-# rebuilt instrumented (-Zbuild-std), so Arc, Mutex and atomics are seen as what they are.
+# under ThreadSanitizer: rustc with -Zsanitizer=thread and the standard library rebuilt
+# instrumented (-Zbuild-std), so Arc, Mutex and atomics are seen as what they are. The
+# nightly toolchain when rustup has one, else the stable one with RUSTC_BOOTSTRAP=1 (a
+# fresh machine has only stable; its rust-src component is added on first use).
 # libcrypto is the system's (not instrumented): its locks are pthread locks, which the
 # sanitizer intercepts, but its atomics are invisible, so the accesses libcrypto itself
 # makes are ignored (tools/tsan.supp); oxissl's, rustls', aws-lc-rs' and std's are checked.
@@ -17,15 +19,26 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 RUNS=${1:-3}
 TARGET=x86_64-unknown-linux-gnu
-if ! rustup +nightly component list --installed 2>/dev/null | grep -q '^rust-src'; then
-    rustup component add rust-src --toolchain nightly >/dev/null
+TC=${RACE_TOOLCHAIN:-}
+if [ -z "$TC" ] && rustup toolchain list 2>/dev/null | grep -q '^nightly-'; then TC=nightly; fi
+if [ "$TC" = nightly ]; then
+    CARGO=(cargo +nightly); TCARG=(--toolchain nightly)
+else
+    # the active toolchain (stable on a fresh machine), allowed the -Z flags
+    CARGO=(env RUSTC_BOOTSTRAP=1 cargo); TCARG=()
+fi
+if ! rustup component list --installed "${TCARG[@]}" 2>/dev/null | grep -q '^rust-src'; then
+    if ! rustup component add rust-src "${TCARG[@]}" >/dev/null; then
+        echo "race-test: FAIL (rust-src could not be installed: -Zbuild-std needs it)"
+        exit 1
+    fi
 fi
 export RUSTFLAGS="-Zsanitizer=thread"
 # A sanitizer build, not a release one: no LTO, parallel code generation (minutes saved).
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 export CARGO_TARGET_DIR=$ROOT/target/tsan
 build() {
-    cargo +nightly test -Zbuild-std --target $TARGET --release --test races "$@"
+    "${CARGO[@]}" test -Zbuild-std --target $TARGET --release --test races "$@"
 }
 if ! build --no-run > target/tsan-build.log 2>&1; then
     tail -n 30 target/tsan-build.log

@@ -67,6 +67,7 @@ const SSL_CTRL_SET_SIGALGS_LIST: c_int = 98;
 const SSL_CTRL_SET_CLIENT_SIGALGS_LIST: c_int = 102;
 const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;
 const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+const SSL_CTRL_GET_EXTMS_SUPPORT: c_int = 122;
 const SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
 const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
 const SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
@@ -167,15 +168,15 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             1
         }
         SSL_CTRL_SET_MIN_PROTO_VERSION => {
-            let other = s.max_version;
-            set_proto_version(&mut s.min_version, other, larg) as c_long
+            let (other, fixed) = (reported_bound(s, s.max_version), s.fixed_version != 0);
+            set_proto_version(&mut s.min_version, other, fixed, larg) as c_long
         }
         SSL_CTRL_SET_MAX_PROTO_VERSION => {
-            let other = s.min_version;
-            set_proto_version(&mut s.max_version, other, larg) as c_long
+            let (other, fixed) = (reported_bound(s, s.min_version), s.fixed_version != 0);
+            set_proto_version(&mut s.max_version, other, fixed, larg) as c_long
         }
-        SSL_CTRL_GET_MIN_PROTO_VERSION => s.min_version as c_long,
-        SSL_CTRL_GET_MAX_PROTO_VERSION => s.max_version as c_long,
+        SSL_CTRL_GET_MIN_PROTO_VERSION => reported_bound(s, s.min_version) as c_long,
+        SSL_CTRL_GET_MAX_PROTO_VERSION => reported_bound(s, s.max_version) as c_long,
         SSL_CTRL_SET_GROUPS_LIST => {
             let Some(list) = cstr_arg(parg) else { return Some(0) };
             ctx::set_groups_list(s, &list.to_string_lossy()) as c_long
@@ -243,10 +244,24 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
 }
 
 /// Sets one bound; `other` is the other bound (0 or a TLS version).
-fn set_proto_version(slot: &mut u16, other: u16, larg: c_long) -> bool {
+/// A version bound as OpenSSL reports it: 0 under a fixed-version method, whose bounds
+/// OpenSSL never sets (the method's version decides).
+fn reported_bound(s: &crate::ctx::Settings, bound: u16) -> u16 {
+    if s.fixed_version != 0 {
+        0
+    } else {
+        bound
+    }
+}
+
+/// `SSL(_CTX)_set_min/max_proto_version` (OpenSSL's ssl_set_version_bound). `fixed`: the
+/// method has one version, and a valid bound is accepted without effect.
+fn set_proto_version(slot: &mut u16, other: u16, fixed: bool, larg: c_long) -> bool {
     match larg {
         0 | 0x0300..=0x0304 => {
-            *slot = larg as u16;
+            if !fixed {
+                *slot = larg as u16;
+            }
             true
         }
         // DTLS versions (DTLS1_BAD_VER, DTLS 1.0 to 1.2) are valid bounds that a TLS
@@ -592,6 +607,13 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
             // rustls does not report the client's ec_point_formats (it accepts only the
             // uncompressed format, which every client offers): none reported (README).
             SSL_CTRL_GET_EC_POINT_FORMATS => 0,
+            // `SSL_get_extms_support`: -1 without a session or while a handshake runs.
+            SSL_CTRL_GET_EXTMS_SUPPORT => {
+                if ssl.state() != crate::conn::HandshakeState::Done {
+                    return -1;
+                }
+                ssl.session().map_or(-1, |sess| c_long::from(sess.data().extms))
+            }
             SSL_CTRL_GET_NEGOTIATED_GROUP => {
                 ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long)
             }

@@ -650,7 +650,7 @@ fn session_text(sess: &SslSession) -> String {
     // SAFETY: X509_verify_cert_error_string returns a static string.
     let verify_text = unsafe { CStr::from_ptr(openssl_sys::X509_verify_cert_error_string(verify as c_long)) };
     format!(
-        "SSL-Session:\n    Protocol  : {version}\n    Cipher    : {cipher}\n    Session-ID: {}\n    Session-ID-ctx: {}\n    Master-Key: {}\n    PSK identity: None\n    PSK identity hint: None\n    SRP username: None\n{}    Start Time: {}\n    Timeout   : {} (sec)\n    Verify return code: {verify} ({})\n    Extended master secret: yes\n",
+        "SSL-Session:\n    Protocol  : {version}\n    Cipher    : {cipher}\n    Session-ID: {}\n    Session-ID-ctx: {}\n    Master-Key: {}\n    PSK identity: None\n    PSK identity hint: None\n    SRP username: None\n{}    Start Time: {}\n    Timeout   : {} (sec)\n    Verify return code: {verify} ({})\n    Extended master secret: {}\n",
         hex(&d.id),
         hex(&d.sid_ctx),
         hex(&d.master_key),
@@ -662,6 +662,7 @@ fn session_text(sess: &SslSession) -> String {
         d.time,
         d.timeout,
         verify_text.to_string_lossy(),
+        if d.extms { "yes" } else { "no" },
     )
 }
 

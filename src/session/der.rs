@@ -45,6 +45,9 @@ const TAG_TICKET_APPDATA: u8 = ctx_tag(18);
 const TAG_KEX_GROUP: u8 = ctx_tag(19);
 const TAG_PEER_RPK: u8 = ctx_tag(20);
 
+/// The session flag OpenSSL encodes in `[13]`: the extended master secret was used.
+const SSL_SESS_FLAG_EXTMS: u64 = 0x1;
+
 /// Marks `[18]` as carrying rustls' server session value rather than application data.
 const SERVER_VALUE_MARK: &[u8] = b"oxissl rustls server session 1\0";
 
@@ -111,6 +114,9 @@ pub fn encode(d: &SessionData) -> Vec<u8> {
     }
     if !d.ticket.is_empty() {
         explicit(&mut body, TAG_TICKET, |o| tlv(o, OCTET_STRING, &d.ticket));
+    }
+    if d.extms {
+        explicit(&mut body, TAG_FLAGS, |o| integer(o, SSL_SESS_FLAG_EXTMS));
     }
     if d.max_early_data > 0 {
         explicit(&mut body, TAG_MAX_EARLY_DATA, |o| integer(o, d.max_early_data as u64));
@@ -225,7 +231,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Decodes one session from the start of `input`; returns it and the bytes consumed.
-/// Fields oxissl has no use for (PSK identities, SRP user, flags, ticket age, maximum
+/// Fields oxissl has no use for (PSK identities, SRP user, other flags, ticket age, maximum
 /// fragment length, key exchange group, raw public key) are read and dropped. A decoded
 /// client session carries no rustls resumption value (rustls cannot import one): it is
 /// not resumable unless this process exported it (see `registry`); a server session is.
@@ -298,9 +304,11 @@ pub fn decode(input: &[u8]) -> Result<(SessionData, usize), Malformed> {
     for tag in [TAG_COMP_ID, TAG_SRP_USERNAME] {
         skip_octets(&mut r, tag)?;
     }
-    for tag in [TAG_FLAGS, TAG_TICK_AGE_ADD] {
-        skip_integer(&mut r, tag)?;
+    if let Some(mut t) = r.optional(TAG_FLAGS)? {
+        d.extms = t.integer()? & SSL_SESS_FLAG_EXTMS != 0;
+        t.finish()?;
     }
+    skip_integer(&mut r, TAG_TICK_AGE_ADD)?;
     if let Some(mut t) = r.optional(TAG_MAX_EARLY_DATA)? {
         d.max_early_data = u32::try_from(t.integer()?).map_err(|_| Malformed::WrongTag)?;
         t.finish()?;
@@ -363,6 +371,7 @@ mod tests {
             ticket_lifetime_hint: 7200,
             ticket: vec![9; 300],
             has_ticket: true,
+            extms: true,
             ..SessionData::default()
         }
     }
@@ -382,6 +391,8 @@ mod tests {
             assert_eq!(d.alpn, b"http/1.1");
             assert!(d.peer.is_some() && d.has_ticket && !d.ticket.is_empty());
             assert!(d.not_resumable && d.server_value.is_none());
+            // OpenSSL's SSL_SESS_FLAG_EXTMS: set at TLS 1.2, never at TLS 1.3.
+            assert_eq!(d.extms, version == 0x0303);
             // What we write from it reads back the same.
             let (again, _) = decode(&encode(&d)).unwrap();
             assert_eq!((again.version, again.ticket, again.alpn), (d.version, d.ticket, d.alpn));
@@ -410,6 +421,7 @@ mod tests {
         assert_eq!(used, enc.len());
         let s = sample();
         assert_eq!((d.version, d.id, d.sid_ctx, d.time, d.timeout), (s.version, s.id, s.sid_ctx, s.time, s.timeout));
+        assert!(d.extms);
         assert_eq!(d.cipher.map(|c| c.protocol_id), Some(0xc02f));
         assert_eq!(d.hostname, s.hostname);
         assert_eq!(d.alpn, s.alpn);

@@ -87,6 +87,9 @@ pub struct SessionData {
     /// from `resumption` (see [`SessionData::settle_ticket_facts`]).
     pub ticket_facts_pending: bool,
     pub max_early_data: u32,
+    /// The handshake used the extended master secret (RFC 7627; OpenSSL's
+    /// `SSL_SESS_FLAG_EXTMS`): TLS 1.2 only.
+    pub extms: bool,
     /// Client side: what rustls needs to resume.
     pub resumption: Resumption,
     /// Server side: rustls' encoding of the session (it holds the secrets).
@@ -119,6 +122,7 @@ impl SessionData {
             ticket: self.ticket.clone(),
             ticket_facts_pending: false,
             max_early_data: self.max_early_data,
+            extms: self.extms,
             resumption: Resumption::None,
             server_value: None,
             not_resumable: self.not_resumable,
@@ -278,6 +282,8 @@ impl ClientSessionStore for ClientSessionBridge {
 #[derive(Default, Debug, PartialEq, Eq)]
 pub struct ClientValueFacts {
     pub session_id: Vec<u8>,
+    /// TLS 1.2: whether the extended master secret was used (rendered before `common:`).
+    pub extms: bool,
     pub ticket: Vec<u8>,
     pub lifetime_secs: u64,
 }
@@ -305,6 +311,7 @@ impl ClientValueFacts {
         let text = text.0;
         ClientValueFacts {
             session_id: field(&text, "session_id: ").and_then(unhex).unwrap_or_default(),
+            extms: field(&text, "extended_ms: ") == Some("true"),
             ticket: field(&text, "ticket: ").and_then(unhex).unwrap_or_default(),
             lifetime_secs: field(&text, "lifetime_secs: ").and_then(|v| v.parse().ok()).unwrap_or(0),
         }
@@ -354,6 +361,7 @@ mod tests {
         assert_eq!(field(text, "session_id: ").and_then(unhex), Some(vec![0x0a, 0x0b, 0x0c]));
         assert_eq!(field(text, "ticket: ").and_then(unhex).map(|t| t.len()), Some(2));
         assert_eq!(field(text, "lifetime_secs: "), Some("7200"));
+        assert_eq!(field(text, "extended_ms: "), Some("true"));
         assert_eq!(unhex("zz"), None);
     }
 }

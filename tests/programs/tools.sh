@@ -142,14 +142,19 @@ check_binary() {
         bad "oxissl-check $name" "binutils find no libssl function in $bin"
         return
     fi
-    if [ "$k" -eq 0 ]; then
-        want="verdict: $name: every one of its $n libssl functions is implemented — runs on oxissl"
+    # The control commands behind macros (SSL_CTX_ctrl(N) rows, found by disassembly):
+    # counted from the rows themselves, and they must agree with the count line.
+    local c kc
+    c=$(grep -cE '^  SSL(_CTX)?_(callback_)?ctrl\([0-9]+\) ' <<<"$out")
+    kc=$(grep -E '^  SSL(_CTX)?_(callback_)?ctrl\([0-9]+\) ' <<<"$out" | grep -c '  fails cleanly ')
+    if [ $((k + kc)) -eq 0 ]; then
+        want="verdict: $name: every one of its $((n + c)) libssl functions and control commands is implemented — runs on oxissl"
         want_rc=0
         [ "$verdict" = "$want" ]
     else
-        want="verdict: $name: $k of $n functions only fail cleanly ($(head -n 1 "$WORK/$name.stubs")…): the features that use them will report errors"
+        want="verdict: $name: $((k + kc)) of $((n + c)) functions and control commands only fail cleanly (…): the features that use them will report errors"
         want_rc=1
-        [[ $verdict == "verdict: $name: $k of $n functions only fail cleanly ($(head -n 1 "$WORK/$name.stubs")"*"): the features that use them will report errors" ]]
+        [[ $verdict == "verdict: $name: $((k + kc)) of $((n + c)) functions and control commands only fail cleanly ("*"): the features that use them will report errors" ]]
     fi
     if [ $? -eq 0 ] && [ $rc -eq $want_rc ]; then ok "oxissl-check $name: verdict and exit status $rc"
     else bad "oxissl-check $name: verdict and exit status" "exit $rc (want $want_rc): $verdict (want: $want)"; fi
@@ -165,7 +170,7 @@ check_binary() {
     else
         bad "oxissl-check $name: functions and status" "$(head -n 10 "$WORK/$name.diff" | tr '\n' ' ')"
     fi
-    if grep -q "^  $n libssl functions: $((n - k)) implemented, $k only fail cleanly, 0 not exported by oxissl$" "$WORK/$name.out"; then
+    if grep -q "^  $n libssl functions and $c control commands: $((n - k + c - kc)) implemented, $((k + kc)) only fail cleanly ($kc of them control commands), 0 not exported by oxissl$" "$WORK/$name.out"; then
         ok "oxissl-check $name: count line"
     else
         bad "oxissl-check $name: count line" "$(grep 'libssl functions:' "$WORK/$name.out")"
@@ -219,10 +224,14 @@ rc=$?
 if [ $rc -eq 2 ] && grep -q 'no stub list' <<<"$out"; then ok "installed oxissl-check without a stub list: exit 2, says so"
 else bad "installed oxissl-check without a stub list" "exit $rc: $out"; fi
 "$CHECK" --write-stub-list "$WORK/written.txt"
-if [ "$(grep -v '^#' "$WORK/written.txt")" = "$(cat "$WORK/stubs.rs")" ]; then
-    ok "--write-stub-list writes the $(wc -l < "$WORK/stubs.rs") stubs of src/abi/unsupported.rs"
+# The functions first (those of src/abi/unsupported.rs), then the control commands the
+# library answers as not supported ("ctrl FUNCTION COMMAND").
+nctrl=$(grep -cE '^ctrl SSL(_CTX)?_(callback_)?ctrl [0-9]+$' "$WORK/written.txt")
+if [ "$(grep -v '^#' "$WORK/written.txt" | grep -v '^ctrl ')" = "$(cat "$WORK/stubs.rs")" ] && [ "$nctrl" -gt 0 ] &&
+   [ "$(grep -v '^#' "$WORK/written.txt" | grep -c '^ctrl ')" -eq "$nctrl" ]; then
+    ok "--write-stub-list writes the $(wc -l < "$WORK/stubs.rs") stubs of src/abi/unsupported.rs and $nctrl control commands"
 else
-    bad "--write-stub-list" "$(diff <(grep -v '^#' "$WORK/written.txt") "$WORK/stubs.rs" | head -n 5 | tr '\n' ' ')"
+    bad "--write-stub-list" "$(diff <(grep -v '^#' "$WORK/written.txt" | grep -v '^ctrl ') "$WORK/stubs.rs" | head -n 5 | tr '\n' ' ') ($nctrl control commands)"
 fi
 # Installed with the list the library was built with, if the build wrote one.
 if [ -f "$LIBDIR/oxissl-unsupported.txt" ]; then cp "$LIBDIR/oxissl-unsupported.txt" "$INST/"
