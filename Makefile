@@ -39,7 +39,9 @@ lib: $(MAP)
 deps:
 	@./tools/install-deps.sh
 
-test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test
+# The hardening checks (README, Hardening) come last: the misuse sweep, the race test under
+# ThreadSanitizer (one run), every fuzz target for 30 s, and the 60 s soak.
+test: deps lib cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test misuse-sweep race-test fuzz-smoke soak-short
 
 cargo-test:
 	$(CARGO) test --release
@@ -72,10 +74,11 @@ PROGRAMS := $(filter-out tests/programs/lib.sh,$(wildcard tests/programs/*.sh))
 programs-test: lib
 	@fail=0; for t in $(PROGRAMS); do $$t --lib $(OUT) || fail=1; done; exit $$fail
 
-# tests/races.rs under ThreadSanitizer (nightly): shared contexts, concurrent handshakes and
-# reconfiguration; any data race report in oxissl fails.
+# tests/races.rs under ThreadSanitizer: shared contexts, concurrent handshakes and
+# reconfiguration; any data race report in oxissl fails. make race-test RACE_RUNS=5: more runs.
+RACE_RUNS ?= 1
 race-test:
-	./tools/race-test.sh
+	./tools/race-test.sh $(RACE_RUNS)
 
 demo: deps lib
 	./examples/demo.sh
@@ -101,6 +104,18 @@ soak: lib
 
 soak-short: lib
 	./tools/soak/soak.sh --lib $(OUT) --seconds 60
+
+# Coverage-guided fuzzing of the C ABI under AddressSanitizer (fuzz/README.md):
+# make fuzz TARGET=server SECONDS=600 (one target; corpus in target/fuzz-corpus/TARGET),
+# make fuzz-smoke (build, saved reproducers, every target 30 s; fails on any finding).
+TARGET  ?= server
+SECONDS ?= 300
+.PHONY: fuzz fuzz-smoke
+fuzz:
+	./tools/fuzz.sh run $(TARGET) $(SECONDS)
+
+fuzz-smoke:
+	./tools/fuzz.sh smoke 30
 
 clean:
 	$(CARGO) clean

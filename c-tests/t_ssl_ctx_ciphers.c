@@ -2,7 +2,10 @@
  * (SSL_set_cipher_list, SSL_set_ciphersuites), OpenSSL's SSL reads its context's
  * current list -- also one changed after SSL_new, and the new context's after
  * SSL_set_SSL_CTX (PHP's SNI_server_certs, nginx and haproxy per-name contexts).
- * Shown with SSL_get_cipher_list and the suite a TLS 1.2 handshake negotiates. */
+ * Shown with SSL_get_cipher_list and the suite a TLS 1.2 handshake negotiates. A
+ * cipher string that cannot be read (an invalid command) leaves the SSL without a list of
+ * its own; one that selects nothing gives it an empty one (found by the config_diff fuzz
+ * target). */
 #include "common.h"
 
 static SSL_CTX *g_other;
@@ -37,11 +40,23 @@ static void handshake(const char *what, SSL_CTX *cctx, SSL_CTX *sctx, int own)
         printf("server: SSL_set_cipher_list=%d\n", SSL_set_cipher_list(s, "ECDHE-ECDSA-CHACHA20-POLY1305"));
     if (own == 2)
         printf("server: SSL_set_ciphersuites=%d\n", SSL_set_ciphersuites(s, "TLS_AES_128_GCM_SHA256"));
+    if (own == 3) {
+        printf("server: SSL_set_cipher_list(unreadable)=%d\n", SSL_set_cipher_list(s, "\x1cO-384:X2A5\x02"));
+        print_err("server");
+    }
+    if (own == 4) {
+        printf("server: SSL_set_cipher_list(no match)=%d\n", SSL_set_cipher_list(s, "NOSUCHCIPHER"));
+        print_err("server");
+    }
     /* The context changes after SSL_new. */
     SSL_CTX_set_cipher_list(sctx, "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256");
     list("server", s);
-    printf("handshake ok=%d\n", do_handshake(c, s, 0, NULL, NULL));
-    print_session_info("client", c);
+    /* (No handshake with the empty TLS 1.2 list: rustls's server then does not take TLS
+     * 1.2 at all, see README "Deliberate differences", Configuration strings.) */
+    if (own != 4) {
+        printf("handshake ok=%d\n", do_handshake(c, s, 0, NULL, NULL));
+        print_session_info("client", c);
+    }
     free_pair(c, s);
     SSL_CTX_set_cipher_list(sctx, "DEFAULT");
 }
@@ -60,6 +75,8 @@ int main(int argc, char **argv)
     handshake("the context's list changed after SSL_new", cctx, sctx, 0);
     handshake("a list set on the SSL", cctx, sctx, 1);
     handshake("TLS 1.3 suites set on the SSL", cctx, sctx, 2);
+    handshake("an unreadable list refused on the SSL", cctx, sctx, 3);
+    handshake("a list matching nothing refused on the SSL", cctx, sctx, 4);
 
     g_other = make_server_ctx("server-p256.pem", "server-p256.key");
     SSL_CTX_set_cipher_list(g_other, "ECDHE-ECDSA-AES128-GCM-SHA256");

@@ -347,10 +347,7 @@ impl ConfCtx {
         let text = value.to_string_lossy();
         let roles = st.flags & BOTH;
         let ok = match command.action {
-            Action::CipherString => apply(&st.target, |s| {
-                s.own_cipher_lists = true;
-                ctx::set_cipher_list(s, value)
-            }),
+            Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
             Action::Ciphersuites => apply(&st.target, |s| {
                 s.own_cipher_lists = true;
                 ctx::set_ciphersuites(s, value)

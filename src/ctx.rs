@@ -776,7 +776,9 @@ impl Drop for SslCtx {
 pub const SSL_MAX_SID_CTX_LENGTH: usize = 32;
 
 /// `SSL(_CTX)_set_cipher_list`: the TLS 1.2 suites. Fails, as OpenSSL does, when the
-/// string selects nothing at all.
+/// string selects nothing at all (the list is replaced by the empty one all the same) or
+/// cannot be read (the list stays as it was). A connection's list is its own from the
+/// first replacement on (`own_cipher_lists`).
 pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
     let text = spec.to_string_lossy();
     // Once in Suite B mode, OpenSSL replaces a string without a SUITEB keyword by the
@@ -794,6 +796,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
                 s.suite_b = list.suite_b;
             }
             s.tls12_ciphers = list.ciphers;
+            s.own_cipher_lists = true;
             if let Some(level) = list.seclevel {
                 s.security_level = level.into();
             }
@@ -806,6 +809,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             if matches!(e, cipher::CipherStringError::NoCipherMatch { .. }) {
                 // OpenSSL has already emptied the TLS 1.2 list when it reports this.
                 s.tls12_ciphers.clear();
+                s.own_cipher_lists = true;
                 // A TLS 1.2 suite it keeps in the TLS 1.3 list counts: no failure then.
                 if s.tls13_list_has_tls12 {
                     return true;

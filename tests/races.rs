@@ -8,7 +8,7 @@
 //! between contexts; info, keylog and verify callbacks run on every thread.
 //!
 //! `cargo test` runs it as an ordinary test (every handshake must succeed, resumptions
-//! must happen). `make race-test` runs it under ThreadSanitizer (nightly,
+//! must happen). `make race-test` runs it under ThreadSanitizer (nightly, or stable with RUSTC_BOOTSTRAP=1;
 //! `-Zsanitizer=thread`, standard library rebuilt instrumented), where any data race
 //! report fails the run (tools/race-test.sh).
 mod common;

@@ -569,9 +569,7 @@ pub extern "C" fn SSL_set_cipher_list(s: *mut SSL, str_: *const c_char) -> c_int
     ffi_boundary!("SSL_set_cipher_list", 0, {
         let ssl = try_ref!("SSL_set_cipher_list", s, 0);
         let spec = try_cstr!("SSL_set_cipher_list", str_, 0);
-        let mut st = ssl.cipher_settings();
-        st.own_cipher_lists = true;
-        ctx::set_cipher_list(&mut st, spec) as c_int
+        ctx::set_cipher_list(&mut ssl.cipher_settings(), spec) as c_int
     })
 }
 

@@ -61,6 +61,7 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 
 export LC_ALL=C
 [ "$(id -u)" -eq 0 ] || { echo "apache.sh runs Apache instances whose workers switch to www-data: run it as root" >&2; exit 2; }
@@ -72,19 +73,8 @@ have_apache() {
     [ -x "$APACHE" ] && [ -e "$MODS/mod_ssl.so" ] && [ -e "$MODS/mod_http2.so" ] &&
         [ -e "$MODS/mod_mpm_prefork.so" ] && [ -e "$MODS/mod_mpm_event.so" ]
 }
-if ! have_apache; then
-    echo "apache2 not found: installing apache2" >&2
-    t0=$(date +%s)
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq apache2 >/dev/null; }
-    apt_install || { apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && rm -f /usr/sbin/policy-rc.d
-    have_apache || { echo "could not install apache2" >&2; exit 2; }
-    echo "installed apache2 in $(($(date +%s) - t0)) s" >&2
-fi
+have_apache || need_packages apache2:"$APACHE" apache2:"$MODS/mod_ssl.so" apache2:"$MODS/mod_http2.so" \
+    apache2:"$MODS/mod_mpm_prefork.so" apache2:"$MODS/mod_mpm_event.so"
 for p in curl openssl; do command -v $p >/dev/null || { echo "$p is needed" >&2; exit 2; }; done
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
@@ -237,12 +227,6 @@ stop_apache() {
     MASTER=
 }
 
-# sys_maps_check PID: the system libssl is mapped in PID and ours is not.
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
 # gone PID: PID has exited (or is a zombie: a prefork worker that served its one connection,
 # perhaps wait_port's probe, and has not been reaped yet)
 gone() { [ ! -e "/proc/$1" ] || [ "$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)" = Z ]; }
@@ -268,7 +252,6 @@ all_mapped() {
 
 # ---------------------------------------------------------------- clients
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MPM.$MODE"; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 vopts() { if [ "$1" = 1.2 ]; then echo "--tlsv1.2 --tls-max 1.2"; else echo "--tlsv1.3"; fi; }
 # c VHOST VERSION curl-args… : curl on the system libssl to https://localhost:PORT/…
 c() {
@@ -280,6 +263,13 @@ c() {
 url() { echo "https://localhost:$(cat "$D/port.$1")$2"; }
 # access log lines whose request carries TAG
 alog() { grep -F -- "$1" "$D/access.log"; }
+# the same, once written: Apache logs a request after its response is sent, so the client
+# may be done first (up to 5 s)
+alog_wait() {
+    local i
+    for i in $(seq 50); do grep -qF -- "$1" "$D/access.log" && break; sleep 0.1; done
+    alog "$1"
+}
 
 scenarios() {
     local v out rc name want tag lines
@@ -288,7 +278,7 @@ scenarios() {
         out=$(c site $v --http1.1 -w '%{http_code} %{http_version}' "$(url site /index.html?get-$v)")
         record "get-$v" "$(flat "${out//$TOKEN/TOKEN}")"
         name="$L: GET a static file, TLSv$v"
-        if [ "$out" = "$TOKEN"$'\n'"200 1.1" ] && alog "get-$v" | grep -q "^[0-9]* TLSv$v Initial "; then ok "$name"
+        if [ "$out" = "$TOKEN"$'\n'"200 1.1" ] && alog_wait "get-$v" | grep -q "^[0-9]* TLSv$v Initial "; then ok "$name"
         else bad "$name" "got '$(flat "$out")' ($(tail -n1 "$D/curl.err")); access log: $(alog "get-$v")"; fi
 
         # ---- h2 (event)
@@ -296,7 +286,7 @@ scenarios() {
             out=$(c site $v --http2 -w '%{http_code} %{http_version}' "$(url site /index.html?h2-$v)")
             record "h2-$v" "$(flat "${out//$TOKEN/TOKEN}")"
             name="$L: HTTP/2 (mod_http2, ALPN h2), TLSv$v"
-            if [ "$out" = "$TOKEN"$'\n'"200 2" ] && alog "h2-$v" | grep -q " HTTP/2.0 200 "; then ok "$name"
+            if [ "$out" = "$TOKEN"$'\n'"200 2" ] && alog_wait "h2-$v" | grep -q " HTTP/2.0 200 "; then ok "$name"
             else bad "$name" "got '$(flat "$out")' ($(tail -n1 "$D/curl.err")); access log: $(alog "h2-$v")"; fi
         fi
 
@@ -325,7 +315,7 @@ scenarios() {
 
         # ---- cc: SSLVerifyClient require at server level
         out=$(c cc $v --http1.1 --cert "$PKI/client.pem" --key "$PKI/client.key" -w '%{http_code}' "$(url cc /index.html?cc-$v)"); rc=$?
-        lines=$(alog "cc-$v")
+        lines=$(alog_wait "cc-$v")
         record "cc-cert-$v" "rc=$rc $(flat "${out//$TOKEN/TOKEN}") $(awk '{print $4}' <<<"$lines") CN=$(sed -E 's/.*\?cc-[0-9.]+ //' <<<"$lines")"
         name="$L: SSLVerifyClient require (server), client certificate, TLSv$v"
         if [ $rc -eq 0 ] && [ "$out" = "$TOKEN"$'\n'"200" ] && grep -q " SUCCESS HTTP/1.1 200 .* oxissl test client$" <<<"$lines"; then ok "$name"

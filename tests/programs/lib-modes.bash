@@ -5,14 +5,13 @@
 #
 #   need_packages PKG:FILE…   apt-get install (noninteractive, service starts denied) each
 #                             PKG whose FILE is missing; prints how long it took
-#   MODES                     (system path preload); label MODE; inmode MODE CMD…
+#   MODES                     (system path preload); inmode MODE CMD… (label, flat, libs_check: lib.sh)
 #   modeenv MODE              MODEENV=(env … the loader variables of MODE)
 #   launch MODE NAME CMD…     CMD in the background, output in $WORK/NAME.log; LPID, BG
 #   stop PID                  SIGTERM, then SIGKILL after 3 s
 #   wait_listen PORT [PID]    TCP listener on 127.0.0.1:PORT (read from /proc/net/tcp)
 #   wait_listen_udp PORT [PID]
-#   libs_check MODE PID       PID maps the libssl MODE means (maps_check for oxissl)
-#   libs_line NAME MODE PID   the ok/bad line for it
+#   libs_line NAME MODE PID   the ok/bad line for libs_check MODE PID
 #   hold_maps NAME MODE DIR   for a short-lived client that writes DIR/pid and then waits
 #                             for DIR/go: check its maps, then let it go on
 #   record KEY VALUE / record_lines KEY   observations of the current $MODE
@@ -22,32 +21,8 @@ export LC_ALL=C
 MODES=(system path preload)
 LIB_STAMP=$(stat -c %Y.%s "$OXLIB_REAL")
 
-# need_packages PKG:FILE…: install the packages whose FILE is missing
-need_packages() {
-    local missing=() a pkg file
-    for a in "$@"; do
-        pkg=${a%%:*}; file=${a#*:}
-        [ -e "$file" ] || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    echo "not installed: installing ${missing[*]}" >&2
-    local sudo= t0=$SECONDS policy_added=
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Deny service starts during the install unless a policy is already in place.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null &&
-            $sudo chmod 755 /usr/sbin/policy-rc.d && policy_added=1
-    fi
-    apt_install() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
-    apt_install || { $sudo apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
-    for a in "$@"; do
-        [ -e "${a#*:}" ] || { echo "could not install ${a%%:*} (no ${a#*:})" >&2; exit 2; }
-    done
-    echo "installed ${missing[*]} in $((SECONDS - t0)) s" >&2
-}
+. "$(dirname "${BASH_SOURCE[0]}")/packages.bash"
 
-label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
 inmode() {
     local m=$1; shift
     if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
@@ -59,7 +34,6 @@ modeenv() {
         preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
     esac
 }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 
 # launch MODE NAME CMD…: CMD in the background on MODE, stdout+stderr in $WORK/NAME.log;
 # LPID is CMD's own PID (sh writes it, then execs CMD), BG the background job.
@@ -112,12 +86,6 @@ new_port() {
     printf -v "$1" %s "$p"
 }
 
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
-libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
 libs_line() {
     local what="the system libssl"
     [ "$2" = system ] || what=oxissl

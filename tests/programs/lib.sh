@@ -9,6 +9,7 @@
 #   on_oxissl MODE CMD…   run CMD on oxissl; MODE is `path` (LD_LIBRARY_PATH) or
 #                         `preload` (LD_PRELOAD of our libssl.so.3)
 #   maps_check PID        0 when PID has our libssl.so.3 mapped and not the system's
+#   sys_maps_check PID    0 when PID has the system libssl mapped and not ours
 #   ok NAME / bad NAME WHY / check NAME CMD…   record a result
 #   finish                print "N passed, N failed" and exit non-zero on a failure
 set -u
@@ -68,6 +69,19 @@ maps_check() {
     fi
     return 0
 }
+
+# sys_maps_check PID: 0 when PID has the system libssl mapped and not ours (the baseline).
+sys_maps_check() {
+    local libs
+    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
+    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
+}
+# libs_check MODE PID: PID maps the libssl MODE means (system, or oxissl's path/preload).
+libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
+# label MODE: how a run is named in the output.
+label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
+# flat TEXT: lines joined with |.
+flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -40,6 +40,7 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 
 export LC_ALL=C
 [ "$(id -u)" -eq 0 ] || { echo "lighttpd.sh starts lighttpd as root (it switches to www-data): run it as root" >&2; exit 2; }
@@ -47,19 +48,7 @@ export LC_ALL=C
 LIGHTTPD=/usr/sbin/lighttpd
 MODDIR=/usr/lib/lighttpd
 # ---------------------------------------------------------------- packages present?
-if [ ! -x "$LIGHTTPD" ] || [ ! -e "$MODDIR/mod_openssl.so" ]; then
-    echo "lighttpd not found: installing lighttpd lighttpd-mod-openssl" >&2
-    t0=$(date +%s)
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq lighttpd lighttpd-mod-openssl >/dev/null; }
-    apt_install || { apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && rm -f /usr/sbin/policy-rc.d
-    [ -x "$LIGHTTPD" ] && [ -e "$MODDIR/mod_openssl.so" ] || { echo "could not install lighttpd" >&2; exit 2; }
-    echo "installed lighttpd in $(($(date +%s) - t0)) s" >&2
-fi
+need_packages lighttpd:"$LIGHTTPD" lighttpd-mod-openssl:"$MODDIR/mod_openssl.so"
 for p in curl openssl; do command -v $p >/dev/null || { echo "$p is needed" >&2; exit 2; }; done
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
@@ -171,11 +160,6 @@ stop_lighttpd() {
     MASTER=
 }
 
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
 all_mapped() {
     local m=$1 p; shift
     for p in "$@"; do
@@ -185,7 +169,6 @@ all_mapped() {
 
 # ---------------------------------------------------------------- clients
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 vopts() { if [ "$1" = 1.2 ]; then echo "--tlsv1.2 --tls-max 1.2"; else echo "--tlsv1.3"; fi; }
 c() {
     local p; p=$(cat "$D/port.$1"); local v=$2 path=$3; shift 3

@@ -72,6 +72,7 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 # the daemons' users write to /dev/null; a regular file left there by something else breaks them
 [ -c /dev/null ] || { echo "/dev/null is not a character device (mknod -m 666 /dev/null c 1 3 restores it)" >&2; exit 2; }
 
@@ -86,16 +87,8 @@ find_progs() {
 }
 find_progs
 if [ -z "$MOSQ" ] || [ -z "$MPUB" ] || [ -z "$MSUB" ]; then
-    echo "mosquitto not found: installing mosquitto and mosquitto-clients" >&2
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 mosquitto mosquitto-clients >/dev/null; }
-    apt_install || { apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && rm -f /usr/sbin/policy-rc.d
+    need_packages mosquitto:/usr/sbin/mosquitto mosquitto-clients:/usr/bin/mosquitto_pub mosquitto-clients:/usr/bin/mosquitto_sub
     find_progs
-    [ -n "$MOSQ" ] && [ -n "$MPUB" ] && [ -n "$MSUB" ] || { echo "could not install mosquitto" >&2; exit 2; }
 fi
 id mosquitto >/dev/null 2>&1 || { echo "no mosquitto user" >&2; exit 2; }
 echo "mosquitto: $("$MOSQ" -h 2>&1 | head -1)"
@@ -132,15 +125,7 @@ modeenv() {
         preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
     esac
 }
-label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
-libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
 mapped() { awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u | tr '\n' ' '; }
 other_of() { if [ "$1" = system ]; then echo path; else echo system; fi; }
 

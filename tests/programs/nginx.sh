@@ -56,24 +56,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 # ---------------------------------------------------------------- nginx present?
-find_nginx() { command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }; }
-NGINX=$(find_nginx)
-if [ -z "$NGINX" ]; then
-    echo "nginx not found: installing nginx-light" >&2
-    SUDO=
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    # Deny service starts during the install unless a policy is already in place.
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null &&
-            $SUDO chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
-    apt_install || { $SUDO apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && $SUDO rm -f /usr/sbin/policy-rc.d
-    NGINX=$(find_nginx)
-    [ -n "$NGINX" ] || { echo "could not install nginx-light" >&2; exit 2; }
-fi
+. "$ROOT/tests/programs/packages.bash"
+NGINX=$(nginx_binary) || exit 2
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 2; }
 echo "nginx: $NGINX ($("$NGINX" -v 2>&1 | sed 's/.*version: //'))"
 
@@ -265,12 +249,6 @@ stop_nginx() {
     MASTER=
 }
 
-# sys_maps_check PID: the system libssl is mapped in PID and ours is not.
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
 
 both() { "$1" "$2" && "$1" "$3"; }
 
@@ -292,7 +270,6 @@ who() { if [ "$1" = sys ]; then echo "curl on system"; else echo "curl on oxissl
 
 # record KEY VALUE: the observation compared between the baseline and oxissl
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 
 # py CLIENT args…: the resumption helper on Debian's python3 (its _ssl uses libssl.so.3)
 PYTHON=/usr/bin/python3

@@ -49,30 +49,11 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 
 # ---------------------------------------------------------------- packages present?
 find_bin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; }; }
-missing=()
-[ -n "$(find_bin haproxy)" ] || missing+=(haproxy)
-[ -n "$(find_bin socat)" ] || missing+=(socat)
-[ -n "$(find_bin stunnel4)" ] || missing+=(stunnel4)
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "not found: installing ${missing[*]}" >&2
-    SUDO=
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    # Deny service starts during the install unless a policy is already in place.
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null &&
-            $SUDO chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
-    apt_install || { $SUDO apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && $SUDO rm -f /usr/sbin/policy-rc.d
-    for p in haproxy socat stunnel4; do
-        [ -n "$(find_bin $p)" ] || { echo "could not install $p" >&2; exit 2; }
-    done
-fi
+need_packages haproxy:/usr/sbin/haproxy socat:/usr/bin/socat stunnel4:/usr/bin/stunnel4
 HAPROXY=$(find_bin haproxy)
 SOCAT=$(find_bin socat)
 STUNNEL=$(find_bin stunnel4)
@@ -142,14 +123,6 @@ wait_listen() {
     return 1
 }
 
-# sys_maps_check PID: the system libssl is mapped in PID and ours is not.
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
-# libs_check MODE PID: PID maps the libssl MODE means
-libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
 # libs_line NAME MODE PID: the ok/bad line for libs_check
 libs_line() {
     local what="the system libssl"
@@ -160,7 +133,6 @@ libs_line() {
 
 # record PROG KEY VALUE: an observation compared between the baseline and oxissl
 record() { printf '%s\t%s\n' "$2" "$3" >>"$WORK/obs.$1.$MODE"; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 # record_lines PROG KEY: one observation per line of stdin (so a diff shows single lines)
 record_lines() { local l; while IFS= read -r l; do record "$1" "$2" "$l"; done; }
 # compare PROG LABEL-PREFIX: every oxissl mode's observations equal the baseline's

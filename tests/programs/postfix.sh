@@ -105,23 +105,15 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 
 export LC_ALL=C
 [ "$(id -u)" -eq 0 ] || { echo "postfix.sh runs Postfix instances: run it as root" >&2; exit 2; }
 
 # ---------------------------------------------------------------- packages present?
 if [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/sbin/posttls-finger ]; then
-    echo "postfix not found: installing postfix (No configuration)" >&2
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    # Deny service starts during the install unless a policy is already in place.
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; }
-    apt_install || { apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && rm -f /usr/sbin/policy-rc.d
-    [ -x /usr/sbin/postfix ] && [ -x /usr/sbin/posttls-finger ] || { echo "could not install postfix" >&2; exit 2; }
+    need_packages postfix:/usr/sbin/postfix postfix:/usr/sbin/posttls-finger
 fi
 for p in openssl python3 unshare mount; do command -v $p >/dev/null || { echo "$p is needed" >&2; exit 2; }; done
 PATH=/usr/sbin:$PATH
@@ -149,17 +141,8 @@ modeenv() {
         preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
     esac
 }
-label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
 record_lines() { local l; while IFS= read -r l; do record "$1" "$l"; done; }
-# sys_maps_check PID: the system libssl is mapped in PID and ours is not.
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
-libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
 
 # new_port VAR: a free port (free_port) not handed out before in this run, into VAR
 USED_PORTS=" "

@@ -50,6 +50,7 @@
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/packages.bash"
 # the daemons' users write to /dev/null; a regular file left there by something else breaks them
 [ -c /dev/null ] || { echo "/dev/null is not a character device (mknod -m 666 /dev/null c 1 3 restores it)" >&2; exit 2; }
 
@@ -62,19 +63,8 @@ find_progs() {
 }
 find_progs
 if [ -z "$REDIS_SERVER" ] || [ -z "$REDIS_CLI" ]; then
-    echo "redis not found: installing redis-server and redis-tools" >&2
-    SUDO=
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    POLICY_ADDED=
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null &&
-            $SUDO chmod 755 /usr/sbin/policy-rc.d && POLICY_ADDED=1
-    fi
-    apt_install() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 redis-server redis-tools >/dev/null; }
-    apt_install || { $SUDO apt-get update -qq >/dev/null && apt_install; }
-    [ -n "$POLICY_ADDED" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+    need_packages redis-server:/usr/bin/redis-server redis-tools:/usr/bin/redis-cli
     find_progs
-    [ -n "$REDIS_SERVER" ] && [ -n "$REDIS_CLI" ] || { echo "could not install redis" >&2; exit 2; }
 fi
 echo "redis: $("$REDIS_SERVER" --version)"
 
@@ -101,15 +91,7 @@ modeenv() {
         preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
     esac
 }
-label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
-flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
-sys_maps_check() {
-    local libs
-    libs=$(awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u)
-    grep -qxF "$SYSLIB_REAL" <<<"$libs" && ! grep -qxF "$OXLIB_REAL" <<<"$libs"
-}
-libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "$2"; fi; }
 mapped() { awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u | tr '\n' ' '; }
 
 # start_redis MODE NAME PORT ARGS…: a redis-server on MODE's libssl, directory and log in

@@ -521,6 +521,10 @@ def main():
     text, stats = g.emit(order)
     if opts.output == "-":
         sys.stdout.write(text)
+    elif os.path.exists(opts.output) and not os.path.isfile(opts.output):
+        # A device or pipe (/dev/null): write into it; renaming over it would replace it.
+        with open(opts.output, "w") as f:
+            f.write(text)
     else:
         os.makedirs(os.path.dirname(os.path.abspath(opts.output)), exist_ok=True)
         tmp = opts.output + ".tmp"
