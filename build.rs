@@ -80,16 +80,12 @@ fn one_line(s: &str) -> String {
 
 /// Runs cbindgen over the crate and returns the C prototypes, one per line.
 fn generate_prototypes(root: &Path) -> Result<String, String> {
-    let config = cbindgen::Config::from_file(root.join("cbindgen.toml"))
-        .map_err(|e| format!("cbindgen.toml: {e}"))?;
+    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).map_err(|e| format!("cbindgen.toml: {e}"))?;
     let lib = root.join("src/lib.rs");
     // cbindgen may panic on input it does not understand: treat that as a failure too.
     let generated = std::panic::catch_unwind(move || -> Result<Vec<u8>, String> {
-        let bindings = cbindgen::Builder::new()
-            .with_config(config)
-            .with_src(lib)
-            .generate()
-            .map_err(|e| e.to_string())?;
+        let bindings =
+            cbindgen::Builder::new().with_config(config).with_src(lib).generate().map_err(|e| e.to_string())?;
         let mut buf = Vec::new();
         bindings.write(&mut buf);
         Ok(buf)

@@ -404,8 +404,7 @@ impl CipherStringError {
     /// A security level set by `@SECLEVEL=n` that OpenSSL applies despite the failure.
     pub fn seclevel(&self) -> Option<u8> {
         match *self {
-            CipherStringError::NoCipherMatch { seclevel }
-            | CipherStringError::InvalidCommand { seclevel } => seclevel,
+            CipherStringError::NoCipherMatch { seclevel } | CipherStringError::InvalidCommand { seclevel } => seclevel,
         }
     }
 }
@@ -455,8 +454,7 @@ pub fn parse_ciphersuites(spec: &str) -> Result<Vec<&'static SslCipher>, CipherS
     }
     let mut known = 0usize;
     for item in spec.split(':') {
-        let item =
-            item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+        let item = item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
         if item.is_empty() || openssl_name_for_standard(item.as_bytes()).is_none() {
             continue;
         }
@@ -538,10 +536,7 @@ pub fn parse_cipher_list_detailed(spec: &str) -> Result<CipherList, CipherString
     } else if spec.starts_with(b"SUITEB128C2") {
         (b"ECDHE-ECDSA-AES256-GCM-SHA384", Some(SuiteB::Combo128))
     } else if spec.starts_with(b"SUITEB128") {
-        (
-            b"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384",
-            Some(SuiteB::Mode128),
-        )
+        (b"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384", Some(SuiteB::Mode128))
     } else if spec.starts_with(b"SUITEB192") {
         (b"ECDHE-ECDSA-AES256-GCM-SHA384", Some(SuiteB::Mode192))
     } else {
@@ -567,10 +562,7 @@ pub fn parse_cipher_list_detailed(spec: &str) -> Result<CipherList, CipherString
         return Err(CipherStringError::NoCipherMatch { seclevel });
     }
     Ok(CipherList {
-        ciphers: selected
-            .iter()
-            .filter_map(|m| by_protocol_id(m.protocol_id))
-            .collect(),
+        ciphers: selected.iter().filter_map(|m| by_protocol_id(m.protocol_id)).collect(),
         openssl_selection: selected.iter().map(|m| m.name).collect(),
         seclevel,
         suite_b,
@@ -659,10 +651,7 @@ impl Pattern {
             && hits(self.enc, m.enc)
             && hits(self.mac, m.mac)
             && (self.version == 0 || self.version == m.version)
-            && hits(
-                u32::from(self.strength & STRONG_MASK),
-                u32::from(m.strength & STRONG_MASK),
-            )
+            && hits(u32::from(self.strength & STRONG_MASK), u32::from(m.strength & STRONG_MASK))
             && (self.strength & NOT_DEF == 0 || m.strength & NOT_DEF != 0)
     }
 
@@ -699,20 +688,12 @@ fn is_name_char(b: u8) -> bool {
 
 impl Engine {
     fn new() -> Engine {
-        Engine {
-            order: (0..MODEL.len()).collect(),
-            active: vec![false; MODEL.len()],
-            seclevel: None,
-        }
+        Engine { order: (0..MODEL.len()).collect(), active: vec![false; MODEL.len()], seclevel: None }
     }
 
     /// The active suites, in order.
     fn selected(&self) -> Vec<&'static Model> {
-        self.order
-            .iter()
-            .filter(|&&i| self.active[i])
-            .map(|&i| &MODEL[i])
-            .collect()
+        self.order.iter().filter(|&&i| self.active[i]).map(|&i| &MODEL[i]).collect()
     }
 
     /// Applies one rule string; false on a syntax error. An unknown `@` command is
@@ -775,10 +756,7 @@ impl Engine {
             if op == Op::Command {
                 if word == b"STRENGTH" {
                     self.sort_by_strength();
-                } else if word.len() == 10
-                    && word.starts_with(b"SECLEVEL=")
-                    && (b'0'..=b'5').contains(&word[9])
-                {
+                } else if word.len() == 10 && word.starts_with(b"SECLEVEL=") && (b'0'..=b'5').contains(&word[9]) {
                     self.seclevel = Some(word[9] - b'0');
                 } else {
                     ok = false;
@@ -797,29 +775,23 @@ impl Engine {
         let active = &mut self.active;
         match op {
             Op::Add => {
-                let (moved, kept): (Vec<usize>, Vec<usize>) = self
-                    .order
-                    .iter()
-                    .partition(|&&i| !active[i] && p.matches(&MODEL[i]));
+                let (moved, kept): (Vec<usize>, Vec<usize>) =
+                    self.order.iter().partition(|&&i| !active[i] && p.matches(&MODEL[i]));
                 for &i in &moved {
                     active[i] = true;
                 }
                 self.order = kept.into_iter().chain(moved).collect();
             }
             Op::MoveToEnd => {
-                let (moved, kept): (Vec<usize>, Vec<usize>) = self
-                    .order
-                    .iter()
-                    .partition(|&&i| active[i] && p.matches(&MODEL[i]));
+                let (moved, kept): (Vec<usize>, Vec<usize>) =
+                    self.order.iter().partition(|&&i| active[i] && p.matches(&MODEL[i]));
                 self.order = kept.into_iter().chain(moved).collect();
             }
             Op::Delete => {
                 // Deleted suites go to the front (inactive), so that adding them again
                 // restores their relative order ahead of the untouched ones.
-                let (moved, kept): (Vec<usize>, Vec<usize>) = self
-                    .order
-                    .iter()
-                    .partition(|&&i| active[i] && p.matches(&MODEL[i]));
+                let (moved, kept): (Vec<usize>, Vec<usize>) =
+                    self.order.iter().partition(|&&i| active[i] && p.matches(&MODEL[i]));
                 for &i in &moved {
                     active[i] = false;
                 }
@@ -908,16 +880,9 @@ const E_CHACHA20POLY1305: u32 = 1 << 19;
 const E_ARIA128GCM: u32 = 1 << 20;
 const E_ARIA256GCM: u32 = 1 << 21;
 const E_ALL: u32 = (1 << 22) - 1;
-const E_AES: u32 = E_AES128
-    | E_AES256
-    | E_AES128GCM
-    | E_AES256GCM
-    | E_AES128CCM
-    | E_AES256CCM
-    | E_AES128CCM8
-    | E_AES256CCM8;
-const E_CBC: u32 =
-    E_DES | E_3DES | E_RC2 | E_IDEA | E_AES128 | E_AES256 | E_CAMELLIA128 | E_CAMELLIA256 | E_SEED;
+const E_AES: u32 =
+    E_AES128 | E_AES256 | E_AES128GCM | E_AES256GCM | E_AES128CCM | E_AES256CCM | E_AES128CCM8 | E_AES256CCM8;
+const E_CBC: u32 = E_DES | E_3DES | E_RC2 | E_IDEA | E_AES128 | E_AES256 | E_CAMELLIA128 | E_CAMELLIA256 | E_SEED;
 
 // Record MAC.
 const M_MD5: u32 = 1 << 0;
@@ -970,30 +935,11 @@ const fn m(
     strength: u8,
     bits: u16,
 ) -> Model {
-    Model {
-        protocol_id,
-        name,
-        std_name,
-        kx,
-        auth,
-        enc,
-        mac,
-        version,
-        strength,
-        bits,
-    }
+    Model { protocol_id, name, std_name, kx, auth, enc, mac, version, strength, bits }
 }
 
 const fn alias(kx: u32, auth: u32, enc: u32, mac: u32, version: u8, strength: u8) -> Pattern {
-    Pattern {
-        protocol_id: None,
-        kx,
-        auth,
-        enc,
-        mac,
-        version,
-        strength,
-    }
+    Pattern { protocol_id: None, kx, auth, enc, mac, version, strength }
 }
 
 const fn kx(k: u32) -> Pattern {
@@ -1310,31 +1256,20 @@ mod tests {
     #[test]
     fn suites_match_system_openssl() {
         assert_eq!(SYSTEM_FACTS.len(), CIPHERS.len());
-        for &(name, std, id, pid, bits, alg, ver, cnid, dnid, kx, au, aead, md, desc) in
-            SYSTEM_FACTS
-        {
+        for &(name, std, id, pid, bits, alg, ver, cnid, dnid, kx, au, aead, md, desc) in SYSTEM_FACTS {
             let c = by_name(name.to_str().unwrap()).unwrap();
             assert_eq!(c.standard_name, std);
             assert_eq!((c.id, c.protocol_id), (id, pid));
             assert_eq!((c.strength_bits, c.alg_bits), (bits, alg));
             assert_eq!(c.version, ver);
-            assert_eq!(
-                (c.cipher_nid, c.digest_nid, c.kx_nid, c.auth_nid),
-                (cnid, dnid, kx, au)
-            );
+            assert_eq!((c.cipher_nid, c.digest_nid, c.kx_nid, c.auth_nid), (cnid, dnid, kx, au));
             assert_eq!(c_int::from(c.aead), aead);
-            assert_eq!(
-                c.handshake_digest,
-                if md == "SHA384" { Sha384 } else { Sha256 }
-            );
+            assert_eq!(c.handshake_digest, if md == "SHA384" { Sha384 } else { Sha256 });
             assert_eq!(c.description(), desc);
             assert!(c.description().len() < 128);
             assert_eq!(c.is_tls13(), ver == c"TLSv1.3");
             // Every lookup finds the same static entry.
-            assert!(std::ptr::eq(
-                by_standard_name(std.to_str().unwrap()).unwrap(),
-                c
-            ));
+            assert!(std::ptr::eq(by_standard_name(std.to_str().unwrap()).unwrap(), c));
             assert!(std::ptr::eq(by_id(id).unwrap(), c));
             assert!(std::ptr::eq(by_protocol_id(pid).unwrap(), c));
             assert!(std::ptr::eq(by_suite(c.rustls_suite()).unwrap(), c));
@@ -1365,18 +1300,10 @@ mod tests {
 
     #[test]
     fn openssl_defaults() {
-        let names = |v: Vec<&'static SslCipher>| {
-            v.iter()
-                .map(|c| c.name.to_str().unwrap())
-                .collect::<Vec<_>>()
-        };
+        let names = |v: Vec<&'static SslCipher>| v.iter().map(|c| c.name.to_str().unwrap()).collect::<Vec<_>>();
         assert_eq!(
             names(default_tls13()),
-            [
-                "TLS_AES_256_GCM_SHA384",
-                "TLS_CHACHA20_POLY1305_SHA256",
-                "TLS_AES_128_GCM_SHA256"
-            ]
+            ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]
         );
         assert_eq!(default_tls12(), parse_cipher_list("DEFAULT").unwrap());
         assert_eq!(default_tls12().len(), 9);
@@ -1535,14 +1462,7 @@ mod tests {
             ("COMPLEMENTOFDEFAULT+HIGH", 137),
             ("HIGH+COMPLEMENTOFDEFAULT", 80),
         ] {
-            assert_eq!(
-                parse_cipher_list_detailed(spec)
-                    .unwrap()
-                    .openssl_selection
-                    .len(),
-                n,
-                "{spec}"
-            );
+            assert_eq!(parse_cipher_list_detailed(spec).unwrap().openssl_selection.len(), n, "{spec}");
         }
         let aes = parse_cipher_list_detailed("AES128-SHA").unwrap();
         assert!(aes.ciphers.is_empty());
@@ -1553,110 +1473,38 @@ mod tests {
     fn cipher_list_side_results() {
         use CipherStringError::{InvalidCommand, NoCipherMatch};
         // @SECLEVEL applies even when the call fails, unless a syntax error came first.
-        assert_eq!(
-            parse_cipher_list("@SECLEVEL=3:FOO"),
-            Err(NoCipherMatch { seclevel: Some(3) })
-        );
-        assert_eq!(
-            parse_cipher_list("@SECLEVEL=4:ALL:_"),
-            Err(InvalidCommand { seclevel: Some(4) })
-        );
-        assert_eq!(
-            parse_cipher_list("ALL:_:@SECLEVEL=3"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("ALL:@FOO:@SECLEVEL=3"),
-            Err(InvalidCommand { seclevel: Some(3) })
-        );
-        assert_eq!(
-            parse_cipher_list("ALL:@SECLEVEL=6"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("AES128-SHA+"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("AES128-SHA:!"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("AES128-SHA:@strength"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list(" DEFAULT"),
-            Err(NoCipherMatch { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("default"),
-            Err(NoCipherMatch { seclevel: None })
-        );
+        assert_eq!(parse_cipher_list("@SECLEVEL=3:FOO"), Err(NoCipherMatch { seclevel: Some(3) }));
+        assert_eq!(parse_cipher_list("@SECLEVEL=4:ALL:_"), Err(InvalidCommand { seclevel: Some(4) }));
+        assert_eq!(parse_cipher_list("ALL:_:@SECLEVEL=3"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list("ALL:@FOO:@SECLEVEL=3"), Err(InvalidCommand { seclevel: Some(3) }));
+        assert_eq!(parse_cipher_list("ALL:@SECLEVEL=6"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list("AES128-SHA+"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list("AES128-SHA:!"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list("AES128-SHA:@strength"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list(" DEFAULT"), Err(NoCipherMatch { seclevel: None }));
+        assert_eq!(parse_cipher_list("default"), Err(NoCipherMatch { seclevel: None }));
         // Known-but-empty alias versus unknown name before an '@' in the same item.
-        assert_eq!(
-            parse_cipher_list_detailed("ALL:3DES@SECLEVEL=2")
-                .unwrap()
-                .seclevel,
-            Some(2)
-        );
-        assert_eq!(
-            parse_cipher_list_detailed("ALL:RC4@SECLEVEL=2")
-                .unwrap()
-                .seclevel,
-            None
-        );
-        assert_eq!(
-            parse_cipher_list_detailed("ALL:@SECLEVEL=2+AES")
-                .unwrap()
-                .seclevel,
-            Some(2)
-        );
+        assert_eq!(parse_cipher_list_detailed("ALL:3DES@SECLEVEL=2").unwrap().seclevel, Some(2));
+        assert_eq!(parse_cipher_list_detailed("ALL:RC4@SECLEVEL=2").unwrap().seclevel, None);
+        assert_eq!(parse_cipher_list_detailed("ALL:@SECLEVEL=2+AES").unwrap().seclevel, Some(2));
         let l = parse_cipher_list_detailed("ALL:@SECLEVEL=0:@SECLEVEL=5").unwrap();
         assert_eq!(l.seclevel, Some(5));
         assert_eq!(l.suite_b, None);
         // Suite B keywords replace the whole string.
         let b = parse_cipher_list_detailed("SUITEB128:AES128-SHA").unwrap();
         assert_eq!(b.suite_b, Some(SuiteB::Mode128));
-        assert_eq!(
-            b.openssl_selection,
-            [
-                c"ECDHE-ECDSA-AES128-GCM-SHA256",
-                c"ECDHE-ECDSA-AES256-GCM-SHA384"
-            ]
-        );
-        assert_eq!(
-            parse_cipher_list_detailed("SUITEB128C2").unwrap().suite_b,
-            Some(SuiteB::Combo128)
-        );
-        assert_eq!(
-            parse_cipher_list_detailed("SUITEB192X").unwrap().suite_b,
-            Some(SuiteB::Mode192)
-        );
-        assert_eq!(
-            parse_cipher_list_detailed("SUITEB128ONLY").unwrap().suite_b,
-            Some(SuiteB::Only128)
-        );
-        assert_eq!(
-            parse_cipher_list("xSUITEB128"),
-            Err(NoCipherMatch { seclevel: None })
-        );
+        assert_eq!(b.openssl_selection, [c"ECDHE-ECDSA-AES128-GCM-SHA256", c"ECDHE-ECDSA-AES256-GCM-SHA384"]);
+        assert_eq!(parse_cipher_list_detailed("SUITEB128C2").unwrap().suite_b, Some(SuiteB::Combo128));
+        assert_eq!(parse_cipher_list_detailed("SUITEB192X").unwrap().suite_b, Some(SuiteB::Mode192));
+        assert_eq!(parse_cipher_list_detailed("SUITEB128ONLY").unwrap().suite_b, Some(SuiteB::Only128));
+        assert_eq!(parse_cipher_list("xSUITEB128"), Err(NoCipherMatch { seclevel: None }));
         // Non-ASCII and tabs are not name characters; an item's tail after an unknown
         // name is skipped.
-        assert_eq!(
-            parse_cipher_list("ALL:\u{e9}"),
-            Err(InvalidCommand { seclevel: None })
-        );
-        assert_eq!(
-            parse_cipher_list("ALL\t:AES"),
-            Err(InvalidCommand { seclevel: None })
-        );
+        assert_eq!(parse_cipher_list("ALL:\u{e9}"), Err(InvalidCommand { seclevel: None }));
+        assert_eq!(parse_cipher_list("ALL\t:AES"), Err(InvalidCommand { seclevel: None }));
         assert_eq!(parse_cipher_list("ALL:A\u{e9}"), parse_cipher_list("ALL"));
         // A C string ends at NUL.
-        assert_eq!(
-            parse_cipher_list("AES128\0:FOO"),
-            parse_cipher_list("AES128")
-        );
+        assert_eq!(parse_cipher_list("AES128\0:FOO"), parse_cipher_list("AES128"));
     }
 
     /// `SSL_CTX_set_ciphersuites` results of the system OpenSSL (after
@@ -1672,39 +1520,21 @@ mod tests {
             ("", Some(&[])),
             ("FOO", None),
             ("FOO:TLS_CHACHA20_POLY1305_SHA256", Some(&[CH])),
-            (
-                "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384",
-                Some(&[CH, A256]),
-            ),
+            ("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384", Some(&[CH, A256])),
             ("tls_aes_256_gcm_sha384", None),
             ("TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256", None),
             ("TLS_AES_256_GCM_SHA384 TLS_AES_128_GCM_SHA256", None),
             ("TLS_AES_256_GCM_SHA384;TLS_AES_128_GCM_SHA256", None),
-            (
-                " TLS_AES_256_GCM_SHA384 : TLS_AES_128_GCM_SHA256 ",
-                Some(&[A256, A128]),
-            ),
-            (
-                "TLS_AES_128_GCM_SHA256\t:TLS_AES_256_GCM_SHA384",
-                Some(&[A128, A256]),
-            ),
-            (
-                "TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384",
-                Some(&[A256]),
-            ),
-            (
-                "TLS_AES_256_GCM_SHA384::TLS_AES_128_GCM_SHA256",
-                Some(&[A256, A128]),
-            ),
+            (" TLS_AES_256_GCM_SHA384 : TLS_AES_128_GCM_SHA256 ", Some(&[A256, A128])),
+            ("TLS_AES_128_GCM_SHA256\t:TLS_AES_256_GCM_SHA384", Some(&[A128, A256])),
+            ("TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384", Some(&[A256])),
+            ("TLS_AES_256_GCM_SHA384::TLS_AES_128_GCM_SHA256", Some(&[A256, A128])),
             (":", None),
             (" ", None),
             ("::TLS_AES_128_GCM_SHA256:", Some(&[A128])),
             ("TLS_AES_128_CCM_SHA256", Some(&[])),
             ("TLS_AES_128_CCM_8_SHA256", Some(&[])),
-            (
-                "TLS_AES_128_CCM_SHA256:TLS_AES_256_GCM_SHA384",
-                Some(&[A256]),
-            ),
+            ("TLS_AES_128_CCM_SHA256:TLS_AES_256_GCM_SHA384", Some(&[A256])),
             ("ECDHE-RSA-AES128-GCM-SHA256", None),
             ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", Some(&[])),
             ("TLS_RSA_WITH_SEED_CBC_SHA", Some(&[])),
@@ -1718,18 +1548,10 @@ mod tests {
             let got = parse_ciphersuites(spec);
             match want {
                 Some(want) => {
-                    let got: Vec<&str> = got
-                        .unwrap()
-                        .iter()
-                        .map(|c| c.name.to_str().unwrap())
-                        .collect();
+                    let got: Vec<&str> = got.unwrap().iter().map(|c| c.name.to_str().unwrap()).collect();
                     assert_eq!(&got, want, "{spec:?}");
                 }
-                None => assert_eq!(
-                    got,
-                    Err(CipherStringError::NoCipherMatch { seclevel: None }),
-                    "{spec:?}"
-                ),
+                None => assert_eq!(got, Err(CipherStringError::NoCipherMatch { seclevel: None }), "{spec:?}"),
             }
         }
     }
@@ -1737,20 +1559,11 @@ mod tests {
     #[test]
     fn openssl_cipher_name_matches_system() {
         for (std, want) in [
-            (
-                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-                Some(c"ECDHE-RSA-AES128-GCM-SHA256"),
-            ),
+            ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", Some(c"ECDHE-RSA-AES128-GCM-SHA256")),
             ("TLS_AES_128_GCM_SHA256", Some(c"TLS_AES_128_GCM_SHA256")),
             ("TLS_RSA_WITH_AES_128_CBC_SHA", Some(c"AES128-SHA")),
-            (
-                "TLS_PSK_DHE_WITH_AES_128_CCM_8",
-                Some(c"DHE-PSK-AES128-CCM8"),
-            ),
-            (
-                "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
-                Some(c"TLS_EMPTY_RENEGOTIATION_INFO_SCSV"),
-            ),
+            ("TLS_PSK_DHE_WITH_AES_128_CCM_8", Some(c"DHE-PSK-AES128-CCM8")),
+            ("TLS_EMPTY_RENEGOTIATION_INFO_SCSV", Some(c"TLS_EMPTY_RENEGOTIATION_INFO_SCSV")),
             ("TLS_FALLBACK_SCSV", Some(c"TLS_FALLBACK_SCSV")),
             ("TLS_RSA_WITH_SEED_CBC_SHA", Some(c"SEED-SHA")),
             ("tls_ecdhe_rsa_with_aes_128_gcm_sha256", None),
@@ -1777,26 +1590,15 @@ mod tests {
     #[test]
     fn model_is_consistent() {
         for (i, m) in MODEL.iter().enumerate() {
-            assert!(MODEL[..i]
-                .iter()
-                .all(|o| o.protocol_id != m.protocol_id && o.name != m.name));
-            assert_eq!(
-                m.kx.count_ones() + m.auth.count_ones() + m.enc.count_ones() + m.mac.count_ones(),
-                4
-            );
+            assert!(MODEL[..i].iter().all(|o| o.protocol_id != m.protocol_id && o.name != m.name));
+            assert_eq!(m.kx.count_ones() + m.auth.count_ones() + m.enc.count_ones() + m.mac.count_ones(), 4);
             if let Some(c) = by_protocol_id(m.protocol_id) {
                 assert_eq!((c.name, c.standard_name), (m.name, m.std_name));
                 assert_eq!(c.strength_bits, c_int::from(m.bits));
                 assert_eq!(c.fips, m.strength & S_FIPS != 0);
             }
         }
-        assert_eq!(
-            MODEL
-                .iter()
-                .filter(|m| by_protocol_id(m.protocol_id).is_some())
-                .count(),
-            9
-        );
+        assert_eq!(MODEL.iter().filter(|m| by_protocol_id(m.protocol_id).is_some()).count(), 9);
     }
 }
 

@@ -64,7 +64,8 @@ const OP_NO_RENEGOTIATION: u64 = bit(30);
 const OP_CRYPTOPRO_TLSEXT_BUG: u64 = bit(31);
 const OP_NO_EXTENDED_MASTER_SECRET: u64 = bit(0);
 // OpenSSL 3.0's SSL_OP_ALL (0x80000850): without SSL_OP_LEGACY_SERVER_CONNECT since 3.0.
-const OP_ALL: u64 = OP_CRYPTOPRO_TLSEXT_BUG | OP_DONT_INSERT_EMPTY_FRAGMENTS | OP_TLSEXT_PADDING | OP_SAFARI_ECDHE_ECDSA_BUG;
+const OP_ALL: u64 =
+    OP_CRYPTOPRO_TLSEXT_BUG | OP_DONT_INSERT_EMPTY_FRAGMENTS | OP_TLSEXT_PADDING | OP_SAFARI_ECDHE_ECDSA_BUG;
 const OP_ENABLE_KTLS: u64 = bit(3);
 const OP_ALLOW_CLIENT_RENEGOTIATION: u64 = bit(8);
 const OP_DISABLE_TLSEXT_CA_NAMES: u64 = bit(9);
@@ -73,7 +74,10 @@ const OP_DISABLE_TLSEXT_CA_NAMES: u64 = bit(9);
 #[derive(Clone, Copy)]
 enum Action {
     /// A switch: sets (or, `invert`, clears) option bits.
-    Option { bits: u64, invert: bool },
+    Option {
+        bits: u64,
+        invert: bool,
+    },
     CipherString,
     Ciphersuites,
     Groups,
@@ -89,7 +93,10 @@ enum Action {
     NumTickets,
     /// Loads into the connection's (or context's) verify store (`verify`) or chain store,
     /// made on first use: a file, a directory or a store URI.
-    CaStore { verify: bool, source: CaSource },
+    CaStore {
+        verify: bool,
+        source: CaSource,
+    },
     /// Recognised, but oxissl has no equivalent: the command fails naming itself.
     Unsupported,
 }
@@ -117,7 +124,13 @@ const fn switch(name: &'static str, flags: u32, bits: u64, invert: bool) -> Comm
     Command { file: None, cmdline: Some(name), flags, value_type: TYPE_NONE, action: Action::Option { bits, invert } }
 }
 
-const fn cmd(file: Option<&'static str>, cmdline: Option<&'static str>, flags: u32, value_type: i32, action: Action) -> Command {
+const fn cmd(
+    file: Option<&'static str>,
+    cmdline: Option<&'static str>,
+    flags: u32,
+    value_type: i32,
+    action: Action,
+) -> Command {
     Command { file, cmdline, flags, value_type, action }
 }
 
@@ -162,12 +175,48 @@ static COMMANDS: &[Command] = &[
     cmd(Some("Certificate"), Some("cert"), FLAG_CERTIFICATE, TYPE_FILE, Action::Certificate),
     cmd(Some("PrivateKey"), Some("key"), FLAG_CERTIFICATE, TYPE_FILE, Action::PrivateKey),
     cmd(Some("ServerInfoFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
-    cmd(Some("ChainCAPath"), Some("chainCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::CaStore { verify: false, source: CaSource::Dir }),
-    cmd(Some("ChainCAFile"), Some("chainCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::CaStore { verify: false, source: CaSource::File }),
-    cmd(Some("ChainCAStore"), Some("chainCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::CaStore { verify: false, source: CaSource::Store }),
-    cmd(Some("VerifyCAPath"), Some("verifyCApath"), FLAG_CERTIFICATE, TYPE_DIR, Action::CaStore { verify: true, source: CaSource::Dir }),
-    cmd(Some("VerifyCAFile"), Some("verifyCAfile"), FLAG_CERTIFICATE, TYPE_FILE, Action::CaStore { verify: true, source: CaSource::File }),
-    cmd(Some("VerifyCAStore"), Some("verifyCAstore"), FLAG_CERTIFICATE, TYPE_STORE, Action::CaStore { verify: true, source: CaSource::Store }),
+    cmd(
+        Some("ChainCAPath"),
+        Some("chainCApath"),
+        FLAG_CERTIFICATE,
+        TYPE_DIR,
+        Action::CaStore { verify: false, source: CaSource::Dir },
+    ),
+    cmd(
+        Some("ChainCAFile"),
+        Some("chainCAfile"),
+        FLAG_CERTIFICATE,
+        TYPE_FILE,
+        Action::CaStore { verify: false, source: CaSource::File },
+    ),
+    cmd(
+        Some("ChainCAStore"),
+        Some("chainCAstore"),
+        FLAG_CERTIFICATE,
+        TYPE_STORE,
+        Action::CaStore { verify: false, source: CaSource::Store },
+    ),
+    cmd(
+        Some("VerifyCAPath"),
+        Some("verifyCApath"),
+        FLAG_CERTIFICATE,
+        TYPE_DIR,
+        Action::CaStore { verify: true, source: CaSource::Dir },
+    ),
+    cmd(
+        Some("VerifyCAFile"),
+        Some("verifyCAfile"),
+        FLAG_CERTIFICATE,
+        TYPE_FILE,
+        Action::CaStore { verify: true, source: CaSource::File },
+    ),
+    cmd(
+        Some("VerifyCAStore"),
+        Some("verifyCAstore"),
+        FLAG_CERTIFICATE,
+        TYPE_STORE,
+        Action::CaStore { verify: true, source: CaSource::Store },
+    ),
     cmd(Some("RequestCAFile"), Some("requestCAFile"), FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
     cmd(Some("ClientCAFile"), None, FLAG_SERVER | FLAG_CERTIFICATE, TYPE_FILE, Action::Unsupported),
     cmd(Some("RequestCAPath"), None, FLAG_CERTIFICATE, TYPE_DIR, Action::Unsupported),
@@ -393,7 +442,10 @@ impl ConfCtx {
             // The names before a bad one stay applied, as in OpenSSL.
             Action::Protocol => {
                 let (changes, ok) = parse_flag_list(&text, |n| {
-                    PROTOCOL_NAMES.iter().find(|(p, _)| roles != 0 && p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true))
+                    PROTOCOL_NAMES
+                        .iter()
+                        .find(|(p, _)| roles != 0 && p.eq_ignore_ascii_case(n))
+                        .map(|&(_, b)| (b, true))
                 });
                 apply(&st.target, |s| apply_changes(s, &changes)) && ok
             }
@@ -622,7 +674,8 @@ mod tests {
 
     #[test]
     fn flag_lists() {
-        let protocol = |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
+        let protocol =
+            |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
         let (l, ok) = parse_flag_list("-ALL, TLSv1.2", protocol);
         assert!(ok);
         assert_eq!(l[0], (PROTOCOL_NAMES[8].1, true));
@@ -635,7 +688,8 @@ mod tests {
     // matches a name only when the context has the name's client/server flag.
     #[test]
     fn flag_lists_parse_as_openssl() {
-        let protocol = |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
+        let protocol =
+            |n: &str| PROTOCOL_NAMES.iter().find(|(p, _)| p.eq_ignore_ascii_case(n)).map(|&(_, b)| (b, true));
         assert_eq!(parse_flag_list("-ALL TLSv1.2", protocol), (vec![], false));
         assert_eq!(parse_flag_list("-TLSv1.3,,", protocol), (vec![(OP_NO_TLSV1_3, true)], false));
         assert_eq!(parse_flag_list("", protocol), (vec![], false));
@@ -749,7 +803,10 @@ pub enum ConfigTarget<'a> {
 pub fn apply_config_section(target: ConfigTarget<'_>, name: &CStr, system: bool) -> bool {
     let Some(commands) = crate::crypto::conf::ssl_section(name) else {
         if !system {
-            error::raise_with_data(error::SSL_R_INVALID_CONFIGURATION_NAME, &format!("name={}", name.to_string_lossy()));
+            error::raise_with_data(
+                error::SSL_R_INVALID_CONFIGURATION_NAME,
+                &format!("name={}", name.to_string_lossy()),
+            );
         }
         return false;
     };

@@ -1050,7 +1050,8 @@ impl Ssl {
         };
         let ctx_store = ctx.store();
         let chain_store = auto_chain.then_some(own_store.as_deref().unwrap_or(&ctx_store));
-        let candidates: Vec<_> = certs.complete().filter_map(|c| Some((c, c.certified(&extra, chain_store)?))).collect();
+        let candidates: Vec<_> =
+            certs.complete().filter_map(|c| Some((c, c.certified(&extra, chain_store)?))).collect();
         // Between several certificates (RSA and ECDSA, say) OpenSSL takes, in TLS 1.3, the
         // one that signs with the first shared signature scheme, and in TLS 1.2 the one
         // the first shared cipher suite authenticates with; the peer's order, or ours
@@ -1058,7 +1059,9 @@ impl Ssl {
         // current one is offered anyway: rustls then fails as OpenSSL does ("no shared
         // cipher").
         let server_pref = self.settings().options & crate::ctx::SSL_OP_CIPHER_SERVER_PREFERENCE != 0;
-        let usable = |ck: &rustls::sign::CertifiedKey, scheme: &[rustls::SignatureScheme]| ck.key.choose_scheme(scheme).is_some();
+        let usable = |ck: &rustls::sign::CertifiedKey, scheme: &[rustls::SignatureScheme]| {
+            ck.key.choose_scheme(scheme).is_some()
+        };
         let found = match self.tls12_suite_order(server_pref) {
             Some(suites) => {
                 // TLS 1.2 (RFC 8422): an ECDSA certificate whose curve the client does not
@@ -1179,7 +1182,14 @@ impl Ssl {
         if self.state() == HandshakeState::Done || matches!(tls.engine, Engine::Idle) {
             return;
         }
-        let waiting = matches!(f, Failure::WantRead | Failure::WantWrite | Failure::WantClientHello | Failure::WantX509Lookup | Failure::ZeroReturn);
+        let waiting = matches!(
+            f,
+            Failure::WantRead
+                | Failure::WantWrite
+                | Failure::WantClientHello
+                | Failure::WantX509Lookup
+                | Failure::ZeroReturn
+        );
         let plan = crate::statem::Plan::of(&self.hs_flow(tls));
         let ev = {
             let mut m = self.statem();
@@ -1207,7 +1217,11 @@ impl Ssl {
             return;
         }
         let plan = crate::statem::Plan::of(&flow);
-        let target = if flow.tls13 { crate::statem::HsState::CrEncryptedExtensions } else { crate::statem::HsState::CrSrvrHello };
+        let target = if flow.tls13 {
+            crate::statem::HsState::CrEncryptedExtensions
+        } else {
+            crate::statem::HsState::CrSrvrHello
+        };
         let ev = {
             let mut m = self.statem();
             match plan.index_of(target) {
@@ -1235,7 +1249,8 @@ impl Ssl {
         const SUPPORTED_VERSIONS: u16 = 43;
         let we13 = self.settings().versions().iter().any(|v| v.version == rustls::ProtocolVersion::TLSv1_3);
         we13 && self.client_hello().is_some_and(|h| {
-            h.extension(SUPPORTED_VERSIONS).is_some_and(|v| v.get(1..).unwrap_or(&[]).chunks_exact(2).any(|c| c == [3, 4]))
+            h.extension(SUPPORTED_VERSIONS)
+                .is_some_and(|v| v.get(1..).unwrap_or(&[]).chunks_exact(2).any(|c| c == [3, 4]))
         })
     }
 
@@ -1623,7 +1638,10 @@ impl Ssl {
             return Err(self.fail(Failure::Ssl));
         }
         if self.reneg.load(Ordering::Relaxed) != RENEG_NONE {
-            error::raise_with_data(error::SSL_R_NO_RENEGOTIATION, "renegotiation is not supported by oxissl (rustls has none)");
+            error::raise_with_data(
+                error::SSL_R_NO_RENEGOTIATION,
+                "renegotiation is not supported by oxissl (rustls has none)",
+            );
             self.reneg.store(RENEG_FAILED, Ordering::Relaxed);
             return Err(self.fail(Failure::Ssl));
         }
@@ -1797,7 +1815,12 @@ impl Ssl {
                 // extension first).
                 let old_client = crate::hello::ClientHello::from_records(&tls.hello_bytes)
                     .is_some_and(|h| h.max_version() < crate::ctx::TLS1_2_VERSION);
-                if old_client && matches!(e, rustls::Error::PeerIncompatible(rustls::PeerIncompatible::SignatureAlgorithmsExtensionRequired)) {
+                if old_client
+                    && matches!(
+                        e,
+                        rustls::Error::PeerIncompatible(rustls::PeerIncompatible::SignatureAlgorithmsExtensionRequired)
+                    )
+                {
                     let allows_tls11 = {
                         let st = self.settings();
                         st.min_version < crate::ctx::TLS1_2_VERSION && st.options & crate::ctx::SSL_OP_NO_TLSV1_1 == 0
@@ -1805,7 +1828,11 @@ impl Ssl {
                     if let Some(wbio) = self.wbio() {
                         let _ = alert.write_all(&mut BioWriter(&wbio));
                     }
-                    error::raise(if allows_tls11 { error::SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM } else { error::SSL_R_UNSUPPORTED_PROTOCOL });
+                    error::raise(if allows_tls11 {
+                        error::SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM
+                    } else {
+                        error::SSL_R_UNSUPPORTED_PROTOCOL
+                    });
                     tls.engine = Engine::Dead;
                     self.set_state(HandshakeState::Failed);
                     return Err(self.fail(Failure::Ssl));
@@ -2029,11 +2056,15 @@ impl Ssl {
             }
         }
         let ctx = &self.initial_ctx;
-        if !self.is_server() && self.version() == crate::ctx::TLS1_2_VERSION && (self.info_callback().is_some() || ctx.callbacks().info.is_some()) {
+        if !self.is_server()
+            && self.version() == crate::ctx::TLS1_2_VERSION
+            && (self.info_callback().is_some() || ctx.callbacks().info.is_some())
+        {
             // Whether the server sent a ticket, for the info callback's states: read from
             // the sessions rustls made (a Debug rendering, so only when someone listens).
             // A resumption that brought no new ticket keeps the one offered.
-            let ticket_of = |s: &Arc<SslSession>| crate::session::ClientValueFacts::of(&s.data().resumption, false).ticket;
+            let ticket_of =
+                |s: &Arc<SslSession>| crate::session::ClientValueFacts::of(&s.data().resumption, false).ticket;
             let old = tls.offered.as_ref().map(ticket_of).unwrap_or_default();
             let ticket = lock(&self.made).iter().map(ticket_of).any(|t| !t.is_empty() && t != old);
             self.peer().ticket_received = ticket;
@@ -2144,7 +2175,8 @@ impl Ssl {
     /// TLS 1.2 with a ticket follows OpenSSL: no session ID, nothing cached or announced.
     fn settle_server_session(&self, reused: bool, made: &mut Vec<Arc<SslSession>>) {
         let found = lock(&self.resumed_from).take();
-        let tls12_ticket = self.version() == crate::ctx::TLS1_2_VERSION && made.iter().any(|s| s.data().stateless_ticket);
+        let tls12_ticket =
+            self.version() == crate::ctx::TLS1_2_VERSION && made.iter().any(|s| s.data().stateless_ticket);
         if tls12_ticket {
             made.clear();
         }
@@ -2493,7 +2525,8 @@ impl Ssl {
         if self.state() != HandshakeState::Done {
             return;
         }
-        let asked = if self.is_server() { crate::statem::HsState::SwHelloReq } else { crate::statem::HsState::CwClntHello };
+        let asked =
+            if self.is_server() { crate::statem::HsState::SwHelloReq } else { crate::statem::HsState::CwClntHello };
         self.shown.store(asked as u8, Ordering::Relaxed);
         self.reneg.store(RENEG_REQUESTED, Ordering::Relaxed);
     }

@@ -188,9 +188,8 @@ pub struct Settings {
 }
 
 /// `SSL_CTX_set_msg_callback`'s callback type.
-pub type MsgCb = Option<
-    unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::SSL, *mut c_void),
->;
+pub type MsgCb =
+    Option<unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::SSL, *mut c_void)>;
 
 impl Settings {
     /// The names a server's CertificateRequest lists: the client CA list, or else the CA
@@ -283,7 +282,8 @@ impl Settings {
             return Err(error::SSL_R_NO_SUITABLE_GROUPS);
         }
         if let Some(allowed) = &self.sigalgs {
-            let usable = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
+            let usable =
+                rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
             if !allowed.iter().any(|s| usable.contains(s)) {
                 return Err(error::SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM);
             }
@@ -300,12 +300,7 @@ impl Settings {
                 && self.options & SSL_OP_NO_TLSV1_2 == 0,
             tls13: (self.max_version == 0 || self.max_version >= TLS1_3_VERSION)
                 && self.options & SSL_OP_NO_TLSV1_3 == 0,
-            suites: self
-                .tls13_ciphers
-                .iter()
-                .chain(self.tls12_ciphers.iter())
-                .map(|c| c.protocol_id)
-                .collect(),
+            suites: self.tls13_ciphers.iter().chain(self.tls12_ciphers.iter()).map(|c| c.protocol_id).collect(),
             groups: self.groups.iter().map(|g| u16::from(g.name())).collect(),
             no_ticket: self.options & SSL_OP_NO_TICKET != 0,
             server_preference: self.options & SSL_OP_CIPHER_SERVER_PREFERENCE != 0,
@@ -382,13 +377,13 @@ pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c
 pub type InfoCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, c_int, c_int)>;
 pub type NewSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION) -> c_int>;
 pub type RemoveSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL_CTX, *mut crate::abi::SSL_SESSION)>;
-pub type GetSessionCb = Option<
-    unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION,
->;
+pub type GetSessionCb =
+    Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION>;
 
 /// `SSL_CTX_set_client_cert_cb`'s callback: hands the client a certificate and key.
-pub type ClientCertCb =
-    Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut *mut openssl_sys::X509, *mut *mut openssl_sys::EVP_PKEY) -> c_int>;
+pub type ClientCertCb = Option<
+    unsafe extern "C" fn(*mut crate::abi::SSL, *mut *mut openssl_sys::X509, *mut *mut openssl_sys::EVP_PKEY) -> c_int,
+>;
 /// `SSL_CTX_set_cert_verify_callback`'s callback: verifies the peer chain in place of
 /// `X509_verify_cert`.
 pub type CertVerifyCb = Option<unsafe extern "C" fn(*mut openssl_sys::X509_STORE_CTX, *mut c_void) -> c_int>;
@@ -397,7 +392,14 @@ pub type CertVerifyCb = Option<unsafe extern "C" fn(*mut openssl_sys::X509_STORE
 /// presented ticket has been opened (or not).
 pub type TicketGenCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
 pub type TicketDecCb = Option<
-    unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION, *const c_uchar, usize, c_int, *mut c_void) -> c_int,
+    unsafe extern "C" fn(
+        *mut crate::abi::SSL,
+        *mut crate::abi::SSL_SESSION,
+        *const c_uchar,
+        usize,
+        c_int,
+        *mut c_void,
+    ) -> c_int,
 >;
 
 /// `SSL_CTX_set_tlsext_status_cb`'s callback.
@@ -409,8 +411,26 @@ pub type StatusCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_voi
 pub enum TicketKeyCb {
     #[default]
     None,
-    Hmac(unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_uchar, *mut c_uchar, *mut openssl_sys::EVP_CIPHER_CTX, *mut openssl_sys::HMAC_CTX, c_int) -> c_int),
-    Evp(unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_uchar, *mut c_uchar, *mut openssl_sys::EVP_CIPHER_CTX, *mut openssl_sys::EVP_MAC_CTX, c_int) -> c_int),
+    Hmac(
+        unsafe extern "C" fn(
+            *mut crate::abi::SSL,
+            *mut c_uchar,
+            *mut c_uchar,
+            *mut openssl_sys::EVP_CIPHER_CTX,
+            *mut openssl_sys::HMAC_CTX,
+            c_int,
+        ) -> c_int,
+    ),
+    Evp(
+        unsafe extern "C" fn(
+            *mut crate::abi::SSL,
+            *mut c_uchar,
+            *mut c_uchar,
+            *mut openssl_sys::EVP_CIPHER_CTX,
+            *mut openssl_sys::EVP_MAC_CTX,
+            c_int,
+        ) -> c_int,
+    ),
 }
 
 /// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
@@ -638,7 +658,12 @@ impl SslCtx {
             .tls13_ciphers
             .iter()
             .filter(|_| key.tls13)
-            .chain(settings.tls12_ciphers.iter().filter(|c| key.tls12 && (c.kx_nid != cipher::NID_KX_DHE || dhe.is_some())))
+            .chain(
+                settings
+                    .tls12_ciphers
+                    .iter()
+                    .filter(|c| key.tls12 && (c.kx_nid != cipher::NID_KX_DHE || dhe.is_some())),
+            )
             .map(|c| c.suite())
             .collect();
         let mut kx_groups = settings.groups.clone();
@@ -651,7 +676,9 @@ impl SslCtx {
         // of finite-field groups only) cannot be negotiated, in OpenSSL either; rustls
         // refuses a configuration holding one.
         let mut suites = suites;
-        let has = |kx: rustls::crypto::KeyExchangeAlgorithm| kx_groups.iter().any(|g| g.name().key_exchange_algorithm() == kx);
+        let has = |kx: rustls::crypto::KeyExchangeAlgorithm| {
+            kx_groups.iter().any(|g| g.name().key_exchange_algorithm() == kx)
+        };
         suites.retain(|cs| match cs {
             rustls::SupportedCipherSuite::Tls12(t) => has(t.kx),
             rustls::SupportedCipherSuite::Tls13(_) => true,
@@ -673,13 +700,12 @@ impl SslCtx {
             .dangerous()
             .with_custom_certificate_verifier(self.server_verifier.clone())
             .with_client_cert_resolver(self.client_resolver.clone());
-        config.resumption = rustls::client::Resumption::store(self.client_sessions.clone()).tls12_resumption(
-            if key.no_ticket {
+        config.resumption =
+            rustls::client::Resumption::store(self.client_sessions.clone()).tls12_resumption(if key.no_ticket {
                 rustls::client::Tls12Resumption::SessionIdOnly
             } else {
                 rustls::client::Tls12Resumption::SessionIdOrTickets
-            },
-        );
+            });
         config.key_log = self.keylog.clone();
         config.max_fragment_size = None;
         config.enable_sni = true;

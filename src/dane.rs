@@ -306,7 +306,11 @@ impl Dane {
         let inputs = self.inputs().unwrap_or_else(|| DaneInputs {
             records: self.records.clone().unwrap_or_default(),
             ta_certs: self.ta_certs.clone(),
-            mtypes: self.mtypes.as_ref().map(|m| m.read().unwrap_or_else(|e| e.into_inner()).table.clone()).unwrap_or_default(),
+            mtypes: self
+                .mtypes
+                .as_ref()
+                .map(|m| m.read().unwrap_or_else(|e| e.into_inner()).table.clone())
+                .unwrap_or_default(),
             umask: self.umask,
             flags: self.flags,
         });

@@ -102,8 +102,10 @@ pub fn default_groups() -> Vec<&'static dyn SupportedKxGroup> {
 /// white space around each item is dropped; an empty item (or an empty list) fails.
 pub fn conf_parse_list(list: &str, sep: char) -> Option<Vec<&str>> {
     // C's isspace: space, \t, \n, \v, \f, \r.
-    let items: Vec<&str> =
-        list.split(sep).map(|i| i.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r'))).collect();
+    let items: Vec<&str> = list
+        .split(sep)
+        .map(|i| i.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')))
+        .collect();
     (!items.iter().any(|i| i.is_empty())).then_some(items)
 }
 

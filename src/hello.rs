@@ -116,7 +116,13 @@ impl ClientHello {
     pub fn max_version(&self) -> u16 {
         const SUPPORTED_VERSIONS: u16 = 43;
         match self.extension(SUPPORTED_VERSIONS) {
-            Some(list) => list.get(1..).unwrap_or(&[]).chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).max().unwrap_or(0),
+            Some(list) => list
+                .get(1..)
+                .unwrap_or(&[])
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .max()
+                .unwrap_or(0),
             None => self.legacy_version,
         }
     }

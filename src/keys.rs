@@ -30,15 +30,33 @@ impl CertKey {
             crate::crypto::err::clear();
             ok
         });
-        CertKey { cert: Some(cert), key, chain: self.chain.clone(), certified: OnceCell::new(), chain_stack: OnceCell::new() }
+        CertKey {
+            cert: Some(cert),
+            key,
+            chain: self.chain.clone(),
+            certified: OnceCell::new(),
+            chain_stack: OnceCell::new(),
+        }
     }
 
     pub fn with_key(&self, key: EvpPkey) -> CertKey {
-        CertKey { cert: self.cert.clone(), key: Some(key), chain: self.chain.clone(), certified: OnceCell::new(), chain_stack: OnceCell::new() }
+        CertKey {
+            cert: self.cert.clone(),
+            key: Some(key),
+            chain: self.chain.clone(),
+            certified: OnceCell::new(),
+            chain_stack: OnceCell::new(),
+        }
     }
 
     pub fn with_chain(&self, chain: Vec<X509Cert>) -> CertKey {
-        CertKey { cert: self.cert.clone(), key: self.key.clone(), chain, certified: OnceCell::new(), chain_stack: OnceCell::new() }
+        CertKey {
+            cert: self.cert.clone(),
+            key: self.key.clone(),
+            chain,
+            certified: OnceCell::new(),
+            chain_stack: OnceCell::new(),
+        }
     }
 
     pub fn is_complete(&self) -> bool {
@@ -50,7 +68,11 @@ impl CertKey {
     /// the chain it sends from `chain_store` (the context's certificate store, unless
     /// `SSL_MODE_NO_AUTO_CHAIN`): PostgreSQL, MariaDB and Ruby servers rely on it to send
     /// the intermediate kept in their CA file.
-    pub fn certified(&self, extra: &[X509Cert], chain_store: Option<&crate::crypto::x509::X509Store>) -> Option<Arc<CertifiedKey>> {
+    pub fn certified(
+        &self,
+        extra: &[X509Cert],
+        chain_store: Option<&crate::crypto::x509::X509Store>,
+    ) -> Option<Arc<CertifiedKey>> {
         self.certified
             .get_or_init(|| {
                 let cert = self.cert.as_ref()?;
@@ -66,10 +88,8 @@ impl CertKey {
                     }
                     (true, true, None) => &[],
                 };
-                let ders = std::iter::once(cert)
-                    .chain(chain.iter())
-                    .map(|c| CertificateDer::from(c.to_der()))
-                    .collect();
+                let ders =
+                    std::iter::once(cert).chain(chain.iter()).map(|c| CertificateDer::from(c.to_der())).collect();
                 Some(Arc::new(CertifiedKey::new(ders, Arc::new(RecordingKey(signer)))))
             })
             .clone()
@@ -119,7 +139,8 @@ impl rustls::sign::SigningKey for LibcryptoRsaKey {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
         offered.iter().find_map(|&scheme| {
             let (padding, digest) = rsa_scheme(scheme)?;
-            Some(Box::new(LibcryptoRsaSigner { key: self.0.clone(), scheme, padding, digest }) as Box<dyn rustls::sign::Signer>)
+            Some(Box::new(LibcryptoRsaSigner { key: self.0.clone(), scheme, padding, digest })
+                as Box<dyn rustls::sign::Signer>)
         })
     }
 
@@ -246,11 +267,7 @@ impl Certs {
     pub fn select_in_turn(&mut self, next: bool) -> bool {
         let mut order: Vec<usize> = (0..self.slots.len()).filter(|&i| self.slots[i].1.cert.is_some()).collect();
         order.sort_by_key(|&i| (self.slots[i].0.openssl_rank(), i));
-        let at = if next {
-            order.iter().position(|&i| i == self.current).map_or(order.len(), |p| p + 1)
-        } else {
-            0
-        };
+        let at = if next { order.iter().position(|&i| i == self.current).map_or(order.len(), |p| p + 1) } else { 0 };
         match order.get(at) {
             Some(&i) => {
                 self.current = i;
@@ -423,11 +440,11 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
 }
 
 use crate::crypto::pkey::{self, FileType, LoadError};
-use crate::ctx::Settings;
 use crate::crypto::x509::X509Store;
-use std::os::raw::c_long;
+use crate::ctx::Settings;
 use crate::error;
 use std::ffi::CStr;
+use std::os::raw::c_long;
 
 fn raise_load(e: LoadError, ft: FileType) {
     error::raise(match (e, ft) {
@@ -532,7 +549,13 @@ pub fn use_rsa_private_key_file(s: &mut Settings, path: &CStr, ft: CInt) -> bool
 
 /// `SSL(_CTX)_use_cert_and_key`: certificate, key and chain in one slot; without
 /// `replace`, a slot that already has a certificate or key is left alone.
-pub fn use_cert_and_key(s: &mut Settings, cert: X509Cert, key: Option<EvpPkey>, chain: Vec<X509Cert>, replace: bool) -> bool {
+pub fn use_cert_and_key(
+    s: &mut Settings,
+    cert: X509Cert,
+    key: Option<EvpPkey>,
+    chain: Vec<X509Cert>,
+    replace: bool,
+) -> bool {
     let key_kind = key.as_ref().map(|k| KeyKind::of_id(k.id()));
     let kind = KeyKind::of_id(cert.public_key_id());
     if key_kind.is_some_and(|k| k != kind) {
@@ -719,7 +742,11 @@ mod tests {
     fn sigalgs_lists_accept_openssl_and_tls13_names_and_reject_unknown_ones() {
         assert_eq!(
             parse_sigalgs_list("ECDSA+SHA256:rsa_pss_rsae_sha256:ed25519"),
-            Some(vec![SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256, SignatureScheme::ED25519])
+            Some(vec![
+                SignatureScheme::ECDSA_NISTP256_SHA256,
+                SignatureScheme::RSA_PSS_SHA256,
+                SignatureScheme::ED25519
+            ])
         );
         assert_eq!(parse_sigalgs_list("RSA+MD5"), None);
         assert_eq!(parse_sigalgs_list(""), None);
@@ -753,9 +780,12 @@ mod tests {
         let public = key.rsa_public_pkcs1_der();
         let signing = signing_key(&key).expect("RSA keys load");
         assert_eq!(signing.algorithm(), rustls::SignatureAlgorithm::RSA);
-        assert!(signing.choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PKCS1_SHA1]).is_none());
+        assert!(signing
+            .choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PKCS1_SHA1])
+            .is_none());
         for (scheme, alg) in schemes {
-            let signer = signing.choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, scheme]).expect("scheme chosen");
+            let signer =
+                signing.choose_scheme(&[SignatureScheme::ECDSA_NISTP256_SHA256, scheme]).expect("scheme chosen");
             assert_eq!(signer.scheme(), scheme);
             let signature = signer.sign(msg).expect("libcrypto signs");
             assert_eq!(signature.len(), 256);
@@ -763,11 +793,16 @@ mod tests {
             assert!(sig::UnparsedPublicKey::new(alg, &public).verify(b"another message", &signature).is_err());
         }
         let small = EvpPkey::from_der(include_bytes!("testdata/rsa1024.der")).expect("test key parses");
-        let signer = signing_key(&small).expect("1024-bit keys load").choose_scheme(&[SignatureScheme::RSA_PKCS1_SHA256]).expect("chosen");
+        let signer = signing_key(&small)
+            .expect("1024-bit keys load")
+            .choose_scheme(&[SignatureScheme::RSA_PKCS1_SHA256])
+            .expect("chosen");
         let signature = signer.sign(msg).expect("libcrypto signs");
         assert_eq!(signature.len(), 128);
         let public = small.rsa_public_pkcs1_der();
-        sig::UnparsedPublicKey::new(&sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, &public).verify(msg, &signature).expect("verifies");
+        sig::UnparsedPublicKey::new(&sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, &public)
+            .verify(msg, &signature)
+            .expect("verifies");
     }
 }
 
@@ -815,7 +850,10 @@ pub fn build_cert_chain(s: &mut Settings, context_store: &X509Store, flags: c_lo
             (chain, 2)
         }
         ChainBuild::Failed(_, why) => {
-            crate::error::raise_with_data(crate::error::SSL_R_CERTIFICATE_VERIFY_FAILED, &format!("Verify error:{why}"));
+            crate::error::raise_with_data(
+                crate::error::SSL_R_CERTIFICATE_VERIFY_FAILED,
+                &format!("Verify error:{why}"),
+            );
             return 0;
         }
     };

@@ -35,7 +35,8 @@ impl SupportedKxGroup for EcdhGroup {
     fn start(&self) -> Result<Box<dyn ActiveKeyExchange>, Error> {
         let rng = SystemRandom::new();
         let private = EphemeralPrivateKey::generate(self.alg, &rng).map_err(|_| Error::FailedToGetRandomBytes)?;
-        let public = private.compute_public_key().map_err(|_| Error::General("ECDH public key".into()))?.as_ref().to_vec();
+        let public =
+            private.compute_public_key().map_err(|_| Error::General("ECDH public key".into()))?.as_ref().to_vec();
         Ok(Box::new(EcdhExchange { name: self.name, alg: self.alg, private, public }))
     }
 
@@ -70,11 +71,16 @@ pub struct Ffdhe {
     params: FfdheGroup<'static>,
 }
 
-pub static FFDHE2048: &dyn SupportedKxGroup = &Ffdhe { name: NamedGroup::FFDHE2048, libcrypto: c"ffdhe2048", params: ffdhe_groups::FFDHE2048 };
-pub static FFDHE3072: &dyn SupportedKxGroup = &Ffdhe { name: NamedGroup::FFDHE3072, libcrypto: c"ffdhe3072", params: ffdhe_groups::FFDHE3072 };
-pub static FFDHE4096: &dyn SupportedKxGroup = &Ffdhe { name: NamedGroup::FFDHE4096, libcrypto: c"ffdhe4096", params: ffdhe_groups::FFDHE4096 };
-pub static FFDHE6144: &dyn SupportedKxGroup = &Ffdhe { name: NamedGroup::FFDHE6144, libcrypto: c"ffdhe6144", params: ffdhe_groups::FFDHE6144 };
-pub static FFDHE8192: &dyn SupportedKxGroup = &Ffdhe { name: NamedGroup::FFDHE8192, libcrypto: c"ffdhe8192", params: ffdhe_groups::FFDHE8192 };
+pub static FFDHE2048: &dyn SupportedKxGroup =
+    &Ffdhe { name: NamedGroup::FFDHE2048, libcrypto: c"ffdhe2048", params: ffdhe_groups::FFDHE2048 };
+pub static FFDHE3072: &dyn SupportedKxGroup =
+    &Ffdhe { name: NamedGroup::FFDHE3072, libcrypto: c"ffdhe3072", params: ffdhe_groups::FFDHE3072 };
+pub static FFDHE4096: &dyn SupportedKxGroup =
+    &Ffdhe { name: NamedGroup::FFDHE4096, libcrypto: c"ffdhe4096", params: ffdhe_groups::FFDHE4096 };
+pub static FFDHE6144: &dyn SupportedKxGroup =
+    &Ffdhe { name: NamedGroup::FFDHE6144, libcrypto: c"ffdhe6144", params: ffdhe_groups::FFDHE6144 };
+pub static FFDHE8192: &dyn SupportedKxGroup =
+    &Ffdhe { name: NamedGroup::FFDHE8192, libcrypto: c"ffdhe8192", params: ffdhe_groups::FFDHE8192 };
 
 /// The RFC 7919 groups, smallest first.
 pub fn ffdhe_groups() -> [&'static dyn SupportedKxGroup; 5] {

@@ -5,23 +5,23 @@
 //! the remaining modules are the safe core.
 #![allow(clippy::missing_safety_doc)]
 
-pub mod log;
 pub mod abi;
 pub mod cipher;
 pub mod conf;
 pub mod conn;
 pub mod crypto;
-pub mod dane;
 pub mod ctx;
+pub mod dane;
 pub mod error;
 pub mod groups;
 pub mod hello;
-pub mod kx;
-pub mod suites;
 pub mod keys;
+pub mod kx;
+pub mod log;
 pub mod records;
 pub mod session;
 pub mod statem;
+pub mod suites;
 pub mod verify;
 
 #[global_allocator]

@@ -25,8 +25,7 @@ impl Level {
     }
 }
 
-static LEVEL: Lazy<Level> =
-    Lazy::new(|| std::env::var("OXISSL_LOG").map(|v| Level::parse(&v)).unwrap_or(Level::Off));
+static LEVEL: Lazy<Level> = Lazy::new(|| std::env::var("OXISSL_LOG").map(|v| Level::parse(&v)).unwrap_or(Level::Off));
 
 pub fn enabled(level: Level) -> bool {
     *LEVEL >= level && level != Level::Off

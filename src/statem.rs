@@ -62,11 +62,44 @@ impl HsState {
     pub fn from_u8(v: u8) -> HsState {
         use HsState::*;
         const ALL: [HsState; 38] = [
-            Before, Ok, CrSrvrHello, CrCert, CrCertStatus, CrKeyExch, CrCertReq, CrSrvrDone, CrSessionTicket, CrChange,
-            CrFinished, CwClntHello, CwCert, CwKeyExch, CwCertVrfy, CwChange, CwFinished, SrClntHello, SwSrvrHello, SwCert,
-            SwKeyExch, SwCertReq, SwSrvrDone, SrCert, SrKeyExch, SrCertVrfy, SrChange, SrFinished, SwSessionTicket,
-            SwCertStatus, SwChange, SwFinished, SwEncryptedExtensions, CrEncryptedExtensions, CrCertVrfy, SwCertVrfy,
-            EarlyData, SwHelloReq,
+            Before,
+            Ok,
+            CrSrvrHello,
+            CrCert,
+            CrCertStatus,
+            CrKeyExch,
+            CrCertReq,
+            CrSrvrDone,
+            CrSessionTicket,
+            CrChange,
+            CrFinished,
+            CwClntHello,
+            CwCert,
+            CwKeyExch,
+            CwCertVrfy,
+            CwChange,
+            CwFinished,
+            SrClntHello,
+            SwSrvrHello,
+            SwCert,
+            SwKeyExch,
+            SwCertReq,
+            SwSrvrDone,
+            SrCert,
+            SrKeyExch,
+            SrCertVrfy,
+            SrChange,
+            SrFinished,
+            SwSessionTicket,
+            SwCertStatus,
+            SwChange,
+            SwFinished,
+            SwEncryptedExtensions,
+            CrEncryptedExtensions,
+            CrCertVrfy,
+            SwCertVrfy,
+            EarlyData,
+            SwHelloReq,
         ];
         ALL.into_iter().find(|s| *s as u8 == v).unwrap_or(Before)
     }
@@ -212,9 +245,14 @@ impl Plan {
             (false, false) if f.resumed => {
                 push(&mut p, CwClntHello, true);
                 wait(&mut p);
-                for (s, when) in
-                    [(CrSrvrHello, true), (CrSessionTicket, f.ticket), (CrChange, true), (CrFinished, true), (CwChange, true), (CwFinished, true)]
-                {
+                for (s, when) in [
+                    (CrSrvrHello, true),
+                    (CrSessionTicket, f.ticket),
+                    (CrChange, true),
+                    (CrFinished, true),
+                    (CwChange, true),
+                    (CwFinished, true),
+                ] {
                     push(&mut p, s, when);
                 }
             }
@@ -257,14 +295,21 @@ impl Plan {
                     push(&mut p, s, when);
                 }
                 wait(&mut p);
-                for (s, when) in [(SrCert, full && f.cert_requested), (SrCertVrfy, full && f.client_cert), (SrFinished, true)] {
+                for (s, when) in
+                    [(SrCert, full && f.cert_requested), (SrCertVrfy, full && f.client_cert), (SrFinished, true)]
+                {
                     push(&mut p, s, when);
                 }
             }
             (true, false) if f.resumed => {
-                for (s, when) in
-                    [(Before, true), (SrClntHello, true), (SwSrvrHello, true), (SwSessionTicket, f.ticket), (SwChange, true), (SwFinished, true)]
-                {
+                for (s, when) in [
+                    (Before, true),
+                    (SrClntHello, true),
+                    (SwSrvrHello, true),
+                    (SwSessionTicket, f.ticket),
+                    (SwChange, true),
+                    (SwFinished, true),
+                ] {
                     push(&mut p, s, when);
                 }
                 wait(&mut p);

@@ -184,15 +184,12 @@ const fn with_hkdf(
 }
 
 static AES_128_GCM_SHA256: Tls13CipherSuite = with_hkdf(rs::TLS13_AES_128_GCM_SHA256, &HKDF_SHA256, None);
-static AES_256_GCM_SHA384: Tls13CipherSuite =
-    with_hkdf(rs::TLS13_AES_256_GCM_SHA384, &HKDF_SHA384, Some(&SHA384_HASH));
-static CHACHA20_POLY1305_SHA256: Tls13CipherSuite =
-    with_hkdf(rs::TLS13_CHACHA20_POLY1305_SHA256, &HKDF_SHA256, None);
+static AES_256_GCM_SHA384: Tls13CipherSuite = with_hkdf(rs::TLS13_AES_256_GCM_SHA384, &HKDF_SHA384, Some(&SHA384_HASH));
+static CHACHA20_POLY1305_SHA256: Tls13CipherSuite = with_hkdf(rs::TLS13_CHACHA20_POLY1305_SHA256, &HKDF_SHA256, None);
 
 pub const TLS13_AES_128_GCM_SHA256: SupportedCipherSuite = SupportedCipherSuite::Tls13(&AES_128_GCM_SHA256);
 pub const TLS13_AES_256_GCM_SHA384: SupportedCipherSuite = SupportedCipherSuite::Tls13(&AES_256_GCM_SHA384);
-pub const TLS13_CHACHA20_POLY1305_SHA256: SupportedCipherSuite =
-    SupportedCipherSuite::Tls13(&CHACHA20_POLY1305_SHA256);
+pub const TLS13_CHACHA20_POLY1305_SHA256: SupportedCipherSuite = SupportedCipherSuite::Tls13(&CHACHA20_POLY1305_SHA256);
 
 /// rustls' aws-lc-rs TLS 1.2 SHA-384 suite `base` with the PRF over `prf` and the
 /// transcript hash on libcrypto's SHA-384.
@@ -247,8 +244,10 @@ const fn tls12_of(s: SupportedCipherSuite) -> &'static Tls12CipherSuite {
     }
 }
 
-static DHE_RSA_AES128_GCM_SHA256: Tls12CipherSuite =
-    dhe_of(tls12_of(rs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), rustls::CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256);
+static DHE_RSA_AES128_GCM_SHA256: Tls12CipherSuite = dhe_of(
+    tls12_of(rs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+    rustls::CipherSuite::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,
+);
 static DHE_RSA_AES256_GCM_SHA384: Tls12CipherSuite =
     dhe_of(&ECDHE_RSA_AES256_GCM_SHA384, rustls::CipherSuite::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384);
 static DHE_RSA_CHACHA20_POLY1305: Tls12CipherSuite = dhe_of(
@@ -337,4 +336,3 @@ mod tests {
         }
     }
 }
-

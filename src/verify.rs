@@ -27,7 +27,11 @@ pub struct Outcome {
 
 /// Runs libcrypto's verification of `end_entity` + `intermediates` for `ssl`, records
 /// the result and the chains on the connection, and says whether to continue.
-fn verify_peer(ssl: &Arc<Ssl>, end_entity: &CertificateDer<'_>, intermediates: &[CertificateDer<'_>]) -> Result<(), Error> {
+fn verify_peer(
+    ssl: &Arc<Ssl>,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> Result<(), Error> {
     let ctx = ssl.ctx();
     let Some(leaf) = ctx.peer_cert(end_entity) else {
         crate::crypto::err::clear();

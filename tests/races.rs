@@ -134,9 +134,21 @@ unsafe extern "C" fn ticket_key(
         let key = &KEYS[idx];
         openssl_sys::HMAC_Init_ex(hctx, key.as_ptr() as *const c_void, 16, openssl_sys::EVP_sha256(), ptr::null_mut());
         let ok = if enc == 1 {
-            openssl_sys::EVP_EncryptInit_ex(cctx, openssl_sys::EVP_aes_128_cbc(), ptr::null_mut(), key[16..].as_ptr(), iv)
+            openssl_sys::EVP_EncryptInit_ex(
+                cctx,
+                openssl_sys::EVP_aes_128_cbc(),
+                ptr::null_mut(),
+                key[16..].as_ptr(),
+                iv,
+            )
         } else {
-            openssl_sys::EVP_DecryptInit_ex(cctx, openssl_sys::EVP_aes_128_cbc(), ptr::null_mut(), key[16..].as_ptr(), iv)
+            openssl_sys::EVP_DecryptInit_ex(
+                cctx,
+                openssl_sys::EVP_aes_128_cbc(),
+                ptr::null_mut(),
+                key[16..].as_ptr(),
+                iv,
+            )
         };
         if ok != 1 {
             return -1;
@@ -199,8 +211,16 @@ fn server(external_cache: bool) -> *mut SSL_CTX {
     SSL_CTX_set_keylog_callback(ctx, Some(keylog));
     // SAFETY: OpenSSL's macros pass these callbacks through the generic type.
     unsafe {
-        SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, std::mem::transmute::<_, GenericCb>(Some(servername as unsafe extern "C" fn(_, _, _) -> _)));
-        SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB, std::mem::transmute::<_, GenericCb>(Some(ticket_key as unsafe extern "C" fn(_, _, _, _, _, _) -> _)));
+        SSL_CTX_callback_ctrl(
+            ctx,
+            SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
+            std::mem::transmute::<_, GenericCb>(Some(servername as unsafe extern "C" fn(_, _, _) -> _)),
+        );
+        SSL_CTX_callback_ctrl(
+            ctx,
+            SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB,
+            std::mem::transmute::<_, GenericCb>(Some(ticket_key as unsafe extern "C" fn(_, _, _, _, _, _) -> _)),
+        );
     }
     if external_cache {
         ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
@@ -213,7 +233,12 @@ fn server(external_cache: bool) -> *mut SSL_CTX {
 
 /// One connection: resumes `offer` if given; returns the client's session and whether
 /// both sides resumed.
-fn connect(cctx: *mut SSL_CTX, sctx: *mut SSL_CTX, max_version: c_long, offer: Option<*mut SSL_SESSION>) -> (*mut SSL_SESSION, bool) {
+fn connect(
+    cctx: *mut SSL_CTX,
+    sctx: *mut SSL_CTX,
+    max_version: c_long,
+    offer: Option<*mut SSL_SESSION>,
+) -> (*mut SSL_SESSION, bool) {
     let p = pair(cctx, sctx);
     assert_eq!(SSL_ctrl(p.client, SSL_CTRL_SET_MAX_PROTO_VERSION, max_version, ptr::null_mut()), 1);
     let host = CString::new("localhost").unwrap();
@@ -248,7 +273,8 @@ fn shared_contexts_survive_concurrent_handshakes_and_reconfiguration() {
     let (c, s, se) = (Shared(cctx), Shared(sctx), Shared(sctx_ext));
     // Sessions waiting to be offered again, one queue per protocol version; the oldest is
     // offered first, so a session usually resumes on another thread than its own.
-    let pools: Arc<[Mutex<VecDeque<Shared<SSL_SESSION>>>; 2]> = Arc::new([Mutex::new(VecDeque::new()), Mutex::new(VecDeque::new())]);
+    let pools: Arc<[Mutex<VecDeque<Shared<SSL_SESSION>>>; 2]> =
+        Arc::new([Mutex::new(VecDeque::new()), Mutex::new(VecDeque::new())]);
     let stop = Arc::new(AtomicBool::new(false));
     let start = Arc::new(Barrier::new(THREADS + 1));
     let resumed = Arc::new(AtomicUsize::new(0));
@@ -258,8 +284,13 @@ fn shared_contexts_survive_concurrent_handshakes_and_reconfiguration() {
         std::thread::spawn(move || {
             let (s, se, common) = (s, se, common);
             start.wait();
-            let lists = [CString::new("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384").unwrap(),
-                CString::new("ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256").unwrap()];
+            let lists = [
+                CString::new("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384").unwrap(),
+                CString::new(
+                    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256",
+                )
+                .unwrap(),
+            ];
             // Certificate and key change together (SSL_CTX_use_cert_and_key with override):
             // two separate calls would leave a moment with a certificate and no matching key.
             let certs = [load_pair("server.pem", "server.key"), load_pair("server2.pem", "server2.key")];

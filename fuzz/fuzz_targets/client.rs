@@ -12,8 +12,8 @@ use std::ptr;
 use std::sync::Mutex;
 
 use libfuzzer_sys::fuzz_target;
-use oxissl::abi::{session, ssl};
 use oxissl::abi::SSL_SESSION;
+use oxissl::abi::{session, ssl};
 use oxissl_fuzz::ffi::*;
 use oxissl_fuzz::tls::{self, cconf, Transcript};
 
@@ -43,7 +43,8 @@ fn stored(v12: bool) -> *mut SSL_SESSION {
     let mut st = STORED.lock().unwrap();
     let i = v12 as usize;
     st.uses += 1;
-    let spent = st.sessions[i].is_null() || (st.uses % 32 == 0 && session::SSL_SESSION_is_resumable(st.sessions[i]) == 0);
+    let spent =
+        st.sessions[i].is_null() || (st.uses % 32 == 0 && session::SSL_SESSION_is_resumable(st.sessions[i]) == 0);
     if spent {
         if !st.sessions[i].is_null() {
             session::SSL_SESSION_free(st.sessions[i]);

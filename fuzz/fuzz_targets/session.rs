@@ -216,10 +216,7 @@ fn exercise(s: *mut SSL_SESSION, handshake: bool, conf: u8) {
 
 /// A fresh session from a real handshake (client side, or server side).
 fn live_session(version12: bool, no_ticket: bool, server_side: bool) -> *mut SSL_SESSION {
-    let sconf = [
-        (if version12 { 1 } else { 0 }) | if no_ticket { tls::sconf::NO_TICKET } else { 0 },
-        0,
-    ];
+    let sconf = [(if version12 { 1 } else { 0 }) | if no_ticket { tls::sconf::NO_TICKET } else { 0 }, 0];
     let cconf = [if version12 { 1 } else { 0 }, 0];
     let server = tls::server_endpoint(sconf);
     let client = tls::client_endpoint(cconf, ptr::null_mut());
@@ -360,7 +357,12 @@ fuzz_target!(|data: &[u8]| {
     if oxissl_fuzz::debug() {
         // SAFETY: as above.
         let after = unsafe { __sanitizer_get_current_allocated_bytes() };
-        eprintln!("session: {} bytes kept by an input of {} bytes starting {:02x?}", after as i64 - before as i64, data.len(), &data[..data.len().min(4)]);
+        eprintln!(
+            "session: {} bytes kept by an input of {} bytes starting {:02x?}",
+            after as i64 - before as i64,
+            data.len(),
+            &data[..data.len().min(4)]
+        );
     }
 });
 

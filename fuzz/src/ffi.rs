@@ -7,7 +7,11 @@ extern "C" {
     pub fn BIO_new_bio_pair(bio1: *mut *mut BIO, writebuf1: usize, bio2: *mut *mut BIO, writebuf2: usize) -> c_int;
     pub fn BIO_ctrl_pending(b: *mut BIO) -> usize;
     pub fn BIO_free(b: *mut BIO) -> c_int;
-    pub fn OSSL_PARAM_construct_utf8_string(key: *const c_char, buf: *mut c_char, bsize: usize) -> openssl_sys::OSSL_PARAM;
+    pub fn OSSL_PARAM_construct_utf8_string(
+        key: *const c_char,
+        buf: *mut c_char,
+        bsize: usize,
+    ) -> openssl_sys::OSSL_PARAM;
     pub fn OPENSSL_sk_num(st: *const c_void) -> c_int;
     pub fn OPENSSL_sk_value(st: *const c_void, i: c_int) -> *mut c_void;
     pub fn OPENSSL_sk_pop_free(st: *mut c_void, f: Option<unsafe extern "C" fn(*mut c_void)>);

@@ -46,27 +46,128 @@ impl Code {
 /// The command names of OpenSSL 3.0's SSL_CONF_cmd (oxissl's src/conf.rs COMMANDS: file
 /// names and command-line names), then the command-line names with their `-`.
 pub const CONF_NAMES: &[&str] = &[
-    "no_ssl3", "no_tls1", "no_tls1_1", "no_tls1_2", "no_tls1_3", "bugs", "no_comp", "comp", "ecdh_single",
-    "no_ticket", "serverpref", "legacy_renegotiation", "client_renegotiation", "legacy_server_connect",
-    "no_legacy_server_connect", "no_etm",
-    "no_renegotiation", "no_resumption_on_reneg", "allow_no_dhe_kex", "prioritize_chacha", "no_middlebox",
-    "anti_replay", "no_anti_replay", "strict", "SignatureAlgorithms", "sigalgs", "ClientSignatureAlgorithms",
-    "client_sigalgs", "Curves", "curves", "Groups", "groups", "ECDHParameters", "named_curve", "CipherString",
-    "cipher", "Ciphersuites", "ciphersuites", "Protocol", "MinProtocol", "min_protocol", "MaxProtocol",
-    "max_protocol", "Options", "VerifyMode", "Certificate", "cert", "PrivateKey", "key", "ServerInfoFile",
-    "ChainCAPath", "chainCApath", "ChainCAFile", "chainCAfile", "ChainCAStore", "chainCAstore", "VerifyCAPath",
-    "verifyCApath", "VerifyCAFile", "verifyCAfile", "VerifyCAStore", "verifyCAstore", "RequestCAFile",
-    "requestCAFile", "ClientCAFile", "RequestCAPath", "ClientCAPath", "RequestCAStore", "requestCAStore",
-    "ClientCAStore", "DHParameters", "dhparam", "RecordPadding", "record_padding", "NumTickets", "num_tickets",
+    "no_ssl3",
+    "no_tls1",
+    "no_tls1_1",
+    "no_tls1_2",
+    "no_tls1_3",
+    "bugs",
+    "no_comp",
+    "comp",
+    "ecdh_single",
+    "no_ticket",
+    "serverpref",
+    "legacy_renegotiation",
+    "client_renegotiation",
+    "legacy_server_connect",
+    "no_legacy_server_connect",
+    "no_etm",
+    "no_renegotiation",
+    "no_resumption_on_reneg",
+    "allow_no_dhe_kex",
+    "prioritize_chacha",
+    "no_middlebox",
+    "anti_replay",
+    "no_anti_replay",
+    "strict",
+    "SignatureAlgorithms",
+    "sigalgs",
+    "ClientSignatureAlgorithms",
+    "client_sigalgs",
+    "Curves",
+    "curves",
+    "Groups",
+    "groups",
+    "ECDHParameters",
+    "named_curve",
+    "CipherString",
+    "cipher",
+    "Ciphersuites",
+    "ciphersuites",
+    "Protocol",
+    "MinProtocol",
+    "min_protocol",
+    "MaxProtocol",
+    "max_protocol",
+    "Options",
+    "VerifyMode",
+    "Certificate",
+    "cert",
+    "PrivateKey",
+    "key",
+    "ServerInfoFile",
+    "ChainCAPath",
+    "chainCApath",
+    "ChainCAFile",
+    "chainCAfile",
+    "ChainCAStore",
+    "chainCAstore",
+    "VerifyCAPath",
+    "verifyCApath",
+    "VerifyCAFile",
+    "verifyCAfile",
+    "VerifyCAStore",
+    "verifyCAstore",
+    "RequestCAFile",
+    "requestCAFile",
+    "ClientCAFile",
+    "RequestCAPath",
+    "ClientCAPath",
+    "RequestCAStore",
+    "requestCAStore",
+    "ClientCAStore",
+    "DHParameters",
+    "dhparam",
+    "RecordPadding",
+    "record_padding",
+    "NumTickets",
+    "num_tickets",
     // The `-` forms of the command-line names.
-    "-no_ssl3", "-no_tls1", "-no_tls1_1", "-no_tls1_2", "-no_tls1_3", "-bugs", "-no_comp", "-comp",
-    "-ecdh_single", "-no_ticket", "-serverpref", "-legacy_renegotiation", "-client_renegotiation",
-    "-no_etm", "-legacy_server_connect",
-    "-no_legacy_server_connect", "-no_renegotiation", "-no_resumption_on_reneg", "-allow_no_dhe_kex",
-    "-prioritize_chacha", "-no_middlebox", "-anti_replay", "-no_anti_replay", "-strict", "-sigalgs",
-    "-client_sigalgs", "-curves", "-groups", "-named_curve", "-cipher", "-ciphersuites", "-min_protocol",
-    "-max_protocol", "-cert", "-key", "-chainCApath", "-chainCAfile", "-chainCAstore", "-verifyCApath",
-    "-verifyCAfile", "-verifyCAstore", "-requestCAFile", "-requestCAStore", "-dhparam", "-record_padding",
+    "-no_ssl3",
+    "-no_tls1",
+    "-no_tls1_1",
+    "-no_tls1_2",
+    "-no_tls1_3",
+    "-bugs",
+    "-no_comp",
+    "-comp",
+    "-ecdh_single",
+    "-no_ticket",
+    "-serverpref",
+    "-legacy_renegotiation",
+    "-client_renegotiation",
+    "-no_etm",
+    "-legacy_server_connect",
+    "-no_legacy_server_connect",
+    "-no_renegotiation",
+    "-no_resumption_on_reneg",
+    "-allow_no_dhe_kex",
+    "-prioritize_chacha",
+    "-no_middlebox",
+    "-anti_replay",
+    "-no_anti_replay",
+    "-strict",
+    "-sigalgs",
+    "-client_sigalgs",
+    "-curves",
+    "-groups",
+    "-named_curve",
+    "-cipher",
+    "-ciphersuites",
+    "-min_protocol",
+    "-max_protocol",
+    "-cert",
+    "-key",
+    "-chainCApath",
+    "-chainCAfile",
+    "-chainCAstore",
+    "-verifyCApath",
+    "-verifyCAfile",
+    "-verifyCAstore",
+    "-requestCAFile",
+    "-requestCAStore",
+    "-dhparam",
+    "-record_padding",
     "-num_tickets",
 ];
 
@@ -235,7 +336,9 @@ impl Program {
             Code::CtxCipherList => ctx::SSL_CTX_set_cipher_list(self.ctx, a.as_ptr()) as c_long,
             Code::CtxCiphersuites => ctx::SSL_CTX_set_ciphersuites(self.ctx, a.as_ptr()) as c_long,
             Code::CtxGroupsList => ctrl::SSL_CTX_ctrl(self.ctx, SSL_CTRL_SET_GROUPS_LIST, 0, a.as_ptr() as *mut c_void),
-            Code::CtxSigalgsList => ctrl::SSL_CTX_ctrl(self.ctx, SSL_CTRL_SET_SIGALGS_LIST, 0, a.as_ptr() as *mut c_void),
+            Code::CtxSigalgsList => {
+                ctrl::SSL_CTX_ctrl(self.ctx, SSL_CTRL_SET_SIGALGS_LIST, 0, a.as_ptr() as *mut c_void)
+            }
             Code::CtxClientSigalgsList => {
                 ctrl::SSL_CTX_ctrl(self.ctx, SSL_CTRL_SET_CLIENT_SIGALGS_LIST, 0, a.as_ptr() as *mut c_void)
             }
@@ -274,7 +377,9 @@ impl Program {
                 conf::SSL_CONF_CTX_free(cctx);
                 return format!("argv {total}");
             }
-            Code::CtxAlpnProtos => ctx::SSL_CTX_set_alpn_protos(self.ctx, op.a.as_ptr(), op.a.len() as c_uint) as c_long,
+            Code::CtxAlpnProtos => {
+                ctx::SSL_CTX_set_alpn_protos(self.ctx, op.a.as_ptr(), op.a.len() as c_uint) as c_long
+            }
             Code::SslAlpnProtos => {
                 let s = self.ssl();
                 ssl::SSL_set_alpn_protos(s, op.a.as_ptr(), op.a.len() as c_uint) as c_long
@@ -303,7 +408,11 @@ impl Program {
             Code::SslCiphersuites => ssl::SSL_set_ciphersuites(self.ssl(), a.as_ptr()) as c_long,
             Code::CtxMinProto | Code::CtxMaxProto => {
                 let v = VERSIONS[op.flags as usize % VERSIONS.len()];
-                let cmd = if op.code == Code::CtxMinProto { SSL_CTRL_SET_MIN_PROTO_VERSION } else { SSL_CTRL_SET_MAX_PROTO_VERSION };
+                let cmd = if op.code == Code::CtxMinProto {
+                    SSL_CTRL_SET_MIN_PROTO_VERSION
+                } else {
+                    SSL_CTRL_SET_MAX_PROTO_VERSION
+                };
                 ctrl::SSL_CTX_ctrl(self.ctx, cmd, v, ptr::null_mut())
             }
         };

@@ -75,9 +75,20 @@ pub const IMPLEMENTED_GROUPS: &[i32] = &[415, 715, 716, 1034, 1126, 1127, 1128, 
 /// ServerInfoFile"; README, "Deliberate differences", Configuration strings: "the
 /// SSL_CONF switch `strict` fails naming itself".
 const UNSUPPORTED_CONF: &[&str] = &[
-    "ServerInfoFile", "RequestCAFile", "requestCAFile", "ClientCAFile", "RequestCAPath", "ClientCAPath",
-    "RequestCAStore", "requestCAStore", "ClientCAStore", "DHParameters", "dhparam", "RecordPadding",
-    "record_padding", "strict",
+    "ServerInfoFile",
+    "RequestCAFile",
+    "requestCAFile",
+    "ClientCAFile",
+    "RequestCAPath",
+    "ClientCAPath",
+    "RequestCAStore",
+    "requestCAStore",
+    "ClientCAStore",
+    "DHParameters",
+    "dhparam",
+    "RecordPadding",
+    "record_padding",
+    "strict",
 ];
 
 fn conf_name_unsupported(name: &[u8]) -> bool {

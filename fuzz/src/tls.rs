@@ -453,7 +453,9 @@ pub fn query_connection(s: *mut SSL) {
     ctrl::SSL_ctrl(s, SSL_CTRL_GET_PEER_SIGNATURE_NID, 0, &mut nid as *mut c_int as *mut c_void);
     ctrl::SSL_ctrl(s, SSL_CTRL_GET_NEGOTIATED_GROUP, 0, ptr::null_mut());
     let mut key: *mut EVP_PKEY = ptr::null_mut();
-    if ctrl::SSL_ctrl(s, SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut key as *mut *mut EVP_PKEY as *mut c_void) == 1 && !key.is_null() {
+    if ctrl::SSL_ctrl(s, SSL_CTRL_GET_PEER_TMP_KEY, 0, &mut key as *mut *mut EVP_PKEY as *mut c_void) == 1
+        && !key.is_null()
+    {
         // SAFETY: SSL_get_peer_tmp_key hands us a reference.
         unsafe { sys::EVP_PKEY_free(key) };
     }
@@ -511,7 +513,9 @@ pub fn handshake(client: &Endpoint, server: &Endpoint, t: &mut Transcript, cconf
             set_conf(sconf);
             let (r, e) = step(server.ssl);
             s_done = r == 1;
-            if !s_done && !matches!(e, SSL_ERROR_WANT_READ | SSL_ERROR_WANT_CLIENT_HELLO_CB | SSL_ERROR_WANT_X509_LOOKUP) {
+            if !s_done
+                && !matches!(e, SSL_ERROR_WANT_READ | SSL_ERROR_WANT_CLIENT_HELLO_CB | SSL_ERROR_WANT_X509_LOOKUP)
+            {
                 crate::dbg_log!("server handshake error {e}");
             }
         }
@@ -563,7 +567,14 @@ pub fn shutdown(client: &Endpoint, server: &Endpoint, t: &mut Transcript) {
 
 // ---------------------------------------------------------------- callbacks
 
-type TicketHmacCb = unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uchar, *mut sys::EVP_CIPHER_CTX, *mut sys::HMAC_CTX, c_int) -> c_int;
+type TicketHmacCb = unsafe extern "C" fn(
+    *mut SSL,
+    *mut c_uchar,
+    *mut c_uchar,
+    *mut sys::EVP_CIPHER_CTX,
+    *mut sys::HMAC_CTX,
+    c_int,
+) -> c_int;
 type ServernameCb = unsafe extern "C" fn(*mut SSL, *mut c_int, *mut c_void) -> c_int;
 type StatusCb = unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int;
 
@@ -669,7 +680,14 @@ unsafe extern "C" fn alpn_select_cb(
     _arg: *mut c_void,
 ) -> c_int {
     let mut chosen: *mut c_uchar = ptr::null_mut();
-    let r = ctx::SSL_select_next_proto(&mut chosen, outlen, SERVER_ALPN.as_ptr(), SERVER_ALPN.len() as c_uint, input, inlen);
+    let r = ctx::SSL_select_next_proto(
+        &mut chosen,
+        outlen,
+        SERVER_ALPN.as_ptr(),
+        SERVER_ALPN.len() as c_uint,
+        input,
+        inlen,
+    );
     if r == OPENSSL_NPN_NEGOTIATED {
         *out = chosen;
         return SSL_TLSEXT_ERR_OK;
@@ -739,7 +757,12 @@ unsafe extern "C" fn server_status_cb(s: *mut SSL, _arg: *mut c_void) -> c_int {
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     ptr::copy_nonoverlapping(pki::OCSP_RESPONSE.as_ptr(), resp, pki::OCSP_RESPONSE.len());
-    ctrl::SSL_ctrl(s, SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP, pki::OCSP_RESPONSE.len() as c_long, resp as *mut c_void);
+    ctrl::SSL_ctrl(
+        s,
+        SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP,
+        pki::OCSP_RESPONSE.len() as c_long,
+        resp as *mut c_void,
+    );
     SSL_TLSEXT_ERR_OK
 }
 

@@ -26,8 +26,8 @@ use openssl_sys::{BIO, BIO_METHOD};
 use super::ownership::ArcHandle;
 use super::session::SSL_copy_session_id;
 use super::ssl::{
-    SSL_do_handshake, SSL_free, SSL_get_error, SSL_get_rbio, SSL_get_wbio, SSL_in_init, SSL_new, SSL_pending,
-    SSL_read, SSL_set_accept_state, SSL_set_bio, SSL_set_connect_state, SSL_shutdown, SSL_write,
+    SSL_do_handshake, SSL_free, SSL_get_error, SSL_get_rbio, SSL_get_wbio, SSL_in_init, SSL_new, SSL_pending, SSL_read,
+    SSL_set_accept_state, SSL_set_bio, SSL_set_connect_state, SSL_shutdown, SSL_write,
 };
 use super::{SSL, SSL_CTX};
 use crate::conn::{
@@ -113,9 +113,7 @@ impl Filter {
 }
 
 fn now_secs() -> c_ulong {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as c_ulong)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as c_ulong)
 }
 
 /// The filter state of an SSL BIO.

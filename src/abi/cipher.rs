@@ -58,24 +58,18 @@ pub fn cipher_handle(c: &'static SslCipher) -> *const SSL_CIPHER {
 /// `OPENSSL_malloc(len)`: a buffer the caller releases with `OPENSSL_free`.
 fn openssl_malloc(len: usize) -> Option<NonNull<c_char>> {
     // SAFETY: CRYPTO_malloc has no preconditions; the file name is a static C string.
-    let p = unsafe {
-        openssl_sys::CRYPTO_malloc(len, c"oxissl/src/abi/cipher.rs".as_ptr(), line!() as c_int)
-    };
+    let p = unsafe { openssl_sys::CRYPTO_malloc(len, c"oxissl/src/abi/cipher.rs".as_ptr(), line!() as c_int) };
     NonNull::new(p.cast::<c_char>())
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_get_name(c: *const SSL_CIPHER) -> *const c_char {
-    ffi_boundary!("SSL_CIPHER_get_name", NONE.as_ptr(), {
-        lookup(c).map_or(NONE, |c| c.name).as_ptr()
-    })
+    ffi_boundary!("SSL_CIPHER_get_name", NONE.as_ptr(), { lookup(c).map_or(NONE, |c| c.name).as_ptr() })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_standard_name(c: *const SSL_CIPHER) -> *const c_char {
-    ffi_boundary!("SSL_CIPHER_standard_name", NONE.as_ptr(), {
-        lookup(c).map_or(NONE, |c| c.standard_name).as_ptr()
-    })
+    ffi_boundary!("SSL_CIPHER_standard_name", NONE.as_ptr(), { lookup(c).map_or(NONE, |c| c.standard_name).as_ptr() })
 }
 
 /// Maps an RFC suite name to OpenSSL's name, for every suite OpenSSL knows (also those
@@ -88,9 +82,7 @@ pub extern "C" fn OPENSSL_cipher_name(rfc_name: *const c_char) -> *const c_char 
         }
         // SAFETY: non-NULL; the caller passes a NUL-terminated string that outlives the call.
         let name = unsafe { CStr::from_ptr(rfc_name) };
-        cipher::openssl_name_for_standard(name.to_bytes())
-            .unwrap_or(NONE)
-            .as_ptr()
+        cipher::openssl_name_for_standard(name.to_bytes()).unwrap_or(NONE).as_ptr()
     })
 }
 
@@ -108,33 +100,23 @@ pub extern "C" fn SSL_CIPHER_get_bits(c: *const SSL_CIPHER, alg_bits: *mut c_int
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_get_version(c: *const SSL_CIPHER) -> *const c_char {
-    ffi_boundary!("SSL_CIPHER_get_version", NONE.as_ptr(), {
-        lookup(c).map_or(NONE, |c| c.version).as_ptr()
-    })
+    ffi_boundary!("SSL_CIPHER_get_version", NONE.as_ptr(), { lookup(c).map_or(NONE, |c| c.version).as_ptr() })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_get_id(c: *const SSL_CIPHER) -> u32 {
-    ffi_boundary!("SSL_CIPHER_get_id", 0, {
-        try_cipher!("SSL_CIPHER_get_id", c, 0).id
-    })
+    ffi_boundary!("SSL_CIPHER_get_id", 0, { try_cipher!("SSL_CIPHER_get_id", c, 0).id })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_get_protocol_id(c: *const SSL_CIPHER) -> u16 {
-    ffi_boundary!("SSL_CIPHER_get_protocol_id", 0, {
-        try_cipher!("SSL_CIPHER_get_protocol_id", c, 0).protocol_id
-    })
+    ffi_boundary!("SSL_CIPHER_get_protocol_id", 0, { try_cipher!("SSL_CIPHER_get_protocol_id", c, 0).protocol_id })
 }
 
 /// Writes the one-line description into `buf` (at least 128 bytes, else NULL), or
 /// into a new 128-byte `OPENSSL_malloc` buffer when `buf` is NULL.
 #[no_mangle]
-pub extern "C" fn SSL_CIPHER_description(
-    c: *const SSL_CIPHER,
-    buf: *mut c_char,
-    size: c_int,
-) -> *mut c_char {
+pub extern "C" fn SSL_CIPHER_description(c: *const SSL_CIPHER, buf: *mut c_char, size: c_int) -> *mut c_char {
     ffi_boundary!("SSL_CIPHER_description", ptr::null_mut(), {
         if !buf.is_null() && size < DESCRIPTION_LEN as c_int {
             return ptr::null_mut();
@@ -193,9 +175,7 @@ pub extern "C" fn SSL_CIPHER_get_auth_nid(c: *const SSL_CIPHER) -> c_int {
 
 #[no_mangle]
 pub extern "C" fn SSL_CIPHER_is_aead(c: *const SSL_CIPHER) -> c_int {
-    ffi_boundary!("SSL_CIPHER_is_aead", 0, {
-        c_int::from(try_cipher!("SSL_CIPHER_is_aead", c, 0).aead)
-    })
+    ffi_boundary!("SSL_CIPHER_is_aead", 0, { c_int::from(try_cipher!("SSL_CIPHER_is_aead", c, 0).aead) })
 }
 
 #[no_mangle]

@@ -83,9 +83,7 @@ pub extern "C" fn SSL_COMP_get_compression_methods() -> *mut stack_st_SSL_COMP {
 /// `SSL_COMP_get_name`: libcrypto's name of a compression method; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn SSL_COMP_get_name(comp: *const COMP_METHOD) -> *const c_char {
-    ffi_boundary!("SSL_COMP_get_name", ptr::null(), {
-        crate::crypto::stack::comp_method_name(comp)
-    })
+    ffi_boundary!("SSL_COMP_get_name", ptr::null(), { crate::crypto::stack::comp_method_name(comp) })
 }
 
 /// `SSL_renegotiate_pending`: never (rustls does not renegotiate; `SSL_renegotiate`
@@ -131,7 +129,8 @@ pub type NpnSelectCb = Option<
     unsafe extern "C" fn(*mut SSL, *mut *mut c_uchar, *mut c_uchar, *const c_uchar, c_uint, *mut c_void) -> c_int,
 >;
 /// NPN's server-side advertisement callback type.
-pub type NpnAdvertiseCb = Option<unsafe extern "C" fn(*mut SSL, *mut *const c_uchar, *mut c_uint, *mut c_void) -> c_int>;
+pub type NpnAdvertiseCb =
+    Option<unsafe extern "C" fn(*mut SSL, *mut *const c_uchar, *mut c_uint, *mut c_void) -> c_int>;
 
 /// `SSL_CTX_set_next_proto_select_cb`: accepted, never called. rustls has no NPN (the
 /// pre-ALPN extension), so it is never negotiated, as with a peer that lacks it;

@@ -7,10 +7,10 @@ use openssl_sys::X509;
 
 use super::{SSL, SSL_CTX};
 use crate::crypto::x509::{X509Cert, X509Store};
-use std::ptr;
-use std::sync::Arc;
 use crate::ctx::{self, Settings, SslCtx};
 use crate::error;
+use std::ptr;
+use std::sync::Arc;
 
 const SSL_CTRL_SET_TMP_DH: c_int = 3;
 const SSL_CTRL_SET_TMP_ECDH: c_int = 4;
@@ -132,7 +132,9 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             }
             let store = if cmd == SSL_CTRL_GET_VERIFY_CERT_STORE { &s.verify_store } else { &s.chain_store };
             // SAFETY: the caller passes a writable `X509_STORE *` slot.
-            unsafe { *(parg as *mut *mut openssl_sys::X509_STORE) = store.as_ref().map_or(ptr::null_mut(), |st| st.as_ptr()) };
+            unsafe {
+                *(parg as *mut *mut openssl_sys::X509_STORE) = store.as_ref().map_or(ptr::null_mut(), |st| st.as_ptr())
+            };
             1
         }
         SSL_CTRL_MODE => {
@@ -508,7 +510,11 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
             }
             SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP => {
                 let peer = ssl.peer();
-                let (p, len) = if peer.ocsp.is_empty() { (std::ptr::null(), -1) } else { (peer.ocsp.as_ptr(), peer.ocsp.len() as c_long) };
+                let (p, len) = if peer.ocsp.is_empty() {
+                    (std::ptr::null(), -1)
+                } else {
+                    (peer.ocsp.as_ptr(), peer.ocsp.len() as c_long)
+                };
                 if !parg.is_null() {
                     // SAFETY: `parg` is the caller's `unsigned char **`; the bytes stay
                     // owned by the connection, as in OpenSSL.
@@ -550,12 +556,12 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 super::ssl::nid_out(scheme.map(|sc| crate::keys::scheme_nids(sc).1), parg as *mut c_int) as c_long
             }
             // rustls never renegotiates.
-            SSL_CTRL_GET_NUM_RENEGOTIATIONS | SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS | SSL_CTRL_GET_TOTAL_RENEGOTIATIONS => 0,
+            SSL_CTRL_GET_NUM_RENEGOTIATIONS | SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS | SSL_CTRL_GET_TOTAL_RENEGOTIATIONS => {
+                0
+            }
             // RFC 5746: rustls always signals secure renegotiation in TLS 1.2 (the
             // client's SCSV, the server's renegotiation_info answer) and TLS 1.3 has none.
-            SSL_CTRL_GET_RI_SUPPORT => {
-                (ssl.is_init_finished() && ssl.version() == ctx::TLS1_2_VERSION) as c_long
-            }
+            SSL_CTRL_GET_RI_SUPPORT => (ssl.is_init_finished() && ssl.version() == ctx::TLS1_2_VERSION) as c_long,
             SSL_CTRL_GET_CLIENT_CERT_TYPES => {
                 // A TLS 1.3 CertificateRequest has no certificate types; rustls does not
                 // expose a TLS 1.2 one's.
@@ -614,9 +620,7 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 }
                 ssl.session().map_or(-1, |sess| c_long::from(sess.data().extms))
             }
-            SSL_CTRL_GET_NEGOTIATED_GROUP => {
-                ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long)
-            }
+            SSL_CTRL_GET_NEGOTIATED_GROUP => ssl.peer().group.map_or(0, |g| ctx::nid_for_group(u16::from(g)) as c_long),
             SSL_CTRL_GET_EXTRA_CHAIN_CERTS | SSL_CTRL_SESS_NUMBER..=SSL_CTRL_SESS_MISSES => {
                 SSL_CTX_ctrl(super::ownership::ArcHandle::as_c(&ssl.ctx()), cmd, larg, parg)
             }

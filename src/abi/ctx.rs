@@ -82,7 +82,11 @@ pub extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_new_ex(_libctx: *mut OSSL_LIB_CTX, _propq: *const c_char, meth: *const SSL_METHOD) -> *mut SSL_CTX {
+pub extern "C" fn SSL_CTX_new_ex(
+    _libctx: *mut OSSL_LIB_CTX,
+    _propq: *const c_char,
+    meth: *const SSL_METHOD,
+) -> *mut SSL_CTX {
     SSL_CTX_new(meth)
 }
 
@@ -299,14 +303,18 @@ pub extern "C" fn SSL_CTX_set_default_verify_paths(ctx: *mut SSL_CTX) -> c_int {
 fn default_cert_file() -> std::ffi::CString {
     let var = std::env::var_os("SSL_CERT_FILE").map(|v| v.into_encoded_bytes());
     // SAFETY: X509_get_default_cert_file returns a static string.
-    let path = var.unwrap_or_else(|| unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_file()) }.to_bytes().to_vec());
+    let path = var.unwrap_or_else(|| {
+        unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_file()) }.to_bytes().to_vec()
+    });
     std::ffi::CString::new(path).unwrap_or_default()
 }
 
 fn default_cert_dir() -> std::ffi::CString {
     let var = std::env::var_os("SSL_CERT_DIR").map(|v| v.into_encoded_bytes());
     // SAFETY: X509_get_default_cert_dir returns a static string.
-    let path = var.unwrap_or_else(|| unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_dir()) }.to_bytes().to_vec());
+    let path = var.unwrap_or_else(|| {
+        unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_dir()) }.to_bytes().to_vec()
+    });
     std::ffi::CString::new(path).unwrap_or_default()
 }
 
@@ -800,7 +808,11 @@ pub extern "C" fn SSL_CTX_get_ex_data(ctx: *const SSL_CTX, idx: c_int) -> *mut c
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_session_id_context(ctx: *mut SSL_CTX, sid_ctx: *const c_uchar, sid_ctx_len: c_uint) -> c_int {
+pub extern "C" fn SSL_CTX_set_session_id_context(
+    ctx: *mut SSL_CTX,
+    sid_ctx: *const c_uchar,
+    sid_ctx_len: c_uint,
+) -> c_int {
     ffi_boundary!("SSL_CTX_set_session_id_context", 0, {
         let c = try_ref!("SSL_CTX_set_session_id_context", ctx, 0);
         if sid_ctx_len as usize > crate::ctx::SSL_MAX_SID_CTX_LENGTH {
@@ -841,7 +853,6 @@ pub(crate) fn ctx_arc(ctx: *mut SSL_CTX) -> Option<Arc<SslCtx>> {
     // SAFETY: NULL or a live handle, per the libssl contract.
     unsafe { SSL_CTX::clone_arc(ctx) }
 }
-
 
 /// `SSL_CTX_set_cert_verify_callback`: the application verifies peer chains itself, on
 /// the store context libssl prepared (`X509_verify_cert` is not called).

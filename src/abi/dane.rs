@@ -100,7 +100,14 @@ pub extern "C" fn SSL_dane_enable(s: *mut SSL, basedomain: *const c_char) -> c_i
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_dane_tlsa_add(s: *mut SSL, usage: u8, selector: u8, mtype: u8, data: *const c_uchar, dlen: usize) -> c_int {
+pub extern "C" fn SSL_dane_tlsa_add(
+    s: *mut SSL,
+    usage: u8,
+    selector: u8,
+    mtype: u8,
+    data: *const c_uchar,
+    dlen: usize,
+) -> c_int {
     ffi_boundary!("SSL_dane_tlsa_add", -1, {
         let ssl = try_ref!("SSL_dane_tlsa_add", s, -1);
         // SAFETY: a non-NULL `data` points to `dlen` readable bytes (the caller's TLSA
@@ -129,7 +136,11 @@ pub extern "C" fn SSL_get0_dane_authority(s: *mut SSL, mcert: *mut *mut X509, ms
                 unsafe { *mcert = cert.as_ref().map_or(ptr::null_mut(), |c| c.as_ptr()) };
             }
             if !mspki.is_null() {
-                let key = if cert.is_none() { record.spki().map_or(ptr::null_mut(), |k| k.as_ptr()) } else { ptr::null_mut() };
+                let key = if cert.is_none() {
+                    record.spki().map_or(ptr::null_mut(), |k| k.as_ptr())
+                } else {
+                    ptr::null_mut()
+                };
                 // SAFETY: the caller passes a writable EVP_PKEY pointer slot.
                 unsafe { *mspki = key };
             }
@@ -180,7 +191,9 @@ pub extern "C" fn SSL_get0_dane_tlsa(
 
 /// What DANE matched, when DANE is active and the peer verified (OpenSSL's condition).
 /// The record and certificate handed out stay alive with the connection's DANE state.
-fn authority(ssl: &crate::conn::Ssl) -> Option<(c_int, Option<(std::sync::Arc<crate::crypto::dane::TlsaRecord>, Option<crate::crypto::x509::X509Cert>)>)> {
+fn authority(
+    ssl: &crate::conn::Ssl,
+) -> Option<(c_int, Option<(std::sync::Arc<crate::crypto::dane::TlsaRecord>, Option<crate::crypto::x509::X509Cert>)>)> {
     let found = dane::lock(&ssl.dane).authority()?;
     if ssl.peer().verify_result != 0 {
         return None;

@@ -19,31 +19,23 @@ pub extern "C" fn ERR_load_SSL_strings() -> c_int {
 /// `const char *SSL_alert_type_string_long(int value)`.
 #[no_mangle]
 pub extern "C" fn SSL_alert_type_string_long(value: c_int) -> *const c_char {
-    ffi_boundary!("SSL_alert_type_string_long", c"unknown".as_ptr(), {
-        alerts::alert_type_long(value).as_ptr()
-    })
+    ffi_boundary!("SSL_alert_type_string_long", c"unknown".as_ptr(), { alerts::alert_type_long(value).as_ptr() })
 }
 
 /// `const char *SSL_alert_type_string(int value)`.
 #[no_mangle]
 pub extern "C" fn SSL_alert_type_string(value: c_int) -> *const c_char {
-    ffi_boundary!("SSL_alert_type_string", c"U".as_ptr(), {
-        alerts::alert_type(value).as_ptr()
-    })
+    ffi_boundary!("SSL_alert_type_string", c"U".as_ptr(), { alerts::alert_type(value).as_ptr() })
 }
 
 /// `const char *SSL_alert_desc_string_long(int value)`.
 #[no_mangle]
 pub extern "C" fn SSL_alert_desc_string_long(value: c_int) -> *const c_char {
-    ffi_boundary!("SSL_alert_desc_string_long", c"unknown".as_ptr(), {
-        alerts::alert_desc_long(value).as_ptr()
-    })
+    ffi_boundary!("SSL_alert_desc_string_long", c"unknown".as_ptr(), { alerts::alert_desc_long(value).as_ptr() })
 }
 
 /// `const char *SSL_alert_desc_string(int value)`.
 #[no_mangle]
 pub extern "C" fn SSL_alert_desc_string(value: c_int) -> *const c_char {
-    ffi_boundary!("SSL_alert_desc_string", c"UK".as_ptr(), {
-        alerts::alert_desc(value).as_ptr()
-    })
+    ffi_boundary!("SSL_alert_desc_string", c"UK".as_ptr(), { alerts::alert_desc(value).as_ptr() })
 }

@@ -285,7 +285,8 @@ pub extern "C" fn SSL_get_shared_sigalgs(
             (st.sigalgs.clone(), st.options)
         };
         // Only schemes rustls can use count as ours (a configured list may name others).
-        let supported = rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
+        let supported =
+            rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms.supported_schemes();
         let ours = match configured {
             Some(list) => list.into_iter().filter(|s| supported.contains(s)).collect(),
             None => supported,
@@ -331,7 +332,11 @@ pub extern "C" fn SSL_group_to_name(s: *mut SSL, id: c_int) -> *const c_char {
 
 /// NPN is not supported (rustls has no NPN), so no protocol was ever negotiated.
 #[no_mangle]
-pub extern "C" fn SSL_get0_next_proto_negotiated(s: *const SSL, data: *mut *const c_uchar, len: *mut std::os::raw::c_uint) {
+pub extern "C" fn SSL_get0_next_proto_negotiated(
+    s: *const SSL,
+    data: *mut *const c_uchar,
+    len: *mut std::os::raw::c_uint,
+) {
     ffi_boundary!("SSL_get0_next_proto_negotiated", (), {
         let _ssl = try_ref!("SSL_get0_next_proto_negotiated", s, ());
         // SAFETY: each out-parameter is NULL or points to writable storage.

@@ -40,10 +40,19 @@ fn rsa_key_der(name: &str, settings: &mut Settings, d: *const c_uchar, len: c_lo
     keys::use_private_key(settings, key) as c_int
 }
 
-fn cert_and_key(name: &str, settings: &mut Settings, x509: *mut X509, pkey: *mut EVP_PKEY, chain: *mut stack_st_X509, replace: c_int) -> c_int {
+fn cert_and_key(
+    name: &str,
+    settings: &mut Settings,
+    x509: *mut X509,
+    pkey: *mut EVP_PKEY,
+    chain: *mut stack_st_X509,
+    replace: c_int,
+) -> c_int {
     // SAFETY: NULL or the caller's live objects; we take our own references to the
     // certificate, the key and every certificate of the chain (which stays the caller's).
-    let (cert, key, chain) = unsafe { (X509Cert::from_borrowed(x509), EvpPkey::from_borrowed(pkey), crate::crypto::x509::stack_to_vec(chain)) };
+    let (cert, key, chain) = unsafe {
+        (X509Cert::from_borrowed(x509), EvpPkey::from_borrowed(pkey), crate::crypto::x509::stack_to_vec(chain))
+    };
     let Some(cert) = cert else {
         error::raise_null(name);
         return 0;

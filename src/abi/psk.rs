@@ -28,16 +28,7 @@ pub extern "C" fn SSL_get_psk_identity_hint(s: *const SSL) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_client_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const c_char,
-            *mut c_char,
-            c_uint,
-            *mut c_uchar,
-            c_uint,
-        ) -> c_uint,
-    >,
+    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_client_callback", (), {
         if _cb.is_some() {
@@ -49,9 +40,7 @@ pub extern "C" fn SSL_CTX_set_psk_client_callback(
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_find_session_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int,
-    >,
+    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_find_session_callback", (), {
         if _cb.is_some() {
@@ -76,13 +65,7 @@ pub extern "C" fn SSL_CTX_set_psk_server_callback(
 pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
     _ctx: *mut SSL_CTX,
     _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const EVP_MD,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut *mut SSL_SESSION,
-        ) -> c_int,
+        unsafe extern "C" fn(*mut SSL, *const EVP_MD, *mut *const c_uchar, *mut usize, *mut *mut SSL_SESSION) -> c_int,
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_use_session_callback", (), {
@@ -93,10 +76,7 @@ pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_use_psk_identity_hint(
-    _ctx: *mut SSL_CTX,
-    _identity_hint: *const c_char,
-) -> c_int {
+pub extern "C" fn SSL_CTX_use_psk_identity_hint(_ctx: *mut SSL_CTX, _identity_hint: *const c_char) -> c_int {
     ffi_boundary!("SSL_CTX_use_psk_identity_hint", 0, {
         crate::error::raise_unsupported_psk("SSL_CTX_use_psk_identity_hint");
         0
@@ -106,16 +86,7 @@ pub extern "C" fn SSL_CTX_use_psk_identity_hint(
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_client_callback(
     _ssl: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const c_char,
-            *mut c_char,
-            c_uint,
-            *mut c_uchar,
-            c_uint,
-        ) -> c_uint,
-    >,
+    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_set_psk_client_callback", (), {
         if _cb.is_some() {
@@ -127,9 +98,7 @@ pub extern "C" fn SSL_set_psk_client_callback(
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_find_session_callback(
     _s: *mut SSL,
-    _cb: Option<
-        unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int,
-    >,
+    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
 ) {
     ffi_boundary!("SSL_set_psk_find_session_callback", (), {
         if _cb.is_some() {
@@ -154,13 +123,7 @@ pub extern "C" fn SSL_set_psk_server_callback(
 pub extern "C" fn SSL_set_psk_use_session_callback(
     _s: *mut SSL,
     _cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            *const EVP_MD,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut *mut SSL_SESSION,
-        ) -> c_int,
+        unsafe extern "C" fn(*mut SSL, *const EVP_MD, *mut *const c_uchar, *mut usize, *mut *mut SSL_SESSION) -> c_int,
     >,
 ) {
     ffi_boundary!("SSL_set_psk_use_session_callback", (), {

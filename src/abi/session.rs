@@ -239,7 +239,11 @@ pub extern "C" fn SSL_set_generate_session_id(s: *mut SSL, cb: GEN_SESSION_CB) -
 // ---- callbacks into the application ---------------------------------------------------------
 
 /// The new-session callback: it gets a reference, which it keeps by returning 1.
-pub(crate) fn run_new_session_cb(ssl: &Ssl, cb: unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int, sess: &Arc<SslSession>) {
+pub(crate) fn run_new_session_cb(
+    ssl: &Ssl,
+    cb: unsafe extern "C" fn(*mut SSL, *mut SSL_SESSION) -> c_int,
+    sess: &Arc<SslSession>,
+) {
     let handle = SSL_SESSION::into_c(sess.clone());
     let ssl_ptr = ssl as *const Ssl as *mut SSL;
     // SAFETY: the application's callback receives its SSL handle and one session reference.
@@ -250,7 +254,11 @@ pub(crate) fn run_new_session_cb(ssl: &Ssl, cb: unsafe extern "C" fn(*mut SSL, *
     }
 }
 
-pub(crate) fn run_remove_session_cb(ctx: &SslCtx, cb: unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION), sess: &Arc<SslSession>) {
+pub(crate) fn run_remove_session_cb(
+    ctx: &SslCtx,
+    cb: unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION),
+    sess: &Arc<SslSession>,
+) {
     let ctx_ptr = ctx as *const SslCtx as *mut SSL_CTX;
     // SAFETY: the callback borrows both handles for the call.
     unsafe { cb(ctx_ptr, SSL_SESSION::as_c(sess)) };
@@ -428,7 +436,11 @@ pub extern "C" fn SSL_SESSION_get0_id_context(s: *const SSL_SESSION, len: *mut c
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_SESSION_set1_id_context(s: *mut SSL_SESSION, sid_ctx: *const c_uchar, sid_ctx_len: c_uint) -> c_int {
+pub extern "C" fn SSL_SESSION_set1_id_context(
+    s: *mut SSL_SESSION,
+    sid_ctx: *const c_uchar,
+    sid_ctx_len: c_uint,
+) -> c_int {
     ffi_boundary!("SSL_SESSION_set1_id_context", 0, {
         let sess = try_ref!("SSL_SESSION_set1_id_context", s, 0);
         if sid_ctx_len as usize > ctx::SSL_MAX_SID_CTX_LENGTH {
@@ -770,7 +782,11 @@ fn store_out(a: *mut *mut SSL_SESSION, sess: Arc<SslSession>) -> *mut SSL_SESSIO
 }
 
 #[no_mangle]
-pub extern "C" fn d2i_SSL_SESSION(a: *mut *mut SSL_SESSION, pp: *mut *const c_uchar, length: c_long) -> *mut SSL_SESSION {
+pub extern "C" fn d2i_SSL_SESSION(
+    a: *mut *mut SSL_SESSION,
+    pp: *mut *const c_uchar,
+    length: c_long,
+) -> *mut SSL_SESSION {
     ffi_boundary!("d2i_SSL_SESSION", ptr::null_mut(), {
         // SAFETY: `pp` is NULL or points to a pointer to `length` readable bytes.
         if pp.is_null() || unsafe { (*pp).is_null() } || length <= 0 {

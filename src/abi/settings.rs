@@ -34,7 +34,9 @@ fn ssl_get<T: Default>(name: &str, s: *const SSL, get: impl FnOnce(&Settings) ->
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_num_tickets(ctx: *mut SSL_CTX, num_tickets: usize) -> c_int {
-    ffi_boundary!("SSL_CTX_set_num_tickets", 0, { ctx_set("SSL_CTX_set_num_tickets", ctx, |s| s.num_tickets = num_tickets) })
+    ffi_boundary!("SSL_CTX_set_num_tickets", 0, {
+        ctx_set("SSL_CTX_set_num_tickets", ctx, |s| s.num_tickets = num_tickets)
+    })
 }
 
 #[no_mangle]
@@ -57,7 +59,9 @@ pub extern "C" fn SSL_get_num_tickets(s: *const SSL) -> usize {
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_max_early_data(ctx: *mut SSL_CTX, max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_CTX_set_max_early_data", 0, { ctx_set("SSL_CTX_set_max_early_data", ctx, |s| s.max_early_data = max_early_data) })
+    ffi_boundary!("SSL_CTX_set_max_early_data", 0, {
+        ctx_set("SSL_CTX_set_max_early_data", ctx, |s| s.max_early_data = max_early_data)
+    })
 }
 
 #[no_mangle]
@@ -67,7 +71,9 @@ pub extern "C" fn SSL_CTX_get_max_early_data(ctx: *const SSL_CTX) -> u32 {
 
 #[no_mangle]
 pub extern "C" fn SSL_set_max_early_data(s: *mut SSL, max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_set_max_early_data", 0, { ssl_set("SSL_set_max_early_data", s, |st| st.max_early_data = max_early_data) })
+    ffi_boundary!("SSL_set_max_early_data", 0, {
+        ssl_set("SSL_set_max_early_data", s, |st| st.max_early_data = max_early_data)
+    })
 }
 
 #[no_mangle]
@@ -77,22 +83,30 @@ pub extern "C" fn SSL_get_max_early_data(s: *const SSL) -> u32 {
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_recv_max_early_data(ctx: *mut SSL_CTX, recv_max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_CTX_set_recv_max_early_data", 0, { ctx_set("SSL_CTX_set_recv_max_early_data", ctx, |s| s.recv_max_early_data = recv_max_early_data) })
+    ffi_boundary!("SSL_CTX_set_recv_max_early_data", 0, {
+        ctx_set("SSL_CTX_set_recv_max_early_data", ctx, |s| s.recv_max_early_data = recv_max_early_data)
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_get_recv_max_early_data(ctx: *const SSL_CTX) -> u32 {
-    ffi_boundary!("SSL_CTX_get_recv_max_early_data", 0, { ctx_get("SSL_CTX_get_recv_max_early_data", ctx, |s| s.recv_max_early_data) })
+    ffi_boundary!("SSL_CTX_get_recv_max_early_data", 0, {
+        ctx_get("SSL_CTX_get_recv_max_early_data", ctx, |s| s.recv_max_early_data)
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_set_recv_max_early_data(s: *mut SSL, recv_max_early_data: u32) -> c_int {
-    ffi_boundary!("SSL_set_recv_max_early_data", 0, { ssl_set("SSL_set_recv_max_early_data", s, |st| st.recv_max_early_data = recv_max_early_data) })
+    ffi_boundary!("SSL_set_recv_max_early_data", 0, {
+        ssl_set("SSL_set_recv_max_early_data", s, |st| st.recv_max_early_data = recv_max_early_data)
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_get_recv_max_early_data(s: *const SSL) -> u32 {
-    ffi_boundary!("SSL_get_recv_max_early_data", 0, { ssl_get("SSL_get_recv_max_early_data", s, |st| st.recv_max_early_data) })
+    ffi_boundary!("SSL_get_recv_max_early_data", 0, {
+        ssl_get("SSL_get_recv_max_early_data", s, |st| st.recv_max_early_data)
+    })
 }
 
 /// `SSL_CTX_set_post_handshake_auth`: recorded only. rustls offers no TLS 1.3

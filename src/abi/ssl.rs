@@ -604,7 +604,8 @@ pub extern "C" fn SSL_get0_alpn_selected(s: *const SSL, data: *mut *const c_ucha
     ffi_boundary!("SSL_get0_alpn_selected", (), {
         let ssl = try_ref!("SSL_get0_alpn_selected", s, ());
         let peer = ssl.peer();
-        let (p, l) = if peer.alpn.is_empty() { (ptr::null(), 0) } else { (peer.alpn.as_ptr(), peer.alpn.len() as c_uint) };
+        let (p, l) =
+            if peer.alpn.is_empty() { (ptr::null(), 0) } else { (peer.alpn.as_ptr(), peer.alpn.len() as c_uint) };
         // SAFETY: out-parameters are writable when non-NULL; the bytes stay with the SSL
         // until its next handshake, as in OpenSSL.
         unsafe {
@@ -726,7 +727,9 @@ pub extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
         };
         // An IP address literal is checked as an address, as OpenSSL does.
         let mut st = ssl.settings();
-        if let Some(ip) = name.and_then(|n| std::str::from_utf8(n).ok()).and_then(|n| n.parse::<std::net::IpAddr>().ok()) {
+        if let Some(ip) =
+            name.and_then(|n| std::str::from_utf8(n).ok()).and_then(|n| n.parse::<std::net::IpAddr>().ok())
+        {
             st.param.set_host(None);
             let ok = match ip {
                 std::net::IpAddr::V4(a) => st.param.set_ip(&a.octets()),
@@ -1122,7 +1125,7 @@ pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), (c_int, u8)>
     let cbs = ssl.ctx().callbacks();
     let Some(cb) = cbs.servername else { return Ok(()) };
     let mut alert: c_int = 112; // unrecognized_name
-    // SAFETY: the application's callback receives its own handle and argument.
+                                // SAFETY: the application's callback receives its own handle and argument.
     let r = unsafe { cb(ssl.app_ptr(), &mut alert, cbs.servername_arg.0) };
     match r {
         2 => Err((error::SSL_R_CALLBACK_FAILED, u8::try_from(alert).unwrap_or(80))),
@@ -1216,7 +1219,9 @@ pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnCh
     let mut outlen: c_uchar = 0;
     // SAFETY: `offered` outlives the call; the callback writes a pointer into memory it
     // owns (or into `offered`) and its length, which we copy at once.
-    let r = unsafe { cb(ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint, cbs.alpn_select_arg.0) };
+    let r = unsafe {
+        cb(ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint, cbs.alpn_select_arg.0)
+    };
     // As OpenSSL's tls_handle_alpn: OK uses the choice (an empty one is a failure),
     // NOACK goes on without ALPN, and every other value (ALERT_FATAL, ALERT_WARNING,
     // anything out of range) ends the handshake with no_application_protocol.

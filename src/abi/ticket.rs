@@ -13,8 +13,9 @@ use crate::conn::Ssl;
 use crate::crypto::ticket::{self, CipherCtx, MacCtx, KEY_NAME_LEN, MAX_IV_LEN};
 use crate::ctx::TicketKeyCb;
 
-type EvpTicketKeyCb =
-    Option<unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uchar, *mut EVP_CIPHER_CTX, *mut EVP_MAC_CTX, c_int) -> c_int>;
+type EvpTicketKeyCb = Option<
+    unsafe extern "C" fn(*mut SSL, *mut c_uchar, *mut c_uchar, *mut EVP_CIPHER_CTX, *mut EVP_MAC_CTX, c_int) -> c_int,
+>;
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx: *mut SSL_CTX, fp: EvpTicketKeyCb) -> c_int {
@@ -50,14 +51,26 @@ fn mac_for(cb: TicketKeyCb) -> Option<MacCtx> {
 }
 
 /// Asks the callback for a key (enc = 1 or 0) with the contexts it is to set up.
-fn call(cb: TicketKeyCb, ssl: &Arc<Ssl>, name: &mut [u8; KEY_NAME_LEN], iv: &mut [u8; MAX_IV_LEN], cipher: &CipherCtx, mac: &MacCtx, enc: c_int) -> c_int {
+fn call(
+    cb: TicketKeyCb,
+    ssl: &Arc<Ssl>,
+    name: &mut [u8; KEY_NAME_LEN],
+    iv: &mut [u8; MAX_IV_LEN],
+    cipher: &CipherCtx,
+    mac: &MacCtx,
+    enc: c_int,
+) -> c_int {
     // SAFETY: the application's callback gets its own SSL handle, a 16-byte key name and
     // an EVP_MAX_IV_LENGTH IV buffer that live across the call, and contexts of the types
     // its prototype names (the MAC context was made to match the callback's kind).
     unsafe {
         match (cb, mac) {
-            (TicketKeyCb::Hmac(f), MacCtx::Hmac(h)) => f(ssl.app_ptr(), name.as_mut_ptr(), iv.as_mut_ptr(), cipher.as_ptr(), *h, enc),
-            (TicketKeyCb::Evp(f), MacCtx::Evp(m)) => f(ssl.app_ptr(), name.as_mut_ptr(), iv.as_mut_ptr(), cipher.as_ptr(), *m, enc),
+            (TicketKeyCb::Hmac(f), MacCtx::Hmac(h)) => {
+                f(ssl.app_ptr(), name.as_mut_ptr(), iv.as_mut_ptr(), cipher.as_ptr(), *h, enc)
+            }
+            (TicketKeyCb::Evp(f), MacCtx::Evp(m)) => {
+                f(ssl.app_ptr(), name.as_mut_ptr(), iv.as_mut_ptr(), cipher.as_ptr(), *m, enc)
+            }
             _ => -1,
         }
     }
@@ -144,7 +157,12 @@ pub(crate) fn run_ticket_gen_callback(ssl: &Arc<Ssl>) -> bool {
 /// The decrypt callback, once a presented ticket was opened (`sess`) or not; None without
 /// a callback, else its `SSL_TICKET_RETURN` answer. `sealed` is the ticket as presented:
 /// its first 16 bytes are passed as the key name.
-pub(crate) fn run_ticket_dec_callback(ssl: &Arc<Ssl>, sess: Option<&Arc<crate::session::SslSession>>, sealed: &[u8], status: c_int) -> Option<c_int> {
+pub(crate) fn run_ticket_dec_callback(
+    ssl: &Arc<Ssl>,
+    sess: Option<&Arc<crate::session::SslSession>>,
+    sealed: &[u8],
+    status: c_int,
+) -> Option<c_int> {
     let cbs = ssl.initial_ctx.callbacks();
     let cb = cbs.ticket_dec?;
     let name = &sealed[..sealed.len().min(KEY_NAME_LEN)];
@@ -160,7 +178,11 @@ pub(crate) fn run_ticket_dec_callback(ssl: &Arc<Ssl>, sess: Option<&Arc<crate::s
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_SESSION_set1_ticket_appdata(ss: *mut super::SSL_SESSION, data: *const std::os::raw::c_void, len: usize) -> c_int {
+pub extern "C" fn SSL_SESSION_set1_ticket_appdata(
+    ss: *mut super::SSL_SESSION,
+    data: *const std::os::raw::c_void,
+    len: usize,
+) -> c_int {
     ffi_boundary!("SSL_SESSION_set1_ticket_appdata", 0, {
         let sess = try_ref!("SSL_SESSION_set1_ticket_appdata", ss, 0);
         if !data.is_null() && len >= c_int::MAX as usize {
@@ -181,12 +203,19 @@ pub extern "C" fn SSL_SESSION_set1_ticket_appdata(ss: *mut super::SSL_SESSION, d
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_SESSION_get0_ticket_appdata(ss: *mut super::SSL_SESSION, data: *mut *mut std::os::raw::c_void, len: *mut usize) -> c_int {
+pub extern "C" fn SSL_SESSION_get0_ticket_appdata(
+    ss: *mut super::SSL_SESSION,
+    data: *mut *mut std::os::raw::c_void,
+    len: *mut usize,
+) -> c_int {
     ffi_boundary!("SSL_SESSION_get0_ticket_appdata", 0, {
         let sess = try_ref!("SSL_SESSION_get0_ticket_appdata", ss, 0);
         let d = sess.data();
         // The bytes live in a box owned by the session until the data is set again.
-        let (p, n) = d.ticket_appdata.as_ref().map_or((std::ptr::null_mut(), 0), |b| (b.as_ptr() as *mut std::os::raw::c_void, b.len()));
+        let (p, n) = d
+            .ticket_appdata
+            .as_ref()
+            .map_or((std::ptr::null_mut(), 0), |b| (b.as_ptr() as *mut std::os::raw::c_void, b.len()));
         if !data.is_null() {
             // SAFETY: the caller's out-parameter.
             unsafe { *data = p };
@@ -219,7 +248,8 @@ pub(crate) fn announce_empty_ticket(ssl: &Arc<Ssl>) {
         .is_some_and(|list| list.chunks_exact(2).any(|v| v == [3, 4]));
     let ours_tls13 = {
         let st = ssl.settings();
-        (st.max_version == 0 || st.max_version >= crate::ctx::TLS1_3_VERSION) && st.min_version <= crate::ctx::TLS1_3_VERSION
+        (st.max_version == 0 || st.max_version >= crate::ctx::TLS1_3_VERSION)
+            && st.min_version <= crate::ctx::TLS1_3_VERSION
     };
     if !(client_tls13 && ours_tls13) {
         run_ticket_dec_callback(ssl, None, &[], SSL_TICKET_EMPTY);

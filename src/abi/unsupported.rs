@@ -15,8 +15,7 @@ use std::ptr;
 
 use libc::{off_t, ssize_t};
 use openssl_sys::{
-    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_PKEY,
-    X509,
+    stack_st_SSL_CIPHER, stack_st_X509, stack_st_X509_NAME, BIGNUM, COMP_METHOD, ENGINE, EVP_PKEY, X509,
 };
 
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_METHOD};
@@ -41,13 +40,8 @@ pub extern "C" fn DTLS_get_data_mtu(_s: *const SSL) -> usize {
 }
 
 #[no_mangle]
-pub extern "C" fn DTLS_set_timer_cb(
-    _s: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, c_uint) -> c_uint>,
-) {
-    ffi_boundary!("DTLS_set_timer_cb", (), {
-        crate::error::raise_unsupported("DTLS_set_timer_cb")
-    })
+pub extern "C" fn DTLS_set_timer_cb(_s: *mut SSL, _cb: Option<unsafe extern "C" fn(*mut SSL, c_uint) -> c_uint>) {
+    ffi_boundary!("DTLS_set_timer_cb", (), { crate::error::raise_unsupported("DTLS_set_timer_cb") })
 }
 
 #[no_mangle]
@@ -139,9 +133,7 @@ pub extern "C" fn SSL_COMP_get_id(_comp: *const SSL_COMP) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_COMP_set0_compression_methods(
-    meths: *mut stack_st_SSL_COMP,
-) -> *mut stack_st_SSL_COMP {
+pub extern "C" fn SSL_COMP_set0_compression_methods(meths: *mut stack_st_SSL_COMP) -> *mut stack_st_SSL_COMP {
     ffi_boundary!("SSL_COMP_set0_compression_methods", ptr::null_mut(), {
         // SAFETY: the caller hands over its stack (or NULL), which nothing else uses.
         unsafe { openssl_sys::OPENSSL_sk_free(meths as *mut openssl_sys::OPENSSL_STACK) };
@@ -171,27 +163,11 @@ pub extern "C" fn SSL_CTX_add_client_custom_ext(
     _ctx: *mut SSL_CTX,
     _ext_type: c_uint,
     _add_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            c_uint,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut c_int,
-            *mut c_void,
-        ) -> c_int,
+        unsafe extern "C" fn(*mut SSL, c_uint, *mut *const c_uchar, *mut usize, *mut c_int, *mut c_void) -> c_int,
     >,
     _free_cb: Option<unsafe extern "C" fn(*mut SSL, c_uint, *const c_uchar, *mut c_void)>,
     _add_arg: *mut c_void,
-    _parse_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            c_uint,
-            *const c_uchar,
-            usize,
-            *mut c_int,
-            *mut c_void,
-        ) -> c_int,
-    >,
+    _parse_cb: Option<unsafe extern "C" fn(*mut SSL, c_uint, *const c_uchar, usize, *mut c_int, *mut c_void) -> c_int>,
     _parse_arg: *mut c_void,
 ) -> c_int {
     ffi_boundary!("SSL_CTX_add_client_custom_ext", 0, {
@@ -246,27 +222,11 @@ pub extern "C" fn SSL_CTX_add_server_custom_ext(
     _ctx: *mut SSL_CTX,
     _ext_type: c_uint,
     _add_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            c_uint,
-            *mut *const c_uchar,
-            *mut usize,
-            *mut c_int,
-            *mut c_void,
-        ) -> c_int,
+        unsafe extern "C" fn(*mut SSL, c_uint, *mut *const c_uchar, *mut usize, *mut c_int, *mut c_void) -> c_int,
     >,
     _free_cb: Option<unsafe extern "C" fn(*mut SSL, c_uint, *const c_uchar, *mut c_void)>,
     _add_arg: *mut c_void,
-    _parse_cb: Option<
-        unsafe extern "C" fn(
-            *mut SSL,
-            c_uint,
-            *const c_uchar,
-            usize,
-            *mut c_int,
-            *mut c_void,
-        ) -> c_int,
-    >,
+    _parse_cb: Option<unsafe extern "C" fn(*mut SSL, c_uint, *const c_uchar, usize, *mut c_int, *mut c_void) -> c_int>,
     _parse_arg: *mut c_void,
 ) -> c_int {
     ffi_boundary!("SSL_CTX_add_server_custom_ext", 0, {
@@ -309,30 +269,16 @@ pub extern "C" fn SSL_CTX_get0_security_ex_data(_ctx: *const SSL_CTX) -> *mut c_
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_get_record_padding_callback_arg(_ctx: *const SSL_CTX) -> *mut c_void {
-    ffi_boundary!(
-        "SSL_CTX_get_record_padding_callback_arg",
-        ptr::null_mut(),
-        {
-            crate::error::raise_unsupported("SSL_CTX_get_record_padding_callback_arg");
-            ptr::null_mut()
-        }
-    )
+    ffi_boundary!("SSL_CTX_get_record_padding_callback_arg", ptr::null_mut(), {
+        crate::error::raise_unsupported("SSL_CTX_get_record_padding_callback_arg");
+        ptr::null_mut()
+    })
 }
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_get_security_callback(
     _ctx: *const SSL_CTX,
-) -> Option<
-    unsafe extern "C" fn(
-        *const SSL,
-        *const SSL_CTX,
-        c_int,
-        c_int,
-        c_int,
-        *mut c_void,
-        *mut c_void,
-    ) -> c_int,
-> {
+) -> Option<unsafe extern "C" fn(*const SSL, *const SSL_CTX, c_int, c_int, c_int, *mut c_void, *mut c_void) -> c_int> {
     ffi_boundary!("SSL_CTX_get_security_callback", None, {
         crate::error::raise_unsupported("SSL_CTX_get_security_callback");
         None
@@ -412,9 +358,7 @@ pub extern "C" fn SSL_CTX_set_client_cert_engine(_ctx: *mut SSL_CTX, _e: *mut EN
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_ct_validation_callback(
     _ctx: *mut SSL_CTX,
-    _callback: Option<
-        unsafe extern "C" fn(*const CT_POLICY_EVAL_CTX, *const stack_st_SCT, *mut c_void) -> c_int,
-    >,
+    _callback: Option<unsafe extern "C" fn(*const CT_POLICY_EVAL_CTX, *const stack_st_SCT, *mut c_void) -> c_int>,
     _arg: *mut c_void,
 ) -> c_int {
     ffi_boundary!("SSL_CTX_set_ct_validation_callback", 0, {
@@ -470,15 +414,7 @@ pub extern "C" fn SSL_CTX_set_record_padding_callback_arg(_ctx: *mut SSL_CTX, _a
 pub extern "C" fn SSL_CTX_set_security_callback(
     _ctx: *mut SSL_CTX,
     _cb: Option<
-        unsafe extern "C" fn(
-            *const SSL,
-            *const SSL_CTX,
-            c_int,
-            c_int,
-            c_int,
-            *mut c_void,
-            *mut c_void,
-        ) -> c_int,
+        unsafe extern "C" fn(*const SSL, *const SSL_CTX, c_int, c_int, c_int, *mut c_void, *mut c_void) -> c_int,
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_security_callback", (), {
@@ -568,10 +504,7 @@ pub extern "C" fn SSL_CTX_set_tlsext_max_fragment_length(_ctx: *mut SSL_CTX, _mo
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_CTX_set_tlsext_use_srtp(
-    _ctx: *mut SSL_CTX,
-    _profiles: *const c_char,
-) -> c_int {
+pub extern "C" fn SSL_CTX_set_tlsext_use_srtp(_ctx: *mut SSL_CTX, _profiles: *const c_char) -> c_int {
     ffi_boundary!("SSL_CTX_set_tlsext_use_srtp", 1, {
         crate::error::raise_unsupported("SSL_CTX_set_tlsext_use_srtp");
         1
@@ -733,17 +666,7 @@ pub extern "C" fn SSL_get_record_padding_callback_arg(_ssl: *const SSL) -> *mut 
 #[no_mangle]
 pub extern "C" fn SSL_get_security_callback(
     _s: *const SSL,
-) -> Option<
-    unsafe extern "C" fn(
-        *const SSL,
-        *const SSL_CTX,
-        c_int,
-        c_int,
-        c_int,
-        *mut c_void,
-        *mut c_void,
-    ) -> c_int,
-> {
+) -> Option<unsafe extern "C" fn(*const SSL, *const SSL_CTX, c_int, c_int, c_int, *mut c_void, *mut c_void) -> c_int> {
     ffi_boundary!("SSL_get_security_callback", None, {
         crate::error::raise_unsupported("SSL_get_security_callback");
         None
@@ -767,13 +690,7 @@ pub extern "C" fn SSL_new_session_ticket(_s: *mut SSL) -> c_int {
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_sendfile(
-    _s: *mut SSL,
-    _fd: c_int,
-    _offset: off_t,
-    _size: usize,
-    _flags: c_int,
-) -> ssize_t {
+pub extern "C" fn SSL_sendfile(_s: *mut SSL, _fd: c_int, _offset: off_t, _size: usize, _flags: c_int) -> ssize_t {
     ffi_boundary!("SSL_sendfile", -1, {
         crate::error::raise_unsupported("SSL_sendfile");
         -1
@@ -782,9 +699,7 @@ pub extern "C" fn SSL_sendfile(
 
 #[no_mangle]
 pub extern "C" fn SSL_set0_security_ex_data(_s: *mut SSL, _ex: *mut c_void) {
-    ffi_boundary!("SSL_set0_security_ex_data", (), {
-        crate::error::raise_unsupported("SSL_set0_security_ex_data")
-    })
+    ffi_boundary!("SSL_set0_security_ex_data", (), { crate::error::raise_unsupported("SSL_set0_security_ex_data") })
 }
 
 #[no_mangle]
@@ -793,9 +708,7 @@ pub extern "C" fn SSL_set_allow_early_data_cb(
     _cb: Option<unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int>,
     _arg: *mut c_void,
 ) {
-    ffi_boundary!("SSL_set_allow_early_data_cb", (), {
-        crate::error::raise_unsupported("SSL_set_allow_early_data_cb")
-    })
+    ffi_boundary!("SSL_set_allow_early_data_cb", (), { crate::error::raise_unsupported("SSL_set_allow_early_data_cb") })
 }
 
 #[no_mangle]
@@ -828,9 +741,7 @@ pub extern "C" fn SSL_set_block_padding(_ssl: *mut SSL, _block_size: usize) -> c
 #[no_mangle]
 pub extern "C" fn SSL_set_ct_validation_callback(
     _s: *mut SSL,
-    _callback: Option<
-        unsafe extern "C" fn(*const CT_POLICY_EVAL_CTX, *const stack_st_SCT, *mut c_void) -> c_int,
-    >,
+    _callback: Option<unsafe extern "C" fn(*const CT_POLICY_EVAL_CTX, *const stack_st_SCT, *mut c_void) -> c_int>,
     _arg: *mut c_void,
 ) -> c_int {
     ffi_boundary!("SSL_set_ct_validation_callback", 0, {
@@ -871,20 +782,10 @@ pub extern "C" fn SSL_set_record_padding_callback_arg(_ssl: *mut SSL, _arg: *mut
 pub extern "C" fn SSL_set_security_callback(
     _s: *mut SSL,
     _cb: Option<
-        unsafe extern "C" fn(
-            *const SSL,
-            *const SSL_CTX,
-            c_int,
-            c_int,
-            c_int,
-            *mut c_void,
-            *mut c_void,
-        ) -> c_int,
+        unsafe extern "C" fn(*const SSL, *const SSL_CTX, c_int, c_int, c_int, *mut c_void, *mut c_void) -> c_int,
     >,
 ) {
-    ffi_boundary!("SSL_set_security_callback", (), {
-        crate::error::raise_unsupported("SSL_set_security_callback")
-    })
+    ffi_boundary!("SSL_set_security_callback", (), { crate::error::raise_unsupported("SSL_set_security_callback") })
 }
 
 #[no_mangle]
@@ -909,11 +810,7 @@ pub extern "C" fn SSL_set_session_secret_cb(
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_set_session_ticket_ext(
-    _s: *mut SSL,
-    _ext_data: *mut c_void,
-    _ext_len: c_int,
-) -> c_int {
+pub extern "C" fn SSL_set_session_ticket_ext(_s: *mut SSL, _ext_data: *mut c_void, _ext_len: c_int) -> c_int {
     ffi_boundary!("SSL_set_session_ticket_ext", 0, {
         crate::error::raise_unsupported("SSL_set_session_ticket_ext");
         0
@@ -1018,18 +915,11 @@ pub extern "C" fn SSL_trace(
     _ssl: *mut SSL,
     _arg: *mut c_void,
 ) {
-    ffi_boundary!("SSL_trace", (), {
-        crate::error::raise_unsupported("SSL_trace")
-    })
+    ffi_boundary!("SSL_trace", (), { crate::error::raise_unsupported("SSL_trace") })
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_write_early_data(
-    _s: *mut SSL,
-    _buf: *const c_void,
-    _num: usize,
-    _written: *mut usize,
-) -> c_int {
+pub extern "C" fn SSL_write_early_data(_s: *mut SSL, _buf: *const c_void, _num: usize, _written: *mut usize) -> c_int {
     ffi_boundary!("SSL_write_early_data", 0, {
         crate::error::raise_unsupported("SSL_write_early_data");
         0

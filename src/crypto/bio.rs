@@ -205,8 +205,20 @@ impl Drop for Bio {
 const PEM_NAME_MAX: usize = 80;
 
 extern "C" {
-    fn PEM_write_bio(bp: *mut BIO, name: *const std::os::raw::c_char, hdr: *const std::os::raw::c_char, data: *const u8, len: std::os::raw::c_long) -> c_int;
-    fn PEM_read_bio(bp: *mut BIO, name: *mut *mut std::os::raw::c_char, header: *mut *mut std::os::raw::c_char, data: *mut *mut u8, len: *mut std::os::raw::c_long) -> c_int;
+    fn PEM_write_bio(
+        bp: *mut BIO,
+        name: *const std::os::raw::c_char,
+        hdr: *const std::os::raw::c_char,
+        data: *const u8,
+        len: std::os::raw::c_long,
+    ) -> c_int;
+    fn PEM_read_bio(
+        bp: *mut BIO,
+        name: *mut *mut std::os::raw::c_char,
+        header: *mut *mut std::os::raw::c_char,
+        data: *mut *mut u8,
+        len: *mut std::os::raw::c_long,
+    ) -> c_int;
     fn CRYPTO_free(p: *mut c_void, file: *const std::os::raw::c_char, line: c_int);
     fn BIO_new_fp(stream: *mut libc::FILE, close_flag: c_int) -> *mut BIO;
 }

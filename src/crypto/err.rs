@@ -49,10 +49,7 @@ fn intern(file: &'static str) -> *const c_char {
     static NAMES: once_cell::sync::Lazy<Mutex<HashMap<&'static str, &'static std::ffi::CStr>>> =
         once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
     let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-    names
-        .entry(file)
-        .or_insert_with(|| Box::leak(CString::new(file).unwrap_or_default().into_boxed_c_str()))
-        .as_ptr()
+    names.entry(file).or_insert_with(|| Box::leak(CString::new(file).unwrap_or_default().into_boxed_c_str())).as_ptr()
 }
 
 /// The most recent error on this thread's queue, without removing it (0 when empty).

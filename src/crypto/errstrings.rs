@@ -43,27 +43,18 @@ pub fn pack(lib: c_int, reason: c_int) -> c_ulong {
 pub fn register(lib: c_int, library_name: &str, reasons: &[(c_int, &str)]) -> bool {
     let mut rows: Vec<ERR_STRING_DATA> = Vec::with_capacity(reasons.len() + 2);
     if let Some(name) = leak_c_string(library_name) {
-        rows.push(ERR_STRING_DATA {
-            error: pack(lib, 0),
-            string: name,
-        });
+        rows.push(ERR_STRING_DATA { error: pack(lib, 0), string: name });
     }
     for &(reason, text) in reasons {
         if reason <= 0 || reason > REASON_MASK || reason & RFLAG_COMMON != 0 {
             continue;
         }
         if let Some(string) = leak_c_string(text) {
-            rows.push(ERR_STRING_DATA {
-                error: pack(lib, reason),
-                string,
-            });
+            rows.push(ERR_STRING_DATA { error: pack(lib, reason), string });
         }
     }
     // libcrypto stops at the first row whose code is 0.
-    rows.push(ERR_STRING_DATA {
-        error: 0,
-        string: std::ptr::null(),
-    });
+    rows.push(ERR_STRING_DATA { error: 0, string: std::ptr::null() });
     let rows: &'static [ERR_STRING_DATA] = Vec::leak(rows);
     // Keep the table reachable from a static: libcrypto's hash of it is freed at exit,
     // and leak checkers would otherwise call the table lost.
@@ -81,9 +72,7 @@ pub fn error_string(code: c_ulong) -> String {
     // ERR_error_string_n always NUL-terminates within it.
     unsafe { ERR_error_string_n(code, buf.as_mut_ptr(), buf.len()) };
     // SAFETY: NUL-terminated by ERR_error_string_n (see above); `buf` outlives the borrow.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
 }
 
 fn leak_c_string(text: &str) -> Option<*const c_char> {

@@ -41,7 +41,11 @@ pub fn sig_and_hash_nid(digest_nid: std::os::raw::c_int, key_nid: std::os::raw::
     let mut out = 0;
     // SAFETY: `out` is a valid int to write; the NIDs are plain integers.
     let ok = unsafe { sys::OBJ_find_sigid_by_algs(&mut out, digest_nid, key_nid) };
-    if ok == 1 { out } else { 0 }
+    if ok == 1 {
+        out
+    } else {
+        0
+    }
 }
 
 /// libcrypto's NID for an object short name (`OBJ_sn2nid`; 0 when unknown).

@@ -167,12 +167,15 @@ pub fn load_cert_file(path: &CStr, ft: FileType, pw: PasswordCb) -> Result<X509C
 pub fn load_chain_file(path: &CStr, pw: PasswordCb) -> Result<(X509Cert, Vec<X509Cert>), LoadError> {
     let bio = FileBio::open(path).ok_or(LoadError::Open)?;
     // SAFETY: the BIO is live; each successful read returns a new reference.
-    let leaf = unsafe { X509Cert::from_owned(sys::PEM_read_bio_X509_AUX(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) }
-        .ok_or(LoadError::Parse)?;
+    let leaf =
+        unsafe { X509Cert::from_owned(sys::PEM_read_bio_X509_AUX(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) }
+            .ok_or(LoadError::Parse)?;
     let mut chain = Vec::new();
     loop {
         // SAFETY: as above.
-        match unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) } {
+        match unsafe {
+            X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata))
+        } {
             Some(c) => chain.push(c),
             None => break,
         }
@@ -212,9 +215,9 @@ pub fn read_pem_certs(path: &CStr) -> Option<Vec<X509Cert>> {
     let bio = FileBio::open(path)?;
     let mut certs = Vec::new();
     // SAFETY: the BIO is live; each read returns a new reference or NULL.
-    while let Some(cert) =
-        unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), None, std::ptr::null_mut())) }
-    {
+    while let Some(cert) = unsafe {
+        X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), None, std::ptr::null_mut()))
+    } {
         certs.push(cert);
     }
     super::err::clear();
@@ -227,7 +230,14 @@ pub fn load_ca_names_file(path: &CStr) -> Option<*mut c_void> {
     let mut count = 0;
     loop {
         // SAFETY: the BIO is live; each read returns a new reference or NULL.
-        let Some(cert) = (unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), None, std::ptr::null_mut())) }) else {
+        let Some(cert) = (unsafe {
+            X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(
+                bio.0,
+                std::ptr::null_mut(),
+                None,
+                std::ptr::null_mut(),
+            ))
+        }) else {
             break;
         };
         if !names.contains_subject_of(&cert) {
@@ -275,7 +285,9 @@ impl EvpPkey {
         // SAFETY: EVP_PKEY_Q_keygen takes the algorithm name and, for EC, a curve name.
         unsafe {
             let p = match curve {
-                Some(c) => super::sys::EVP_PKEY_Q_keygen(std::ptr::null_mut(), std::ptr::null(), alg.as_ptr(), c.as_ptr()),
+                Some(c) => {
+                    super::sys::EVP_PKEY_Q_keygen(std::ptr::null_mut(), std::ptr::null(), alg.as_ptr(), c.as_ptr())
+                }
                 None => super::sys::EVP_PKEY_Q_keygen(std::ptr::null_mut(), std::ptr::null(), alg.as_ptr()),
             };
             Self::from_owned(p)

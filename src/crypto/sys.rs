@@ -2,8 +2,8 @@
 #![allow(non_camel_case_types)]
 
 use openssl_sys::{
-    BIO, BIO_METHOD, CRYPTO_EX_DATA, EVP_PKEY, OPENSSL_STACK, PKCS8_PRIV_KEY_INFO, X509,
-    X509_STORE, X509_STORE_CTX, X509_VERIFY_PARAM, stack_st_X509,
+    stack_st_X509, BIO, BIO_METHOD, CRYPTO_EX_DATA, EVP_PKEY, OPENSSL_STACK, PKCS8_PRIV_KEY_INFO, X509, X509_STORE,
+    X509_STORE_CTX, X509_VERIFY_PARAM,
 };
 use std::os::raw::{c_char, c_int, c_uchar, c_void};
 
@@ -58,7 +58,10 @@ extern "C" {
     pub fn X509_chain_up_ref(chain: *mut stack_st_X509) -> *mut stack_st_X509;
     pub fn X509_check_private_key(x: *const X509, k: *const EVP_PKEY) -> c_int;
     pub fn PEM_read_bio_X509_AUX(
-        bp: *mut BIO, x: *mut *mut X509, cb: openssl_sys::pem_password_cb, u: *mut c_void,
+        bp: *mut BIO,
+        x: *mut *mut X509,
+        cb: openssl_sys::pem_password_cb,
+        u: *mut c_void,
     ) -> *mut X509;
     pub fn i2d_PKCS8_PRIV_KEY_INFO(a: *const PKCS8_PRIV_KEY_INFO, out: *mut *mut c_uchar) -> c_int;
     pub fn OBJ_find_sigid_by_algs(psignid: *mut c_int, dig_nid: c_int, pkey_nid: c_int) -> c_int;
@@ -85,7 +88,12 @@ extern "C" {
 extern "C" {
     pub fn BIO_free(b: *mut BIO) -> c_int;
     pub fn d2i_PrivateKey_bio(bp: *mut BIO, a: *mut *mut EVP_PKEY) -> *mut EVP_PKEY;
-    pub fn d2i_PrivateKey(type_: c_int, a: *mut *mut EVP_PKEY, pp: *mut *const u8, length: std::os::raw::c_long) -> *mut EVP_PKEY;
+    pub fn d2i_PrivateKey(
+        type_: c_int,
+        a: *mut *mut EVP_PKEY,
+        pp: *mut *const u8,
+        length: std::os::raw::c_long,
+    ) -> *mut EVP_PKEY;
 }
 
 extern "C" {
@@ -105,7 +113,8 @@ extern "C" {
 pub type BioWriteCb = Option<unsafe extern "C" fn(*mut BIO, *const c_char, c_int) -> c_int>;
 pub type BioReadCb = Option<unsafe extern "C" fn(*mut BIO, *mut c_char, c_int) -> c_int>;
 pub type BioPutsCb = Option<unsafe extern "C" fn(*mut BIO, *const c_char) -> c_int>;
-pub type BioCtrlCb = Option<unsafe extern "C" fn(*mut BIO, c_int, std::os::raw::c_long, *mut c_void) -> std::os::raw::c_long>;
+pub type BioCtrlCb =
+    Option<unsafe extern "C" fn(*mut BIO, c_int, std::os::raw::c_long, *mut c_void) -> std::os::raw::c_long>;
 pub type BioCreateCb = Option<unsafe extern "C" fn(*mut BIO) -> c_int>;
 pub type BioInfoCb = Option<unsafe extern "C" fn(*mut BIO, c_int, c_int) -> c_int>;
 pub type BioCallbackCtrlCb = Option<unsafe extern "C" fn(*mut BIO, c_int, BioInfoCb) -> std::os::raw::c_long>;

@@ -103,11 +103,13 @@ impl MacCtx {
                 }
                 MacCtx::Evp(m) => {
                     let size = openssl_sys::EVP_MAC_CTX_get_mac_size(m);
-                    if size == 0 || size > MAX_MAC_LEN || openssl_sys::EVP_MAC_update(m, data.as_ptr(), data.len()) != 1 {
+                    if size == 0 || size > MAX_MAC_LEN || openssl_sys::EVP_MAC_update(m, data.as_ptr(), data.len()) != 1
+                    {
                         return None;
                     }
                     let mut len = 0usize;
-                    (openssl_sys::EVP_MAC_final(m, out.as_mut_ptr(), &mut len, out.len()) == 1).then(|| out[..len].to_vec())
+                    (openssl_sys::EVP_MAC_final(m, out.as_mut_ptr(), &mut len, out.len()) == 1)
+                        .then(|| out[..len].to_vec())
                 }
             }
         }
@@ -137,7 +139,13 @@ impl Drop for MacCtx {
 }
 
 /// Seals `plain` with the contexts the callback set up for `name` and `iv`.
-pub fn seal(name: &[u8; KEY_NAME_LEN], iv: &[u8; MAX_IV_LEN], cipher: &CipherCtx, mac: &MacCtx, plain: &[u8]) -> Option<Vec<u8>> {
+pub fn seal(
+    name: &[u8; KEY_NAME_LEN],
+    iv: &[u8; MAX_IV_LEN],
+    cipher: &CipherCtx,
+    mac: &MacCtx,
+    plain: &[u8],
+) -> Option<Vec<u8>> {
     let iv_len = cipher.iv_len();
     if iv_len > MAX_IV_LEN {
         return None;
@@ -163,7 +171,9 @@ pub fn open(ticket: &[u8], cipher: &CipherCtx, mac: &MacCtx) -> Option<Vec<u8>> 
     let (signed, tag) = ticket.split_at(ticket.len() - mac_len);
     let expected = mac.mac(signed)?;
     // SAFETY: both slices are `mac_len` bytes long.
-    if expected.len() != mac_len || unsafe { openssl_sys::CRYPTO_memcmp(expected.as_ptr().cast(), tag.as_ptr().cast(), mac_len) } != 0 {
+    if expected.len() != mac_len
+        || unsafe { openssl_sys::CRYPTO_memcmp(expected.as_ptr().cast(), tag.as_ptr().cast(), mac_len) } != 0
+    {
         return None;
     }
     cipher.run(&signed[KEY_NAME_LEN + iv_len..])

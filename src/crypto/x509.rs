@@ -620,9 +620,8 @@ impl NameList {
         // SAFETY: names borrowed from live objects and compared only.
         unsafe {
             let subject = openssl_sys::X509_get_subject_name(cert.as_ptr());
-            (0..self.len()).any(|i| {
-                openssl_sys::X509_NAME_cmp(sys::OPENSSL_sk_value(self.0, i) as *const _, subject) == 0
-            })
+            (0..self.len())
+                .any(|i| openssl_sys::X509_NAME_cmp(sys::OPENSSL_sk_value(self.0, i) as *const _, subject) == 0)
         }
     }
 

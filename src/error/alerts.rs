@@ -89,17 +89,9 @@ mod tests {
         // The generator checked that libssl's answers depend on the two bytes separately.
         for value in 0..=0xffff {
             let (short, long) = EXPECTED_ALERT_DESC[(value & 0xff) as usize];
-            assert_eq!(
-                (s(alert_desc(value)), s(alert_desc_long(value))),
-                (short, long),
-                "{value:#x}"
-            );
+            assert_eq!((s(alert_desc(value)), s(alert_desc_long(value))), (short, long), "{value:#x}");
             let (short, long) = EXPECTED_ALERT_TYPE[(value >> 8) as usize];
-            assert_eq!(
-                (s(alert_type(value)), s(alert_type_long(value))),
-                (short, long),
-                "{value:#x}"
-            );
+            assert_eq!((s(alert_type(value)), s(alert_type_long(value))), (short, long), "{value:#x}");
         }
     }
 

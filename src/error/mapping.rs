@@ -16,8 +16,8 @@ use std::os::raw::c_int;
 use std::sync::Arc;
 
 use rustls::{
-    AlertDescription, CertificateError, EncryptedClientHelloError, Error, InvalidMessage,
-    OtherError, PeerIncompatible, PeerMisbehaved,
+    AlertDescription, CertificateError, EncryptedClientHelloError, Error, InvalidMessage, OtherError, PeerIncompatible,
+    PeerMisbehaved,
 };
 
 use super::*;
@@ -46,9 +46,7 @@ pub fn reason_for_rustls(err: &Error) -> c_int {
     match err {
         // Wrong record type or handshake message for the state: OpenSSL's record layer and
         // state machine both report "unexpected message".
-        Error::InappropriateMessage { .. } | Error::InappropriateHandshakeMessage { .. } => {
-            SSL_R_UNEXPECTED_MESSAGE
-        }
+        Error::InappropriateMessage { .. } | Error::InappropriateHandshakeMessage { .. } => SSL_R_UNEXPECTED_MESSAGE,
         Error::InvalidEncryptedClientHello(ech) => reason_for_ech(ech),
         Error::InvalidMessage(m) => reason_for_invalid_message(m),
         Error::NoCertificatesPresented => SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE,
@@ -60,9 +58,7 @@ pub fn reason_for_rustls(err: &Error) -> c_int {
         Error::PeerIncompatible(p) => reason_for_incompatible(p),
         Error::PeerMisbehaved(m) => reason_for_misbehaved(m),
         Error::AlertReceived(alert) => reason_for_alert(*alert),
-        Error::InvalidCertificate(_) | Error::InvalidCertRevocationList(_) => {
-            SSL_R_CERTIFICATE_VERIFY_FAILED
-        }
+        Error::InvalidCertificate(_) | Error::InvalidCertRevocationList(_) => SSL_R_CERTIFICATE_VERIFY_FAILED,
         Error::General(_) => ERR_R_INTERNAL_ERROR,
         Error::FailedToGetCurrentTime | Error::FailedToGetRandomBytes => ERR_R_INTERNAL_ERROR,
         Error::HandshakeNotComplete => SSL_R_STILL_IN_INIT,
@@ -71,9 +67,7 @@ pub fn reason_for_rustls(err: &Error) -> c_int {
         Error::NoApplicationProtocol => SSL_R_NO_APPLICATION_PROTOCOL,
         Error::BadMaxFragmentSize => SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH,
         Error::InconsistentKeys(_) => SSL_R_PRIVATE_KEY_MISMATCH,
-        Error::Other(other) if other.0.downcast_ref::<X509VerifyFailure>().is_some() => {
-            SSL_R_CERTIFICATE_VERIFY_FAILED
-        }
+        Error::Other(other) if other.0.downcast_ref::<X509VerifyFailure>().is_some() => SSL_R_CERTIFICATE_VERIFY_FAILED,
         Error::Other(_) => ERR_R_INTERNAL_ERROR,
         // rustls::Error is non_exhaustive: variants added after 0.23.46.
         _ => ERR_R_INTERNAL_ERROR,
@@ -121,9 +115,7 @@ fn reason_for_invalid_message(m: &InvalidMessage) -> c_int {
         M::MessageTooLarge => SSL_R_PACKET_LENGTH_TOO_LONG,
         // Truncated or over-long handshake bodies: OpenSSL's message parsers all say
         // "length mismatch".
-        M::MessageTooShort | M::MissingData(_) | M::TrailingData(_) | M::EmptyTicketValue => {
-            SSL_R_LENGTH_MISMATCH
-        }
+        M::MessageTooShort | M::MissingData(_) | M::TrailingData(_) | M::EmptyTicketValue => SSL_R_LENGTH_MISMATCH,
         M::MissingKeyExchange => SSL_R_MISSING_SUPPORTED_GROUPS_EXTENSION,
         M::UnexpectedMessage(_) => SSL_R_UNEXPECTED_MESSAGE,
         M::UnsupportedCompression => SSL_R_COMPRESSION_DISABLED,
@@ -150,9 +142,9 @@ fn reason_for_invalid_message(m: &InvalidMessage) -> c_int {
 fn reason_for_incompatible(p: &PeerIncompatible) -> c_int {
     use PeerIncompatible as P;
     match p {
-        P::EcPointsExtensionRequired
-        | P::NoEcPointFormatsInCommon
-        | P::UncompressedEcPointsRequired => SSL_R_TLS_INVALID_ECPOINTFORMAT_LIST,
+        P::EcPointsExtensionRequired | P::NoEcPointFormatsInCommon | P::UncompressedEcPointsRequired => {
+            SSL_R_TLS_INVALID_ECPOINTFORMAT_LIST
+        }
         P::ExtendedMasterSecretExtensionRequired => SSL_R_INCONSISTENT_EXTMS,
         P::IncorrectCertificateTypeExtension => SSL_R_WRONG_CERTIFICATE_TYPE,
         // Measured: a TLS 1.3 server without a common group fails in final_key_share.
@@ -172,8 +164,9 @@ fn reason_for_incompatible(p: &PeerIncompatible) -> c_int {
         | P::Tls12NotOffered
         | P::Tls12NotOfferedOrEnabled
         | P::Tls13RequiredForQuic => SSL_R_UNSUPPORTED_PROTOCOL,
-        P::ServerSentHelloRetryRequestWithUnknownExtension
-        | P::UnsolicitedCertificateTypeExtension => SSL_R_UNSOLICITED_EXTENSION,
+        P::ServerSentHelloRetryRequestWithUnknownExtension | P::UnsolicitedCertificateTypeExtension => {
+            SSL_R_UNSOLICITED_EXTENSION
+        }
         P::SignatureAlgorithmsExtensionRequired => SSL_R_MISSING_SIGALGS_EXTENSION,
         P::ServerRejectedEncryptedClientHello(_) => SSL_R_SSL_HANDSHAKE_FAILURE,
         _ => SSL_R_SSL_HANDSHAKE_FAILURE,
@@ -229,9 +222,7 @@ fn reason_for_misbehaved(m: &PeerMisbehaved) -> c_int {
             SSL_R_CIPHERSUITE_DIGEST_HAS_CHANGED
         }
         P::ResumptionOfferedWithVariedCipherSuite => SSL_R_OLD_SESSION_CIPHER_NOT_RETURNED,
-        P::ResumptionAttemptedWithVariedEms | P::ResumptionOfferedWithVariedEms => {
-            SSL_R_INCONSISTENT_EXTMS
-        }
+        P::ResumptionAttemptedWithVariedEms | P::ResumptionOfferedWithVariedEms => SSL_R_INCONSISTENT_EXTMS,
 
         // HelloRetryRequest and key shares.
         P::IllegalHelloRetryRequestWithEmptyCookie => SSL_R_LENGTH_MISMATCH,
@@ -254,9 +245,7 @@ fn reason_for_misbehaved(m: &PeerMisbehaved) -> c_int {
         P::OfferedIncorrectCompressions => SSL_R_INVALID_COMPRESSION_ALGORITHM,
         P::SelectedUnofferedCompression => SSL_R_COMPRESSION_DISABLED,
         P::ServerHelloMustOfferUncompressedEcPoints => SSL_R_TLS_INVALID_ECPOINTFORMAT_LIST,
-        P::SignedKxWithWrongAlgorithm | P::SignedHandshakeWithUnadvertisedSigScheme => {
-            SSL_R_WRONG_SIGNATURE_TYPE
-        }
+        P::SignedKxWithWrongAlgorithm | P::SignedHandshakeWithUnadvertisedSigScheme => SSL_R_WRONG_SIGNATURE_TYPE,
 
         // PSK / resumption / early data.
         P::IncorrectBinder => SSL_R_BINDER_DOES_NOT_VERIFY,
@@ -274,8 +263,9 @@ fn reason_for_misbehaved(m: &PeerMisbehaved) -> c_int {
         // "mixed handshake and non handshake data" but never raises it; its record layer
         // answers such a record with unexpected_message and that reason (which servers'
         // logs, nginx's among them, rank as a client's fault).
-        P::MessageInterleavedWithHandshakeMessage
-        | P::RejectedEarlyDataInterleavedWithHandshakeMessage => SSL_R_UNEXPECTED_MESSAGE,
+        P::MessageInterleavedWithHandshakeMessage | P::RejectedEarlyDataInterleavedWithHandshakeMessage => {
+            SSL_R_UNEXPECTED_MESSAGE
+        }
         P::TooManyEmptyFragments => SSL_R_RECORD_TOO_SMALL,
         P::KeyUpdateReceivedInQuicConnection => SSL_R_UNEXPECTED_MESSAGE,
         P::TooManyKeyUpdateRequests => SSL_R_TOO_MANY_KEY_UPDATES,
@@ -301,11 +291,7 @@ pub fn reason_for_record_header(header: &[u8], first_record: bool) -> Option<c_i
     if major != 3 {
         if first_record && header.len() >= 5 {
             let looks_like = |prefix: &[u8]| header.starts_with(prefix);
-            if looks_like(b"GET ")
-                || looks_like(b"POST ")
-                || looks_like(b"HEAD ")
-                || looks_like(b"PUT ")
-            {
+            if looks_like(b"GET ") || looks_like(b"POST ") || looks_like(b"HEAD ") || looks_like(b"PUT ") {
                 return Some(SSL_R_HTTP_REQUEST);
             }
             if looks_like(b"CONNE") {
@@ -420,9 +406,7 @@ pub fn alert_for_verify_error(x509_v_err: c_int) -> CertificateError {
         // unsupported_certificate
         INVALID_PURPOSE => CertificateError::InvalidPurpose,
         // bad_certificate
-        HOSTNAME_MISMATCH | EMAIL_MISMATCH | IP_ADDRESS_MISMATCH => {
-            CertificateError::NotValidForName
-        }
+        HOSTNAME_MISMATCH | EMAIL_MISMATCH | IP_ADDRESS_MISMATCH => CertificateError::NotValidForName,
         UNABLE_TO_DECRYPT_CERT_SIGNATURE
         | UNABLE_TO_DECRYPT_CRL_SIGNATURE
         | UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY
@@ -479,36 +463,24 @@ pub fn x509_verify_error(err: &CertificateError) -> c_int {
     #[allow(deprecated)]
     match err {
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => CERT_HAS_EXPIRED,
-        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            CERT_NOT_YET_VALID
-        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => CERT_NOT_YET_VALID,
         CertificateError::Revoked => CERT_REVOKED,
         CertificateError::UnhandledCriticalExtension => UNHANDLED_CRITICAL_EXTENSION,
         // What OpenSSL reports for a chain that does not reach a trusted root.
         CertificateError::UnknownIssuer => UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
         CertificateError::UnknownRevocationStatus => UNABLE_TO_GET_CRL,
-        CertificateError::ExpiredRevocationList
-        | CertificateError::ExpiredRevocationListContext { .. } => CRL_HAS_EXPIRED,
+        CertificateError::ExpiredRevocationList | CertificateError::ExpiredRevocationListContext { .. } => {
+            CRL_HAS_EXPIRED
+        }
         CertificateError::BadSignature => CERT_SIGNATURE_FAILURE,
         CertificateError::UnsupportedSignatureAlgorithm
-        | CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
-            UNSUPPORTED_SIGNATURE_ALGORITHM
-        }
-        CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
-            SIGNATURE_ALGORITHM_MISMATCH
-        }
-        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            HOSTNAME_MISMATCH
-        }
-        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
-            INVALID_PURPOSE
-        }
+        | CertificateError::UnsupportedSignatureAlgorithmContext { .. } => UNSUPPORTED_SIGNATURE_ALGORITHM,
+        CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => SIGNATURE_ALGORITHM_MISMATCH,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => HOSTNAME_MISMATCH,
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => INVALID_PURPOSE,
         CertificateError::InvalidOcspResponse => OCSP_VERIFY_FAILED,
         CertificateError::ApplicationVerificationFailure => APPLICATION_VERIFICATION,
-        CertificateError::Other(other) => other
-            .0
-            .downcast_ref::<X509VerifyFailure>()
-            .map_or(UNSPECIFIED, |f| f.0),
+        CertificateError::Other(other) => other.0.downcast_ref::<X509VerifyFailure>().map_or(UNSPECIFIED, |f| f.0),
         CertificateError::BadEncoding => UNSPECIFIED,
         _ => UNSPECIFIED,
     }
@@ -547,11 +519,7 @@ mod tests {
             // The CertificateError alone matches too, except for handshake_failure.
             let alone = u8::from(AlertDescription::from(alert_for_verify_error(code)));
             if openssl_alert == 40 {
-                assert_eq!(
-                    alone,
-                    u8::from(AlertDescription::AccessDenied),
-                    "code {code}"
-                );
+                assert_eq!(alone, u8::from(AlertDescription::AccessDenied), "code {code}");
             } else if openssl_alert != INTERNAL_ERROR {
                 assert_eq!(alone, openssl_alert, "code {code}");
             }
@@ -562,11 +530,7 @@ mod tests {
     fn verify_failures_are_certificate_verify_failed() {
         for &(code, _) in EXPECTED_VERIFY_ALERTS {
             let err = verify_failure(code);
-            assert_eq!(
-                reason_for_rustls(&err),
-                SSL_R_CERTIFICATE_VERIFY_FAILED,
-                "code {code}"
-            );
+            assert_eq!(reason_for_rustls(&err), SSL_R_CERTIFICATE_VERIFY_FAILED, "code {code}");
             assert!(verify_error_of(&err).is_some(), "code {code}");
         }
     }
@@ -587,29 +551,19 @@ mod tests {
             37,
             9999,
         ] {
-            assert_eq!(
-                verify_error_of(&verify_failure(code)),
-                Some(code),
-                "code {code}"
-            );
+            assert_eq!(verify_error_of(&verify_failure(code)), Some(code), "code {code}");
         }
         assert_eq!(
             verify_error_of(&verify_failure(DEPTH_ZERO_SELF_SIGNED_CERT)),
             Some(UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
         );
-        assert_eq!(
-            x509_verify_error(&CertificateError::NotValidYet),
-            CERT_NOT_YET_VALID
-        );
+        assert_eq!(x509_verify_error(&CertificateError::NotValidYet), CERT_NOT_YET_VALID);
         assert_eq!(verify_error_of(&Error::DecryptError), None);
     }
 
     #[test]
     fn alerts_received() {
-        assert_eq!(
-            reason_for_rustls(&Error::AlertReceived(AlertDescription::UnknownCA)),
-            1048
-        );
+        assert_eq!(reason_for_rustls(&Error::AlertReceived(AlertDescription::UnknownCA)), 1048);
         assert_eq!(
             reason_for_rustls(&Error::AlertReceived(AlertDescription::ProtocolVersion)),
             SSL_R_TLSV1_ALERT_PROTOCOL_VERSION
@@ -623,9 +577,7 @@ mod tests {
             SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED
         );
         assert_eq!(
-            reason_for_rustls(&Error::AlertReceived(
-                AlertDescription::NoApplicationProtocol
-            )),
+            reason_for_rustls(&Error::AlertReceived(AlertDescription::NoApplicationProtocol)),
             SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL
         );
         // Every alert the system libssl names has its reason at 1000 + code.
@@ -633,10 +585,7 @@ mod tests {
             let reason = reason_for_alert(AlertDescription::from(code));
             assert_eq!(reason, 1000 + c_int::from(code));
             if let Some(text) = reason_string(reason) {
-                assert!(
-                    text.contains("alert") || text.starts_with("tlsv1"),
-                    "{reason}: {text}"
-                );
+                assert!(text.contains("alert") || text.starts_with("tlsv1"), "{reason}: {text}");
             }
         }
     }
@@ -644,96 +593,30 @@ mod tests {
     #[test]
     fn common_failures() {
         let cases: Vec<(Error, c_int)> = vec![
-            (
-                CertificateError::UnknownIssuer.into(),
-                SSL_R_CERTIFICATE_VERIFY_FAILED,
-            ),
+            (CertificateError::UnknownIssuer.into(), SSL_R_CERTIFICATE_VERIFY_FAILED),
             (Error::NoApplicationProtocol, SSL_R_NO_APPLICATION_PROTOCOL),
-            (
-                PeerIncompatible::NoCipherSuitesInCommon.into(),
-                SSL_R_NO_SHARED_CIPHER,
-            ),
-            (
-                PeerIncompatible::Tls12NotOffered.into(),
-                SSL_R_UNSUPPORTED_PROTOCOL,
-            ),
-            (
-                PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig.into(),
-                SSL_R_UNSUPPORTED_PROTOCOL,
-            ),
-            (
-                PeerIncompatible::NoKxGroupsInCommon.into(),
-                SSL_R_NO_SUITABLE_KEY_SHARE,
-            ),
-            (
-                PeerIncompatible::NoSignatureSchemesInCommon.into(),
-                SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM,
-            ),
-            (
-                InvalidMessage::MessageTooLarge.into(),
-                SSL_R_PACKET_LENGTH_TOO_LONG,
-            ),
-            (
-                InvalidMessage::InvalidContentType.into(),
-                SSL_R_WRONG_VERSION_NUMBER,
-            ),
-            (
-                InvalidMessage::UnknownProtocolVersion.into(),
-                SSL_R_WRONG_VERSION_NUMBER,
-            ),
-            (
-                InvalidMessage::MessageTooShort.into(),
-                SSL_R_LENGTH_MISMATCH,
-            ),
-            (
-                InvalidMessage::DuplicateExtension(0).into(),
-                SSL_R_BAD_EXTENSION,
-            ),
-            (
-                InvalidMessage::IllegalEmptyList("CipherSuites").into(),
-                SSL_R_NO_CIPHERS_SPECIFIED,
-            ),
-            (
-                Error::DecryptError,
-                SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC,
-            ),
+            (PeerIncompatible::NoCipherSuitesInCommon.into(), SSL_R_NO_SHARED_CIPHER),
+            (PeerIncompatible::Tls12NotOffered.into(), SSL_R_UNSUPPORTED_PROTOCOL),
+            (PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig.into(), SSL_R_UNSUPPORTED_PROTOCOL),
+            (PeerIncompatible::NoKxGroupsInCommon.into(), SSL_R_NO_SUITABLE_KEY_SHARE),
+            (PeerIncompatible::NoSignatureSchemesInCommon.into(), SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM),
+            (InvalidMessage::MessageTooLarge.into(), SSL_R_PACKET_LENGTH_TOO_LONG),
+            (InvalidMessage::InvalidContentType.into(), SSL_R_WRONG_VERSION_NUMBER),
+            (InvalidMessage::UnknownProtocolVersion.into(), SSL_R_WRONG_VERSION_NUMBER),
+            (InvalidMessage::MessageTooShort.into(), SSL_R_LENGTH_MISMATCH),
+            (InvalidMessage::DuplicateExtension(0).into(), SSL_R_BAD_EXTENSION),
+            (InvalidMessage::IllegalEmptyList("CipherSuites").into(), SSL_R_NO_CIPHERS_SPECIFIED),
+            (Error::DecryptError, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC),
             (Error::PeerSentOversizedRecord, SSL_R_DATA_LENGTH_TOO_LONG),
-            (
-                Error::NoCertificatesPresented,
-                SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE,
-            ),
-            (
-                PeerMisbehaved::SelectedUnofferedCipherSuite.into(),
-                SSL_R_WRONG_CIPHER_RETURNED,
-            ),
-            (
-                PeerMisbehaved::SelectedTls12UsingTls13VersionExtension.into(),
-                SSL_R_BAD_PROTOCOL_VERSION_NUMBER,
-            ),
-            (
-                PeerMisbehaved::UnsolicitedServerHelloExtension.into(),
-                SSL_R_UNSOLICITED_EXTENSION,
-            ),
-            (
-                PeerMisbehaved::SelectedUnofferedApplicationProtocol.into(),
-                SSL_R_BAD_EXTENSION,
-            ),
-            (
-                PeerMisbehaved::SelectedUnofferedCompression.into(),
-                SSL_R_COMPRESSION_DISABLED,
-            ),
-            (
-                PeerMisbehaved::IncorrectBinder.into(),
-                SSL_R_BINDER_DOES_NOT_VERIFY,
-            ),
-            (
-                PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported.into(),
-                SSL_R_INAPPROPRIATE_FALLBACK,
-            ),
-            (
-                PeerMisbehaved::TooManyWarningAlertsReceived.into(),
-                SSL_R_TOO_MANY_WARN_ALERTS,
-            ),
+            (Error::NoCertificatesPresented, SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE),
+            (PeerMisbehaved::SelectedUnofferedCipherSuite.into(), SSL_R_WRONG_CIPHER_RETURNED),
+            (PeerMisbehaved::SelectedTls12UsingTls13VersionExtension.into(), SSL_R_BAD_PROTOCOL_VERSION_NUMBER),
+            (PeerMisbehaved::UnsolicitedServerHelloExtension.into(), SSL_R_UNSOLICITED_EXTENSION),
+            (PeerMisbehaved::SelectedUnofferedApplicationProtocol.into(), SSL_R_BAD_EXTENSION),
+            (PeerMisbehaved::SelectedUnofferedCompression.into(), SSL_R_COMPRESSION_DISABLED),
+            (PeerMisbehaved::IncorrectBinder.into(), SSL_R_BINDER_DOES_NOT_VERIFY),
+            (PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported.into(), SSL_R_INAPPROPRIATE_FALLBACK),
+            (PeerMisbehaved::TooManyWarningAlertsReceived.into(), SSL_R_TOO_MANY_WARN_ALERTS),
             (
                 Error::InappropriateMessage {
                     expect_types: vec![ContentType::Handshake],
@@ -749,10 +632,7 @@ mod tests {
                 SSL_R_UNEXPECTED_MESSAGE,
             ),
             (Error::General("x".into()), ERR_R_INTERNAL_ERROR),
-            (
-                InconsistentKeys::KeyMismatch.into(),
-                SSL_R_PRIVATE_KEY_MISMATCH,
-            ),
+            (InconsistentKeys::KeyMismatch.into(), SSL_R_PRIVATE_KEY_MISMATCH),
         ];
         for (err, want) in cases {
             assert_eq!(reason_for_rustls(&err), want, "{err:?}");
@@ -933,46 +813,16 @@ mod tests {
 
     #[test]
     fn record_headers() {
-        assert_eq!(
-            reason_for_record_header(b"GET / HTTP/1.1", true),
-            Some(SSL_R_HTTP_REQUEST)
-        );
-        assert_eq!(
-            reason_for_record_header(b"POST /x", true),
-            Some(SSL_R_HTTP_REQUEST)
-        );
-        assert_eq!(
-            reason_for_record_header(b"HEAD /", true),
-            Some(SSL_R_HTTP_REQUEST)
-        );
-        assert_eq!(
-            reason_for_record_header(b"PUT /x", true),
-            Some(SSL_R_HTTP_REQUEST)
-        );
-        assert_eq!(
-            reason_for_record_header(b"CONNECT h:443", true),
-            Some(SSL_R_HTTPS_PROXY_REQUEST)
-        );
-        assert_eq!(
-            reason_for_record_header(b"GET / HTTP/1.1", false),
-            Some(SSL_R_WRONG_VERSION_NUMBER)
-        );
-        assert_eq!(
-            reason_for_record_header(b"HTTP/1.0 400", true),
-            Some(SSL_R_WRONG_VERSION_NUMBER)
-        );
-        assert_eq!(
-            reason_for_record_header(b"\x16\x04\x03\x00\x05", true),
-            Some(SSL_R_WRONG_VERSION_NUMBER)
-        );
-        assert_eq!(
-            reason_for_record_header(b"\x63\x03\x01\x00\x05", true),
-            Some(SSL_R_UNEXPECTED_MESSAGE)
-        );
-        assert_eq!(
-            reason_for_record_header(b"\x16\x03\x07\x00\x05", true),
-            None
-        );
+        assert_eq!(reason_for_record_header(b"GET / HTTP/1.1", true), Some(SSL_R_HTTP_REQUEST));
+        assert_eq!(reason_for_record_header(b"POST /x", true), Some(SSL_R_HTTP_REQUEST));
+        assert_eq!(reason_for_record_header(b"HEAD /", true), Some(SSL_R_HTTP_REQUEST));
+        assert_eq!(reason_for_record_header(b"PUT /x", true), Some(SSL_R_HTTP_REQUEST));
+        assert_eq!(reason_for_record_header(b"CONNECT h:443", true), Some(SSL_R_HTTPS_PROXY_REQUEST));
+        assert_eq!(reason_for_record_header(b"GET / HTTP/1.1", false), Some(SSL_R_WRONG_VERSION_NUMBER));
+        assert_eq!(reason_for_record_header(b"HTTP/1.0 400", true), Some(SSL_R_WRONG_VERSION_NUMBER));
+        assert_eq!(reason_for_record_header(b"\x16\x04\x03\x00\x05", true), Some(SSL_R_WRONG_VERSION_NUMBER));
+        assert_eq!(reason_for_record_header(b"\x63\x03\x01\x00\x05", true), Some(SSL_R_UNEXPECTED_MESSAGE));
+        assert_eq!(reason_for_record_header(b"\x16\x03\x07\x00\x05", true), None);
         assert_eq!(reason_for_record_header(b"\x16", true), None);
     }
 }

@@ -61,10 +61,7 @@ fn log_error(reason: c_int, data: Option<&str>, loc: &std::panic::Location<'_>) 
 /// The error for a function oxissl exports but does not implement.
 #[track_caller]
 pub fn raise_unsupported(function: &str) {
-    raise_with_data(
-        ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED,
-        &format!("{function} is not supported by oxissl"),
-    );
+    raise_with_data(ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED, &format!("{function} is not supported by oxissl"));
 }
 
 /// An external-PSK call (TLS-PSK cipher suites, TLS 1.3 external PSKs): the error names
@@ -98,8 +95,8 @@ pub mod strings;
 
 pub mod alerts;
 pub mod mapping;
-pub use mapping::{
-    alert_for_verify_error, raise_rustls, reason_for_alert, reason_for_record_header,
-    verify_error_of, verify_failure, x509_verify_error, X509VerifyFailure,
-};
 pub use mapping::reason_for_rustls;
+pub use mapping::{
+    alert_for_verify_error, raise_rustls, reason_for_alert, reason_for_record_header, verify_error_of, verify_failure,
+    x509_verify_error, X509VerifyFailure,
+};

@@ -29,10 +29,7 @@ pub fn load() {
 
 /// The text of an `SSL_R_*` reason (without registering anything), if it has one.
 pub fn reason_string(reason: c_int) -> Option<&'static str> {
-    REASON_STRINGS
-        .binary_search_by_key(&reason, |&(code, _)| code)
-        .ok()
-        .map(|i| REASON_STRINGS[i].1)
+    REASON_STRINGS.binary_search_by_key(&reason, |&(code, _)| code).ok().map(|i| REASON_STRINGS[i].1)
 }
 
 #[cfg(test)]
@@ -47,9 +44,7 @@ mod tests {
             assert!(pair[0].0 < pair[1].0, "not sorted at {}", pair[1].0);
         }
         // No entry may carry libcrypto's "common" flag (that would shadow ERR_R_*).
-        assert!(REASON_STRINGS
-            .iter()
-            .all(|&(r, _)| r > 0 && r & (2 << 18) == 0));
+        assert!(REASON_STRINGS.iter().all(|&(r, _)| r > 0 && r & (2 << 18) == 0));
     }
 
     #[test]
@@ -70,12 +65,7 @@ mod tests {
                 (got != expected).then(|| format!("{code:#010x}: got {got:?}, want {expected:?}"))
             })
             .collect();
-        assert!(
-            mismatches.is_empty(),
-            "{} mismatches:\n{}",
-            mismatches.len(),
-            mismatches.join("\n")
-        );
+        assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
         // Every SSL reason and the common ERR_R_* ones under the SSL library are covered.
         assert!(EXPECTED_ERROR_STRINGS.len() > REASON_STRINGS.len() + 20);
     }

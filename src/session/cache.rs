@@ -2,8 +2,9 @@
 //! new/get/remove callbacks, and the bridge through which rustls' server stores and
 //! finds its sessions in it.
 use crate::abi::ticket::{
-    open_with_callback, run_ticket_dec_callback, run_ticket_gen_callback, seal_with_callback, ticket_key_callback, Opened,
-    SSL_TICKET_NO_DECRYPT, SSL_TICKET_RETURN_USE, SSL_TICKET_RETURN_USE_RENEW, SSL_TICKET_SUCCESS, SSL_TICKET_SUCCESS_RENEW,
+    open_with_callback, run_ticket_dec_callback, run_ticket_gen_callback, seal_with_callback, ticket_key_callback,
+    Opened, SSL_TICKET_NO_DECRYPT, SSL_TICKET_RETURN_USE, SSL_TICKET_RETURN_USE_RENEW, SSL_TICKET_SUCCESS,
+    SSL_TICKET_SUCCESS_RENEW,
 };
 use crate::ctx::TicketKeyCb;
 use std::collections::{HashMap, VecDeque};
@@ -298,7 +299,11 @@ impl rustls::server::ProducesTickets for TicketBridge {
             // TLS 1.2 ones as not, unless the application's ticket key callback asked.
             const TLSEXT_TYPE_PSK: u16 = 41;
             let tls13 = ssl.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_PSK).is_some());
-            let status = if renew == Some(true) || (renew.is_none() && tls13) { SSL_TICKET_SUCCESS_RENEW } else { SSL_TICKET_SUCCESS };
+            let status = if renew == Some(true) || (renew.is_none() && tls13) {
+                SSL_TICKET_SUCCESS_RENEW
+            } else {
+                SSL_TICKET_SUCCESS
+            };
             // Without a decision of the application's, OpenSSL renews what it reports as
             // due for renewal: a TLS 1.2 ticket resumes without a new one.
             let renew = match run_ticket_dec_callback(ssl, Some(&sess), cipher, status) {

@@ -9,7 +9,9 @@
 
 use std::sync::{Arc, RwLock};
 
-use aws_lc_rs::cipher::{DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey, AES_256};
+use aws_lc_rs::cipher::{
+    DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey, AES_256,
+};
 use aws_lc_rs::hmac;
 use aws_lc_rs::iv::FixedLength;
 

@@ -24,21 +24,98 @@ pub fn certs() -> PathBuf {
         std::fs::create_dir_all(&dir).unwrap();
         let run = |args: &[&str]| {
             // The openssl command must run on the system libssl, not on ours.
-            let ok = Command::new("openssl").args(args).current_dir(&dir).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().unwrap().status.success();
+            let ok = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .env_remove("LD_LIBRARY_PATH")
+                .env_remove("LD_PRELOAD")
+                .output()
+                .unwrap()
+                .status
+                .success();
             assert!(ok, "openssl {args:?} failed");
         };
-        run(&["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
-            "-out", "ca.pem", "-days", "2", "-subj", "/CN=abi test CA"]);
-        run(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key",
-            "-out", "server.csr", "-subj", "/CN=localhost"]);
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=abi test CA",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
         std::fs::write(dir.join("ext.cnf"), "subjectAltName=DNS:localhost\n").unwrap();
-        run(&["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", "ext.cnf", "-out", "server.pem"]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server.pem",
+        ]);
         // A second server key and certificate (for tests that swap certificates).
-        run(&["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", "server2.key",
-            "-out", "server2.csr", "-subj", "/CN=localhost"]);
-        run(&["x509", "-req", "-in", "server2.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-            "-extfile", "ext.cnf", "-out", "server2.pem"]);
+        run(&[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-nodes",
+            "-keyout",
+            "server2.key",
+            "-out",
+            "server2.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server2.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server2.pem",
+        ]);
     });
     dir
 }
@@ -66,7 +143,10 @@ pub fn client_ctx(max_version: c_int) -> *mut SSL_CTX {
     assert_eq!(SSL_CTX_load_verify_locations(ctx, cpath("ca.pem").as_ptr(), ptr::null()), 1);
     SSL_CTX_set_verify(ctx, 1, None);
     if max_version != 0 {
-        assert_eq!(oxissl::abi::ctrl::SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, max_version as _, ptr::null_mut()), 1);
+        assert_eq!(
+            oxissl::abi::ctrl::SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, max_version as _, ptr::null_mut()),
+            1
+        );
     }
     ctx
 }
@@ -96,12 +176,22 @@ pub fn handshake(p: &Pair) {
         if !c_done {
             let r = SSL_do_handshake(p.client);
             c_done = r == 1;
-            assert!(c_done || SSL_get_error(p.client, r) == SSL_ERROR_WANT_READ, "client error {}: {}", SSL_get_error(p.client, r), last_error());
+            assert!(
+                c_done || SSL_get_error(p.client, r) == SSL_ERROR_WANT_READ,
+                "client error {}: {}",
+                SSL_get_error(p.client, r),
+                last_error()
+            );
         }
         if !s_done {
             let r = SSL_do_handshake(p.server);
             s_done = r == 1;
-            assert!(s_done || SSL_get_error(p.server, r) == SSL_ERROR_WANT_READ, "server error {}: {}", SSL_get_error(p.server, r), last_error());
+            assert!(
+                s_done || SSL_get_error(p.server, r) == SSL_ERROR_WANT_READ,
+                "server error {}: {}",
+                SSL_get_error(p.server, r),
+                last_error()
+            );
         }
         if c_done && s_done {
             return;

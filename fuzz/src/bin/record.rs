@@ -62,7 +62,11 @@ fn pem(s: *mut SSL_SESSION) -> Vec<u8> {
 }
 
 /// One connection; returns (finished, transcript, client session, server session).
-fn connect(cc: [u8; 2], sc: [u8; 2], offer: *mut SSL_SESSION) -> (bool, Transcript, *mut SSL_SESSION, *mut SSL_SESSION) {
+fn connect(
+    cc: [u8; 2],
+    sc: [u8; 2],
+    offer: *mut SSL_SESSION,
+) -> (bool, Transcript, *mut SSL_SESSION, *mut SSL_SESSION) {
     let server = tls::server_endpoint(sc);
     let client: Endpoint = tls::client_endpoint(cc, offer);
     let mut t = Transcript::default();
@@ -73,7 +77,12 @@ fn connect(cc: [u8; 2], sc: [u8; 2], offer: *mut SSL_SESSION) -> (bool, Transcri
     }
     let cs = session::SSL_get1_session(client.ssl);
     let ss = session::SSL_get1_session(server.ssl);
-    eprintln!("  handshake {}, resumed {reused}, {} client / {} server flights", if ok { "ok" } else { "FAILED" }, t.client.len(), t.server.len());
+    eprintln!(
+        "  handshake {}, resumed {reused}, {} client / {} server flights",
+        if ok { "ok" } else { "FAILED" },
+        t.client.len(),
+        t.server.len()
+    );
     (ok, t, cs, ss)
 }
 
@@ -106,8 +115,18 @@ fn record_tls(out: &Out) {
         Scenario { name: "tls12-ticket", cc: [v12 | cconf::RESUME | cconf::STATUS, 0], sc: [v12, 0], resume: true },
         Scenario { name: "tls13-sni-alt", cc: [v13 | cconf::SNI_ALT | cconf::STATUS, 0], sc: [0, 0], resume: false },
         Scenario { name: "tls12-sni-alt", cc: [v12 | cconf::SNI_ALT, 0], sc: [v12, 0], resume: false },
-        Scenario { name: "tls13-alt-evp-ticket", cc: [v13 | cconf::RESUME, 0], sc: [sconf::START_ALT, 0], resume: true },
-        Scenario { name: "tls12-alt-evp-ticket", cc: [v12 | cconf::RESUME, 0], sc: [v12 | sconf::START_ALT, 0], resume: true },
+        Scenario {
+            name: "tls13-alt-evp-ticket",
+            cc: [v13 | cconf::RESUME, 0],
+            sc: [sconf::START_ALT, 0],
+            resume: true,
+        },
+        Scenario {
+            name: "tls12-alt-evp-ticket",
+            cc: [v12 | cconf::RESUME, 0],
+            sc: [v12 | sconf::START_ALT, 0],
+            resume: true,
+        },
         Scenario { name: "tls13-hrr", cc: [v13, 0], sc: [0, sconf::P256_ONLY], resume: false },
         Scenario { name: "tls13-p384", cc: [v13, cconf::P384_FIRST], sc: [0, 0], resume: false },
         Scenario { name: "tls13-hello-cb-retry", cc: [v13, 0], sc: [sconf::HELLO_RETRY, 0], resume: false },
@@ -180,7 +199,10 @@ fn record_session_scripts(out: &Out) {
         ("script-tls12-cipher-version", b"S\x01\x08\x02\xc0\x2b\x07\x02\x03\x04"),
         ("script-tls13-dup-reencode", b"S\x00\x0b\x00\x0c\x00\x0a\x03abc"),
         ("script-server-sidctx", b"S\x05\x01\x05other\x0d\x00"),
-        ("script-tls12-master-id", b"S\x01\x04\x30AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00\x20BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"),
+        (
+            "script-tls12-master-id",
+            b"S\x01\x04\x30AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00\x20BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+        ),
     ];
     for (name, s) in scripts {
         out.write("corpus/session", name, s);
@@ -215,7 +237,14 @@ fn record_config(out: &Out) {
         ("cipher-suiteb", vec![op(Code::CtxCipherList, 0, b"SUITEB128")]),
         ("cipher-only-missing", vec![op(Code::CtxCipherList, 0, b"AES128-SHA")]),
         ("cipher-none", vec![op(Code::CtxCipherList, 0, b"!ALL")]),
-        ("cipher-plus-minus", vec![op(Code::CtxCipherList, 0, b"ECDHE-RSA-AES128-GCM-SHA256:+ECDHE-RSA-AES128-GCM-SHA256:-CHACHA20:ALL:!COMPLEMENTOFDEFAULT")]),
+        (
+            "cipher-plus-minus",
+            vec![op(
+                Code::CtxCipherList,
+                0,
+                b"ECDHE-RSA-AES128-GCM-SHA256:+ECDHE-RSA-AES128-GCM-SHA256:-CHACHA20:ALL:!COMPLEMENTOFDEFAULT",
+            )],
+        ),
         ("cipher-hybrid", vec![op(Code::CtxCipherList, 0, b"TLSv1.2:!kRSA:@SECLEVEL=2")]),
         (
             "ciphersuites",
@@ -231,7 +260,10 @@ fn record_config(out: &Out) {
         ("groups-mlkem", vec![op(Code::CtxGroupsList, 0, b"X25519MLKEM768:X25519")]),
         ("groups-dup", vec![op(Code::CtxGroupsList, 0, b"P-256:prime256v1")]),
         ("sigalgs", vec![op(Code::CtxSigalgsList, 0, b"ECDSA+SHA256:RSA-PSS+SHA256:ed25519")]),
-        ("sigalgs-tls13", vec![op(Code::CtxSigalgsList, 0, b"rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256:rsa_pkcs1_sha1")]),
+        (
+            "sigalgs-tls13",
+            vec![op(Code::CtxSigalgsList, 0, b"rsa_pss_rsae_sha256:ecdsa_secp256r1_sha256:rsa_pkcs1_sha1")],
+        ),
         ("client-sigalgs", vec![op(Code::CtxClientSigalgsList, 0, b"RSA+SHA256:ECDSA+SHA384")]),
         (
             "conf-file",
@@ -285,10 +317,20 @@ fn record_config(out: &Out) {
 }
 
 fn main() {
-    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
+    let root = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
     let root = if root.ends_with("corpus") { root.parent().unwrap().to_path_buf() } else { root };
     let out = Out { root };
-    for d in ["corpus/server", "corpus/client", "corpus/session", "corpus/config", "corpus/config_diff", "data/server-sessions"] {
+    for d in [
+        "corpus/server",
+        "corpus/client",
+        "corpus/session",
+        "corpus/config",
+        "corpus/config_diff",
+        "data/server-sessions",
+    ] {
         let _ = fs::remove_dir_all(out.root.join(d));
     }
     record_tls(&out);
