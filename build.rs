@@ -198,7 +198,7 @@ fn inline_one(proto: &str, t: &FnTypedef) -> Option<String> {
     // What the type applies to: pointer stars, then a name (none for an unnamed parameter
     // or for the function itself when the callback is the return type).
     let after = &proto[i + t.name.len()..];
-    let rest = after.trim_start_matches(|c: char| c == ' ' || c == '*');
+    let rest = after.trim_start_matches([' ', '*']);
     let stars = after[..after.len() - rest.len()].matches('*').count();
     let name: String = rest.chars().take_while(|&c| is_ident_char(c)).collect();
     let rest = &rest[name.len()..];

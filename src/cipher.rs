@@ -420,6 +420,18 @@ impl std::fmt::Display for CipherStringError {
 
 impl std::error::Error for CipherStringError {}
 
+/// Whether an `SSL_CTX_set_ciphersuites` string names an enabled TLS ≤ 1.2 suite (one
+/// of [`MODEL`]). OpenSSL keeps such a suite in its TLS 1.3 list, where it later counts
+/// as a TLS 1.2 cipher: `SSL_CTX_set_cipher_list` then succeeds even when its own string
+/// selects nothing. (Suites whose algorithms the default provider lacks, such as SEED,
+/// are dropped from that list and do not count.)
+pub fn ciphersuites_name_tls12_suite(spec: &str) -> bool {
+    until_nul(spec).split(':').any(|item| {
+        let item = item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
+        MODEL.iter().any(|m| m.std_name.to_bytes() == item.as_bytes())
+    })
+}
+
 /// Parses an `SSL_CTX_set_ciphersuites` string: the TLS 1.3 suites, in order.
 ///
 /// OpenSSL 3.0's rules, all checked against the system library:
@@ -434,18 +446,6 @@ impl std::error::Error for CipherStringError {}
 ///   but add nothing, since they are not TLS 1.3 suites we implement. A string naming
 ///   only such suites yields `Ok(vec![])`: TLS 1.3 ends up disabled.
 /// * OpenSSL keeps duplicates; we keep the first occurrence only.
-/// Whether an `SSL_CTX_set_ciphersuites` string names an enabled TLS ≤ 1.2 suite (one
-/// of [`MODEL`]). OpenSSL keeps such a suite in its TLS 1.3 list, where it later counts
-/// as a TLS 1.2 cipher: `SSL_CTX_set_cipher_list` then succeeds even when its own string
-/// selects nothing. (Suites whose algorithms the default provider lacks, such as SEED,
-/// are dropped from that list and do not count.)
-pub fn ciphersuites_name_tls12_suite(spec: &str) -> bool {
-    until_nul(spec).split(':').any(|item| {
-        let item = item.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c'));
-        MODEL.iter().any(|m| m.std_name.to_bytes() == item.as_bytes())
-    })
-}
-
 pub fn parse_ciphersuites(spec: &str) -> Result<Vec<&'static SslCipher>, CipherStringError> {
     let spec = until_nul(spec);
     let mut out: Vec<&'static SslCipher> = Vec::new();

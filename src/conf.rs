@@ -608,7 +608,7 @@ fn apply_changes(s: &mut Settings, changes: &[(u64, bool)]) -> bool {
 /// the digits up to the first other character (none: 0); out of `long`'s range the value
 /// saturates, then is cut to an int.
 fn c_atoi(text: &str) -> i32 {
-    let t = text.trim_start_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r'));
+    let t = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -640,6 +640,95 @@ fn verify_mode_bits(name: &str, roles: u32) -> Option<u64> {
         ("RequirePostHandshake", peer | post | fail, FLAG_SERVER),
     ];
     table.iter().find(|(n, _, r)| n.eq_ignore_ascii_case(name) && roles & r != 0).map(|&(_, b, _)| b)
+}
+
+/// What the commands of an openssl.cnf section change.
+pub enum ConfigTarget<'a> {
+    Ctx(&'a Arc<SslCtx>),
+    Ssl(&'a Arc<Ssl>),
+}
+
+/// Applies the `ssl_conf` section `name` of the loaded openssl.cnf, as libssl does.
+/// `system`: the `system_default` section that every `SSL_CTX_new` applies (the host's
+/// policy: Debian's and RHEL's live there), whose failures are not reported; otherwise
+/// `SSL_CTX_config`/`SSL_config`, which also allow certificate and key commands and
+/// report a section that does not exist. True when every command applied.
+///
+/// A command oxissl cannot honour is named on stderr under `OXISSL_LOG=info` (once per
+/// process for the system section, which every context applies again).
+pub fn apply_config_section(target: ConfigTarget<'_>, name: &CStr, system: bool) -> bool {
+    let Some(commands) = crate::crypto::conf::ssl_section(name) else {
+        if !system {
+            error::raise_with_data(
+                error::SSL_R_INVALID_CONFIGURATION_NAME,
+                &format!("name={}", name.to_string_lossy()),
+            );
+        }
+        return false;
+    };
+    let cctx = ConfCtx::default();
+    let mut flags = FLAG_FILE;
+    if !system {
+        flags |= FLAG_CERTIFICATE | FLAG_REQUIRE_PRIVATE;
+    }
+    let role = match target {
+        ConfigTarget::Ctx(c) => {
+            cctx.set_ctx(Some(c));
+            c.method.role
+        }
+        ConfigTarget::Ssl(s) => {
+            cctx.set_ssl(Some(s));
+            s.ctx().method.role
+        }
+    };
+    if role != ctx::Role::Client {
+        flags |= FLAG_SERVER;
+    }
+    if role != ctx::Role::Server {
+        flags |= FLAG_CLIENT;
+    }
+    cctx.set_flags(flags);
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    let mut report = !system;
+    if system {
+        LOGGED.call_once(|| report = true);
+    }
+    let section = name.to_string_lossy();
+    let mut failed = 0;
+    for (cmd, arg) in &commands {
+        let name = cmd.to_string_lossy();
+        let unsupported = cctx.is_unsupported(&name);
+        // OpenSSL carries out the system section's commands oxissl has no equivalent
+        // for (record padding, say) without an error: none may stay on the queue, where
+        // it would turn a later SSL_get_error into SSL_ERROR_SSL. They are logged.
+        let mark = system && unsupported && crate::crypto::err::set_mark();
+        let rv = cctx.cmd(&name, Some(arg));
+        if mark {
+            crate::crypto::err::pop_to_mark();
+        }
+        if rv <= 0 {
+            failed += 1;
+        }
+        if report {
+            let outcome = match rv {
+                RESULT_UNKNOWN => "not applied: unknown command",
+                RESULT_MISSING_VALUE => "not applied: no value",
+                _ if rv <= 0 && unsupported => "not applied: oxissl cannot do this (rustls has no equivalent)",
+                r if r <= 0 => "not applied: refused (see the error queue)",
+                _ => "applied",
+            };
+            crate::log::oxlog!(
+                Info,
+                "openssl.cnf ssl_conf section {section}: {} = {}: {outcome}",
+                cmd.to_string_lossy(),
+                arg.to_string_lossy()
+            );
+        }
+    }
+    if !cctx.finish() {
+        failed += 1;
+    }
+    failed == 0
 }
 
 #[cfg(test)]
@@ -784,93 +873,4 @@ mod tests {
         assert_eq!(cmd(FLAG_FILE | FLAG_CLIENT, "VerifyMode", "Request"), 0);
         assert_eq!(cmd(FLAG_FILE | FLAG_SERVER, "VerifyMode", "Request,Once"), 2);
     }
-}
-
-/// What the commands of an openssl.cnf section change.
-pub enum ConfigTarget<'a> {
-    Ctx(&'a Arc<SslCtx>),
-    Ssl(&'a Arc<Ssl>),
-}
-
-/// Applies the `ssl_conf` section `name` of the loaded openssl.cnf, as libssl does.
-/// `system`: the `system_default` section that every `SSL_CTX_new` applies (the host's
-/// policy: Debian's and RHEL's live there), whose failures are not reported; otherwise
-/// `SSL_CTX_config`/`SSL_config`, which also allow certificate and key commands and
-/// report a section that does not exist. True when every command applied.
-///
-/// A command oxissl cannot honour is named on stderr under `OXISSL_LOG=info` (once per
-/// process for the system section, which every context applies again).
-pub fn apply_config_section(target: ConfigTarget<'_>, name: &CStr, system: bool) -> bool {
-    let Some(commands) = crate::crypto::conf::ssl_section(name) else {
-        if !system {
-            error::raise_with_data(
-                error::SSL_R_INVALID_CONFIGURATION_NAME,
-                &format!("name={}", name.to_string_lossy()),
-            );
-        }
-        return false;
-    };
-    let cctx = ConfCtx::default();
-    let mut flags = FLAG_FILE;
-    if !system {
-        flags |= FLAG_CERTIFICATE | FLAG_REQUIRE_PRIVATE;
-    }
-    let role = match target {
-        ConfigTarget::Ctx(c) => {
-            cctx.set_ctx(Some(c));
-            c.method.role
-        }
-        ConfigTarget::Ssl(s) => {
-            cctx.set_ssl(Some(s));
-            s.ctx().method.role
-        }
-    };
-    if role != ctx::Role::Client {
-        flags |= FLAG_SERVER;
-    }
-    if role != ctx::Role::Server {
-        flags |= FLAG_CLIENT;
-    }
-    cctx.set_flags(flags);
-    static LOGGED: std::sync::Once = std::sync::Once::new();
-    let mut report = !system;
-    if system {
-        LOGGED.call_once(|| report = true);
-    }
-    let section = name.to_string_lossy();
-    let mut failed = 0;
-    for (cmd, arg) in &commands {
-        let name = cmd.to_string_lossy();
-        let unsupported = cctx.is_unsupported(&name);
-        // OpenSSL carries out the system section's commands oxissl has no equivalent
-        // for (record padding, say) without an error: none may stay on the queue, where
-        // it would turn a later SSL_get_error into SSL_ERROR_SSL. They are logged.
-        let mark = system && unsupported && crate::crypto::err::set_mark();
-        let rv = cctx.cmd(&name, Some(arg));
-        if mark {
-            crate::crypto::err::pop_to_mark();
-        }
-        if rv <= 0 {
-            failed += 1;
-        }
-        if report {
-            let outcome = match rv {
-                RESULT_UNKNOWN => "not applied: unknown command",
-                RESULT_MISSING_VALUE => "not applied: no value",
-                _ if rv <= 0 && unsupported => "not applied: oxissl cannot do this (rustls has no equivalent)",
-                r if r <= 0 => "not applied: refused (see the error queue)",
-                _ => "applied",
-            };
-            crate::log::oxlog!(
-                Info,
-                "openssl.cnf ssl_conf section {section}: {} = {}: {outcome}",
-                cmd.to_string_lossy(),
-                arg.to_string_lossy()
-            );
-        }
-    }
-    if !cctx.finish() {
-        failed += 1;
-    }
-    failed == 0
 }

@@ -126,6 +126,10 @@ pub enum HandshakeState {
     Failed = 3,
 }
 
+// `Active` holds rustls' connection inline (over 1 KiB) while the other states are
+// small or boxed. Boxing the connection would add an allocation per connection and a
+// pointer chase on every record; the enum lives once per SSL, so its size costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Engine {
     /// No handshake has started.
     Idle,
@@ -233,9 +237,12 @@ pub struct PeerState {
 }
 
 pub struct Ssl {
+    /// Declared first: dropping it runs the application's free callbacks, right after
+    /// `Drop for Ssl` and before anything else goes, as OpenSSL frees ex_data first.
+    pub ex_data: ExData,
     /// The context the SSL was made from: OpenSSL keeps it (and its session cache)
-    /// for the SSL's whole life, even after `SSL_set_SSL_CTX`. (Declared first: it
-    /// is released first, as OpenSSL releases it.)
+    /// for the SSL's whole life, even after `SSL_set_SSL_CTX`. (Declared next: it
+    /// is released first after the ex_data, as OpenSSL releases it.)
     pub initial_ctx: Arc<SslCtx>,
     ctx: RwLock<Arc<SslCtx>>,
     settings: Mutex<Settings>,
@@ -246,7 +253,6 @@ pub struct Ssl {
     session: Mutex<Option<Arc<SslSession>>>,
     /// SNI host name a client sends (`SSL_set_tlsext_host_name`).
     hostname: Mutex<Option<CString>>,
-    pub ex_data: ExData,
     role: AtomicU8,
     /// Whether `SSL_set_connect_state`/`SSL_set_accept_state` (or connect/accept) ran.
     role_set: AtomicU8,
@@ -449,7 +455,8 @@ impl Ssl {
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
             hostname: Mutex::new(None),
-            ex_data: ExData::new(CLASS_SSL, weak.as_ptr() as *mut c_void),
+            // SAFETY: the SSL's final address; `ex_data` is its first field.
+            ex_data: unsafe { ExData::new(CLASS_SSL, weak.as_ptr() as *mut c_void) },
             role: AtomicU8::new(role),
             role_set: AtomicU8::new(0),
             shutdown: AtomicI32::new(0),
@@ -1016,7 +1023,7 @@ impl Ssl {
                 }
             }
         }
-        let Some(sess) = found else { return None };
+        let sess = found?;
         let (expired, foreign, value) = {
             let d = sess.data();
             (d.is_expired(now), d.sid_ctx != self.settings().session_id_context, d.server_value.clone())
@@ -2610,7 +2617,7 @@ pub enum AlpnChoice {
 impl Drop for Ssl {
     fn drop(&mut self) {
         self.clear_bad_session();
-        self.ex_data.free(self as *const Ssl as *mut c_void);
+        // The ex_data free callbacks run next, when `ex_data` (the first field) drops.
     }
 }
 

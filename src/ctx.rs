@@ -491,13 +491,15 @@ impl Stats {
 }
 
 pub struct SslCtx {
+    /// Declared first: dropping it runs the application's free callbacks right after
+    /// `Drop for SslCtx`, while the rest of the context is still alive.
+    pub ex_data: ExData,
     pub method: &'static Method,
     settings: RwLock<Settings>,
     callbacks: RwLock<Callbacks>,
     store: RwLock<X509Store>,
     extra_chain: RwLock<Vec<crate::crypto::x509::X509Cert>>,
     extra_chain_stack: Mutex<Option<crate::crypto::x509::CertStack>>,
-    pub ex_data: ExData,
     pub stats: Stats,
     configs: Mutex<HashMap<ConfigKey, Config>>,
     /// Peer certificates parsed recently, by their DER: libcrypto's `d2i_X509` costs a
@@ -558,7 +560,8 @@ impl SslCtx {
                 store: RwLock::new(store),
                 extra_chain: RwLock::new(Vec::new()),
                 extra_chain_stack: Mutex::new(None),
-                ex_data: ExData::new(CLASS_SSL_CTX, obj),
+                // SAFETY: the context's final address; `ex_data` is its first field.
+                ex_data: unsafe { ExData::new(CLASS_SSL_CTX, obj) },
                 stats: Stats::default(),
                 configs: Mutex::new(HashMap::new()),
                 peer_certs: Mutex::new(PeerCertCache::default()),
@@ -794,8 +797,8 @@ impl Drop for SslCtx {
         // OpenSSL empties the cache (telling the remove callback) before ex_data goes.
         let all = self.sessions.flush(u64::MAX);
         self.report_removed(all);
-        // The application's ex_data free callbacks see the handle they knew the context by.
-        self.ex_data.free(self as *const SslCtx as *mut c_void);
+        // The application's ex_data free callbacks (which see the handle they knew the
+        // context by) run next, when `ex_data`, the first field, drops.
     }
 }
 
@@ -935,6 +938,18 @@ pub fn select_next_proto(server: &[u8], client: &[u8]) -> Option<ProtoChoice> {
     Some(ProtoChoice::NoOverlap(0))
 }
 
+/// OpenSSL's name of a protocol version (`SSL_get_version`).
+pub fn version_name(v: u16) -> &'static std::ffi::CStr {
+    match v {
+        0x0304 => c"TLSv1.3",
+        0x0303 => c"TLSv1.2",
+        0x0302 => c"TLSv1.1",
+        0x0301 => c"TLSv1",
+        0x0300 => c"SSLv3",
+        _ => c"unknown",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1000,17 +1015,5 @@ mod tests {
         assert_eq!(names(&s), ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"]);
         let mut plain = Settings::new(&TLS_METHOD);
         assert!(!set_cipher_list(&mut plain, c"GTH"));
-    }
-}
-
-/// OpenSSL's name of a protocol version (`SSL_get_version`).
-pub fn version_name(v: u16) -> &'static std::ffi::CStr {
-    match v {
-        0x0304 => c"TLSv1.3",
-        0x0303 => c"TLSv1.2",
-        0x0302 => c"TLSv1.1",
-        0x0301 => c"TLSv1",
-        0x0300 => c"SSLv3",
-        _ => c"unknown",
     }
 }

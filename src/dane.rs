@@ -98,6 +98,10 @@ impl DaneCtx {
     }
 }
 
+/// What DANE matched (`SSL_get0_dane_authority`): the depth of the matching certificate
+/// (-1: no match), and the record that matched with the certificate it matched, if any.
+pub type Authority = (c_int, Option<(Arc<TlsaRecord>, Option<X509Cert>)>);
+
 /// A connection's DANE state.
 #[derive(Default)]
 pub struct Dane {
@@ -115,8 +119,9 @@ pub struct Dane {
     /// The last verification's match.
     found: Option<DaneMatch>,
     /// The structures `SSL_get0_dane` handed out (the newest last): each stays valid
-    /// while the connection lives, as the pointer OpenSSL returns does.
-    standing: Vec<Box<crate::crypto::dane::StandingDane>>,
+    /// while the connection lives, as the pointer OpenSSL returns does (the structure is
+    /// boxed inside each, so the vector may move them).
+    standing: Vec<crate::crypto::dane::StandingDane>,
 }
 
 impl Dane {
@@ -270,7 +275,7 @@ impl Dane {
     }
 
     /// The match, for `SSL_get0_dane_authority`/`_tlsa` (None: DANE not active).
-    pub fn authority(&self) -> Option<(c_int, Option<(Arc<TlsaRecord>, Option<X509Cert>)>)> {
+    pub fn authority(&self) -> Option<Authority> {
         if !self.is_active() {
             return None;
         }

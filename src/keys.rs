@@ -635,8 +635,8 @@ const SIGALGS: &[(Option<&str>, u16, SigType, Hash)] = {
         (Some("ecdsa_secp256r1_sha256"), 0x0403, Ecdsa, Sha256),
         (Some("ecdsa_secp384r1_sha384"), 0x0503, Ecdsa, Sha384),
         (Some("ecdsa_secp521r1_sha512"), 0x0603, Ecdsa, Sha512),
-        (Some("ed25519"), 0x0807, Ed, NoHash),
-        (Some("ed448"), 0x0808, Ed, NoHash),
+        (Some("ed25519"), 0x0807, Ed, Intrinsic),
+        (Some("ed448"), 0x0808, Ed, Intrinsic),
         (None, 0x0303, Ecdsa, Sha224),
         (None, 0x0203, Ecdsa, Sha1),
         (Some("rsa_pss_rsae_sha256"), 0x0804, RsaPss, Sha256),
@@ -674,7 +674,8 @@ enum Hash {
     Sha256,
     Sha384,
     Sha512,
-    NoHash,
+    /// No separate digest: EdDSA hashes as part of the signature.
+    Intrinsic,
 }
 
 /// `SSL(_CTX)_set1_sigalgs_list`, parsed as OpenSSL 3.0 parses it: colon-separated TLS
@@ -732,6 +733,72 @@ pub fn parse_sigalgs_list(list: &str) -> Option<Vec<SignatureScheme>> {
         out.push(scheme);
     }
     Some(out)
+}
+
+/// `SSL_BUILD_CHAIN_FLAG_*`.
+pub const BUILD_CHAIN_UNTRUSTED: c_long = 0x1;
+pub const BUILD_CHAIN_NO_ROOT: c_long = 0x2;
+pub const BUILD_CHAIN_CHECK: c_long = 0x4;
+pub const BUILD_CHAIN_IGNORE_ERROR: c_long = 0x8;
+pub const BUILD_CHAIN_CLEAR_ERROR: c_long = 0x10;
+
+/// `SSL(_CTX)_build_cert_chain`: the current certificate's chain rebuilt by libcrypto —
+/// from the chain store (or `context_store`), with `CHECK` only from the certificates
+/// already in the chain (rearranged), with `UNTRUSTED` those as intermediates; the root
+/// left out with `NO_ROOT`. 1 built; 2 a chain that does not verify, kept anyway
+/// (`IGNORE_ERROR`); 0 with OpenSSL's error.
+pub fn build_cert_chain(s: &mut Settings, context_store: &X509Store, flags: c_long) -> c_long {
+    use crate::crypto::x509::{verify_for_chain, ChainBuild};
+    let Some(cert) = s.cert.cert.clone() else {
+        crate::error::raise(crate::error::SSL_R_NO_CERTIFICATE_SET);
+        return 0;
+    };
+    let current_chain = s.cert.chain.clone();
+    let built = if flags & BUILD_CHAIN_CHECK != 0 {
+        let Some(own) = X509Store::new() else {
+            crate::error::raise(crate::error::ERR_R_MALLOC_FAILURE);
+            return 0;
+        };
+        // The certificate itself too: it may be self-signed.
+        for c in current_chain.iter().chain(std::iter::once(&cert)) {
+            own.add_cert(c);
+        }
+        verify_for_chain(&own, &cert, &[])
+    } else {
+        let store = s.chain_store.clone();
+        let store: &X509Store = store.as_deref().unwrap_or(context_store);
+        let untrusted: &[X509Cert] = if flags & BUILD_CHAIN_UNTRUSTED != 0 { &current_chain } else { &[] };
+        verify_for_chain(store, &cert, untrusted)
+    };
+    let (mut chain, rv) = match built {
+        ChainBuild::Verified(chain) => (chain, 1),
+        ChainBuild::Failed(chain, _) if flags & BUILD_CHAIN_IGNORE_ERROR != 0 => {
+            if flags & BUILD_CHAIN_CLEAR_ERROR != 0 {
+                crate::crypto::err::clear();
+            }
+            (chain, 2)
+        }
+        ChainBuild::Failed(_, why) => {
+            crate::error::raise_with_data(
+                crate::error::SSL_R_CERTIFICATE_VERIFY_FAILED,
+                &format!("Verify error:{why}"),
+            );
+            return 0;
+        }
+    };
+    // The end-entity certificate goes; with NO_ROOT, a self-signed last one too.
+    if !chain.is_empty() {
+        chain.remove(0);
+    }
+    if flags & BUILD_CHAIN_NO_ROOT != 0 && chain.last().is_some_and(|c| c.is_self_signed()) {
+        chain.pop();
+    }
+    // OpenSSL's result is 2 only when nothing is left to check: its security check of
+    // each chain certificate overwrites it.
+    let rv = if chain.is_empty() { rv } else { 1 };
+    let updated = s.cert.with_chain(chain);
+    s.cert.replace_current(updated);
+    rv
 }
 
 #[cfg(test)]
@@ -804,70 +871,4 @@ mod tests {
             .verify(msg, &signature)
             .expect("verifies");
     }
-}
-
-/// `SSL_BUILD_CHAIN_FLAG_*`.
-pub const BUILD_CHAIN_UNTRUSTED: c_long = 0x1;
-pub const BUILD_CHAIN_NO_ROOT: c_long = 0x2;
-pub const BUILD_CHAIN_CHECK: c_long = 0x4;
-pub const BUILD_CHAIN_IGNORE_ERROR: c_long = 0x8;
-pub const BUILD_CHAIN_CLEAR_ERROR: c_long = 0x10;
-
-/// `SSL(_CTX)_build_cert_chain`: the current certificate's chain rebuilt by libcrypto —
-/// from the chain store (or `context_store`), with `CHECK` only from the certificates
-/// already in the chain (rearranged), with `UNTRUSTED` those as intermediates; the root
-/// left out with `NO_ROOT`. 1 built; 2 a chain that does not verify, kept anyway
-/// (`IGNORE_ERROR`); 0 with OpenSSL's error.
-pub fn build_cert_chain(s: &mut Settings, context_store: &X509Store, flags: c_long) -> c_long {
-    use crate::crypto::x509::{verify_for_chain, ChainBuild};
-    let Some(cert) = s.cert.cert.clone() else {
-        crate::error::raise(crate::error::SSL_R_NO_CERTIFICATE_SET);
-        return 0;
-    };
-    let current_chain = s.cert.chain.clone();
-    let built = if flags & BUILD_CHAIN_CHECK != 0 {
-        let Some(own) = X509Store::new() else {
-            crate::error::raise(crate::error::ERR_R_MALLOC_FAILURE);
-            return 0;
-        };
-        // The certificate itself too: it may be self-signed.
-        for c in current_chain.iter().chain(std::iter::once(&cert)) {
-            own.add_cert(c);
-        }
-        verify_for_chain(&own, &cert, &[])
-    } else {
-        let store = s.chain_store.clone();
-        let store: &X509Store = store.as_deref().unwrap_or(context_store);
-        let untrusted: &[X509Cert] = if flags & BUILD_CHAIN_UNTRUSTED != 0 { &current_chain } else { &[] };
-        verify_for_chain(store, &cert, untrusted)
-    };
-    let (mut chain, rv) = match built {
-        ChainBuild::Verified(chain) => (chain, 1),
-        ChainBuild::Failed(chain, _) if flags & BUILD_CHAIN_IGNORE_ERROR != 0 => {
-            if flags & BUILD_CHAIN_CLEAR_ERROR != 0 {
-                crate::crypto::err::clear();
-            }
-            (chain, 2)
-        }
-        ChainBuild::Failed(_, why) => {
-            crate::error::raise_with_data(
-                crate::error::SSL_R_CERTIFICATE_VERIFY_FAILED,
-                &format!("Verify error:{why}"),
-            );
-            return 0;
-        }
-    };
-    // The end-entity certificate goes; with NO_ROOT, a self-signed last one too.
-    if !chain.is_empty() {
-        chain.remove(0);
-    }
-    if flags & BUILD_CHAIN_NO_ROOT != 0 && chain.last().is_some_and(|c| c.is_self_signed()) {
-        chain.pop();
-    }
-    // OpenSSL's result is 2 only when nothing is left to check: its security check of
-    // each chain certificate overwrites it.
-    let rv = if chain.is_empty() { rv } else { 1 };
-    let updated = s.cert.with_chain(chain);
-    s.cert.replace_current(updated);
-    rv
 }

@@ -3,7 +3,6 @@
 //! Layers (see README "Architecture"): `abi` holds every `extern "C"` entry point and
 //! all pointer handling; `crypto` wraps the libcrypto objects applications hand us;
 //! the remaining modules are the safe core.
-#![allow(clippy::missing_safety_doc)]
 
 pub mod abi;
 pub mod cipher;

@@ -85,7 +85,7 @@ mod tests {
     fn record(len: u16) -> Vec<u8> {
         let mut r = vec![23, 3, 3];
         r.extend_from_slice(&len.to_be_bytes());
-        r.extend(std::iter::repeat(0xaa).take(len as usize));
+        r.extend(std::iter::repeat_n(0xaa, len as usize));
         r
     }
 

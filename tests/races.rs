@@ -82,6 +82,7 @@ unsafe extern "C" fn new_session(_ssl: *mut SSL, sess: *mut SSL_SESSION) -> c_in
 unsafe extern "C" fn get_session(_ssl: *mut SSL, id: *const c_uchar, len: c_int, copy: *mut c_int) -> *mut SSL_SESSION {
     // SAFETY: libssl passes `len` bytes of session ID and a writable flag.
     let key = unsafe { std::slice::from_raw_parts(id, len as usize) }.to_vec();
+    // SAFETY: as above: the flag is writable.
     unsafe { *copy = 0 };
     let der = EXTERNAL.lock().unwrap().as_ref().and_then(|m| m.get(&key).cloned());
     match der {
@@ -204,6 +205,18 @@ fn ctrl(ctx: *mut SSL_CTX, cmd: c_int, larg: c_long) -> c_long {
     SSL_CTX_ctrl(ctx, cmd, larg, ptr::null_mut())
 }
 
+type ServernameCb = Option<unsafe extern "C" fn(*mut SSL, *mut c_int, *mut c_void) -> c_int>;
+type TicketKeyCb = Option<
+    unsafe extern "C" fn(
+        *mut SSL,
+        *mut c_uchar,
+        *mut c_uchar,
+        *mut openssl_sys::EVP_CIPHER_CTX,
+        *mut openssl_sys::HMAC_CTX,
+        c_int,
+    ) -> c_int,
+>;
+
 /// A server context as a reloadable server sets one up.
 fn server(external_cache: bool) -> *mut SSL_CTX {
     let ctx = server_ctx();
@@ -214,12 +227,12 @@ fn server(external_cache: bool) -> *mut SSL_CTX {
         SSL_CTX_callback_ctrl(
             ctx,
             SSL_CTRL_SET_TLSEXT_SERVERNAME_CB,
-            std::mem::transmute::<_, GenericCb>(Some(servername as unsafe extern "C" fn(_, _, _) -> _)),
+            std::mem::transmute::<ServernameCb, GenericCb>(Some(servername)),
         );
         SSL_CTX_callback_ctrl(
             ctx,
             SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB,
-            std::mem::transmute::<_, GenericCb>(Some(ticket_key as unsafe extern "C" fn(_, _, _, _, _, _) -> _)),
+            std::mem::transmute::<TicketKeyCb, GenericCb>(Some(ticket_key)),
         );
     }
     if external_cache {

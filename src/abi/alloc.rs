@@ -33,15 +33,18 @@ fn adjusted(layout: Layout) -> Layout {
 // unchanged to `dealloc`, and `realloc` recomputes it for the new size.
 unsafe impl GlobalAlloc for OxAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        System.alloc(adjusted(layout))
+        // SAFETY: the caller's non-zero-size layout, aligned at least as much.
+        unsafe { System.alloc(adjusted(layout)) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        System.alloc_zeroed(adjusted(layout))
+        // SAFETY: as in `alloc`.
+        unsafe { System.alloc_zeroed(adjusted(layout)) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, adjusted(layout))
+        // SAFETY: `ptr` came from `alloc` with this layout, hence the same adjusted one.
+        unsafe { System.dealloc(ptr, adjusted(layout)) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -51,28 +54,37 @@ unsafe impl GlobalAlloc for OxAlloc {
         };
         let new = adjusted(new_layout);
         if old.align() == new.align() && old.align() <= MIN_ALIGN {
-            return System.realloc(ptr, old, new_size);
+            // SAFETY: `ptr` was allocated with `old` (malloc's alignment, which realloc keeps).
+            return unsafe { System.realloc(ptr, old, new_size) };
         }
         if old.align() == LINE && new.align() == LINE {
             // glibc grows a block in place when it can (the address, hence its alignment,
             // stays); only a move to a less aligned place needs a second move.
-            let moved = libc::realloc(ptr as *mut libc::c_void, new_size) as *mut u8;
-            if moved.is_null() || moved as usize % LINE == 0 {
-                return moved;
+            // SAFETY: `ptr` is a glibc block (posix_memalign); `moved` holds `new_size`
+            // bytes of it, copied to a fresh block of that size before it is freed.
+            unsafe {
+                let moved = libc::realloc(ptr as *mut libc::c_void, new_size) as *mut u8;
+                if moved.is_null() || moved as usize % LINE == 0 {
+                    return moved;
+                }
+                let fresh = System.alloc(new);
+                if !fresh.is_null() {
+                    std::ptr::copy_nonoverlapping(moved, fresh, new_size);
+                }
+                libc::free(moved as *mut libc::c_void);
+                return fresh;
             }
-            let fresh = System.alloc(new);
-            if !fresh.is_null() {
-                std::ptr::copy_nonoverlapping(moved, fresh, new_size);
-            }
-            libc::free(moved as *mut libc::c_void);
-            return fresh;
         }
         // The alignment changes across the threshold (or is the caller's own): move.
-        let fresh = System.alloc(new);
-        if !fresh.is_null() {
-            std::ptr::copy_nonoverlapping(ptr, fresh, layout.size().min(new_size));
-            System.dealloc(ptr, old);
+        // SAFETY: `ptr` holds `layout.size()` bytes allocated with `old`; the fresh block
+        // holds `new_size`; the old one is released only after the copy.
+        unsafe {
+            let fresh = System.alloc(new);
+            if !fresh.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, fresh, layout.size().min(new_size));
+                System.dealloc(ptr, old);
+            }
+            fresh
         }
-        fresh
     }
 }

@@ -489,6 +489,7 @@ struct Method(*mut BIO_METHOD);
 // SAFETY: the method table is written once, before it is shared, and only read afterwards
 // (libcrypto reads it under no lock in OpenSSL too).
 unsafe impl Send for Method {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for Method {}
 
 static METHOD: OnceLock<Method> = OnceLock::new();

@@ -83,7 +83,10 @@ pub extern "C" fn SSL_COMP_get_compression_methods() -> *mut stack_st_SSL_COMP {
 /// `SSL_COMP_get_name`: libcrypto's name of a compression method; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn SSL_COMP_get_name(comp: *const COMP_METHOD) -> *const c_char {
-    ffi_boundary!("SSL_COMP_get_name", ptr::null(), { crate::crypto::stack::comp_method_name(comp) })
+    ffi_boundary!("SSL_COMP_get_name", ptr::null(), {
+        // SAFETY: `comp` is NULL or one of libcrypto's methods (the libssl contract).
+        unsafe { crate::crypto::stack::comp_method_name(comp) }
+    })
 }
 
 /// `SSL_renegotiate_pending`: never (rustls does not renegotiate; `SSL_renegotiate`

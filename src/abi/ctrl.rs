@@ -203,7 +203,8 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
         }
         // `SSL_CTX_set_tmp_dh`: the size of the prime chooses the DHE group.
         SSL_CTRL_SET_TMP_DH => {
-            let Some(bits) = crate::crypto::dh::dh_prime_bits(parg as *const openssl_sys::DH) else {
+            // SAFETY: SSL_CTX_set_tmp_dh's argument is NULL or the caller's live DH.
+            let Some(bits) = (unsafe { crate::crypto::dh::dh_prime_bits(parg as *const openssl_sys::DH) }) else {
                 error::raise_null("SSL_CTX_set_tmp_dh");
                 return Some(0);
             };
@@ -212,7 +213,9 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
         }
         // `SSL_CTX_set_tmp_ecdh`: the key's curve becomes the only group, as in OpenSSL 3.
         SSL_CTRL_SET_TMP_ECDH => {
-            let Some(nid) = crate::crypto::pkey::ec_key_curve_nid(parg as *const openssl_sys::EC_KEY) else {
+            // SAFETY: SSL_CTX_set_tmp_ecdh's argument is NULL or the caller's live EC_KEY.
+            let Some(nid) = (unsafe { crate::crypto::pkey::ec_key_curve_nid(parg as *const openssl_sys::EC_KEY) })
+            else {
                 error::raise_null("SSL_CTX_set_tmp_ecdh");
                 return Some(0);
             };
@@ -319,7 +322,7 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
         SSL_CTRL_SET_SESS_CACHE_MODE => {
             let mut s = c.settings_mut();
             let old = s.session_cache_mode;
-            s.session_cache_mode = larg as i64;
+            s.session_cache_mode = larg;
             old as c_long
         }
         SSL_CTRL_GET_SESS_CACHE_MODE => c.settings().session_cache_mode as c_long,
@@ -329,7 +332,7 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
             }
             let old = {
                 let mut s = c.settings_mut();
-                std::mem::replace(&mut s.session_cache_size, larg as i64)
+                std::mem::replace(&mut s.session_cache_size, larg)
             };
             let removed = c.sessions.trim(larg as usize);
             c.report_removed(removed);
@@ -395,7 +398,8 @@ fn chain_ctrl(s: &mut Settings, larg: c_long, parg: *mut c_void) -> c_long {
     // certificate, and for set0 release the stack and the references it held.
     let chain = unsafe { crate::crypto::x509::stack_to_vec(sk) };
     if larg == 0 {
-        crate::crypto::x509::stack_free(sk);
+        // SAFETY: set0 hands us the stack and the references it holds.
+        unsafe { crate::crypto::x509::stack_free(sk) };
     }
     let ck = s.cert.with_chain(chain);
     s.cert.replace_current(ck);

@@ -49,7 +49,8 @@ pub extern "C" fn OPENSSL_init_ssl(opts: u64, settings: *const OPENSSL_INIT_SETT
         const OPENSSL_INIT_LOAD_CRYPTO_STRINGS: u64 = 0x2;
         let strings = if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 { OPENSSL_INIT_LOAD_CRYPTO_STRINGS } else { 0 };
         // Ciphers, digests and (unless the caller opts out) openssl.cnf, as libssl does.
-        let ok = crate::crypto::conf::init_crypto(opts | strings, settings as *const std::os::raw::c_void);
+        // SAFETY: `settings` is NULL or the caller's OPENSSL_INIT_SETTINGS (the libssl contract).
+        let ok = unsafe { crate::crypto::conf::init_crypto(opts | strings, settings as *const std::os::raw::c_void) };
         if opts & OPENSSL_INIT_NO_LOAD_SSL_STRINGS == 0 {
             error::load_strings();
         }
@@ -68,7 +69,8 @@ pub extern "C" fn SSL_CTX_new(meth: *const SSL_METHOD) -> *mut SSL_CTX {
         let method: &'static Method = unsafe { &*(meth as *const Method) };
         // libssl's initialisation first: it loads openssl.cnf (unless the application
         // opted out), and a configuration libcrypto refuses fails the context, as in OpenSSL.
-        if !crate::crypto::conf::init_crypto(0, ptr::null()) {
+        // SAFETY: no settings (NULL).
+        if !unsafe { crate::crypto::conf::init_crypto(0, ptr::null()) } {
             return ptr::null_mut();
         }
         let Some(ctx) = SslCtx::new(method) else {
@@ -206,7 +208,8 @@ pub extern "C" fn SSL_CTX_set1_param(ctx: *mut SSL_CTX, vpm: *mut X509_VERIFY_PA
     ffi_boundary!("SSL_CTX_set1_param", 0, {
         let c = try_ref!("SSL_CTX_set1_param", ctx, 0);
         // A NULL set changes nothing and succeeds (X509_VERIFY_PARAM_set1, as OpenSSL).
-        let ok = c.settings_mut().param.set_from_ptr(vpm);
+        // SAFETY: `vpm` is NULL or the caller's live X509_VERIFY_PARAM (the libssl contract).
+        let ok = unsafe { c.settings_mut().param.set_from_ptr(vpm) };
         ok as c_int
     })
 }
@@ -302,8 +305,8 @@ pub extern "C" fn SSL_CTX_set_default_verify_paths(ctx: *mut SSL_CTX) -> c_int {
 
 fn default_cert_file() -> std::ffi::CString {
     let var = std::env::var_os("SSL_CERT_FILE").map(|v| v.into_encoded_bytes());
-    // SAFETY: X509_get_default_cert_file returns a static string.
     let path = var.unwrap_or_else(|| {
+        // SAFETY: X509_get_default_cert_file returns a static string.
         unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_file()) }.to_bytes().to_vec()
     });
     std::ffi::CString::new(path).unwrap_or_default()
@@ -311,8 +314,8 @@ fn default_cert_file() -> std::ffi::CString {
 
 fn default_cert_dir() -> std::ffi::CString {
     let var = std::env::var_os("SSL_CERT_DIR").map(|v| v.into_encoded_bytes());
-    // SAFETY: X509_get_default_cert_dir returns a static string.
     let path = var.unwrap_or_else(|| {
+        // SAFETY: X509_get_default_cert_dir returns a static string.
         unsafe { std::ffi::CStr::from_ptr(openssl_sys::X509_get_default_cert_dir()) }.to_bytes().to_vec()
     });
     std::ffi::CString::new(path).unwrap_or_default()
@@ -881,8 +884,7 @@ pub extern "C" fn SSL_CTX_set_client_cert_cb(ctx: *mut SSL_CTX, client_cert_cb: 
 pub extern "C" fn SSL_CTX_get_client_cert_cb(ctx: *mut SSL_CTX) -> ctx::ClientCertCb {
     ffi_boundary!("SSL_CTX_get_client_cert_cb", None, {
         let c = try_ref!("SSL_CTX_get_client_cert_cb", ctx, None);
-        let cb = c.callbacks().client_cert;
-        cb
+        c.callbacks().client_cert
     })
 }
 

@@ -24,9 +24,10 @@ pub extern "C" fn SSL_CTX_dane_enable(ctx: *mut SSL_CTX) -> c_int {
 pub extern "C" fn SSL_CTX_dane_mtype_set(ctx: *mut SSL_CTX, md: *const EVP_MD, mtype: u8, ord: u8) -> c_int {
     ffi_boundary!("SSL_CTX_dane_mtype_set", -1, {
         let c = try_ref!("SSL_CTX_dane_mtype_set", ctx, -1);
-        let md = crate::crypto::dane::Digest::from_ptr(md);
-        let r = c.dane.mtypes.write().unwrap_or_else(|e| e.into_inner()).set(md, mtype, ord);
-        r
+        // SAFETY: `md` is NULL or the application's digest, which it keeps alive while the
+        // context uses it (OpenSSL keeps the bare pointer too).
+        let md = unsafe { crate::crypto::dane::Digest::from_ptr(md) };
+        c.dane.mtypes.write().unwrap_or_else(|e| e.into_inner()).set(md, mtype, ord)
     })
 }
 
@@ -191,9 +192,7 @@ pub extern "C" fn SSL_get0_dane_tlsa(
 
 /// What DANE matched, when DANE is active and the peer verified (OpenSSL's condition).
 /// The record and certificate handed out stay alive with the connection's DANE state.
-fn authority(
-    ssl: &crate::conn::Ssl,
-) -> Option<(c_int, Option<(std::sync::Arc<crate::crypto::dane::TlsaRecord>, Option<crate::crypto::x509::X509Cert>)>)> {
+fn authority(ssl: &crate::conn::Ssl) -> Option<dane::Authority> {
     let found = dane::lock(&ssl.dane).authority()?;
     if ssl.peer().verify_result != 0 {
         return None;

@@ -3,6 +3,11 @@
 //! Each entry point has the same shape: check pointers, run the body inside
 //! [`ffi_boundary!`] so that no panic unwinds into C, convert C values, and delegate to
 //! the safe core. Ownership of the opaque pointers is declared once, in [`ownership`].
+// C names for C types and functions. The entry points are `extern "C"` functions that
+// only C calls, with C's pointers: their validity is the C caller's side of the libssl
+// contract (`ownership.rs`), and marking each entry point `unsafe fn` would change
+// nothing for C, so clippy's not_unsafe_ptr_arg_deref is off in this module; each use of
+// a pointer says in its SAFETY comment what it relies on.
 #![allow(non_camel_case_types, non_snake_case, clippy::not_unsafe_ptr_arg_deref)]
 
 #[macro_use]

@@ -18,7 +18,8 @@ pub trait Handle: Sized {
     /// # Safety
     /// `ptr` must be NULL or a live handle of this type.
     unsafe fn borrow<'a>(ptr: *const Self) -> Option<&'a Self::Target> {
-        (ptr as *const Self::Target).as_ref()
+        // SAFETY: NULL or a live object of the target type (the caller's obligation).
+        unsafe { (ptr as *const Self::Target).as_ref() }
     }
 
     /// A new strong reference (Arc handles only).
@@ -33,8 +34,12 @@ pub trait Handle: Sized {
             return None;
         }
         let p = ptr as *const Self::Target;
-        Arc::increment_strong_count(p);
-        Some(Arc::from_raw(p))
+        // SAFETY: a live handle came from `Arc::into_raw`/`as_ptr` of this type and holds a
+        // strong count; the new count is the one the returned Arc owns.
+        unsafe {
+            Arc::increment_strong_count(p);
+            Some(Arc::from_raw(p))
+        }
     }
 }
 
@@ -55,7 +60,8 @@ pub trait ArcHandle: Handle {
     /// # Safety
     /// `ptr` must be a live handle of this type.
     unsafe fn up_ref(ptr: *const Self) {
-        Arc::increment_strong_count(ptr as *const Self::Target)
+        // SAFETY: a live handle from `Arc::into_raw`/`as_ptr` (the caller's obligation).
+        unsafe { Arc::increment_strong_count(ptr as *const Self::Target) }
     }
 
     /// `*_free`: releases one reference; NULL is a no-op.
@@ -64,7 +70,8 @@ pub trait ArcHandle: Handle {
     /// `ptr` must be NULL or a live handle whose reference the caller gives up.
     unsafe fn release(ptr: *const Self) {
         if !ptr.is_null() {
-            drop(Arc::from_raw(ptr as *const Self::Target));
+            // SAFETY: the caller gives up one strong count of a live `Arc` handle.
+            drop(unsafe { Arc::from_raw(ptr as *const Self::Target) });
         }
     }
 }
@@ -82,7 +89,8 @@ pub trait BoxHandle: Handle {
     /// `ptr` must be NULL or a live handle of this type, not used afterwards.
     unsafe fn release(ptr: *mut Self) {
         if !ptr.is_null() {
-            drop(Box::from_raw(ptr as *mut Self::Target));
+            // SAFETY: a live handle from `Box::into_raw` that the caller gives up.
+            drop(unsafe { Box::from_raw(ptr as *mut Self::Target) });
         }
     }
 }

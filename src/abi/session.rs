@@ -695,7 +695,8 @@ pub extern "C" fn SSL_SESSION_print(bp: *mut BIO, ses: *const SSL_SESSION) -> c_
 #[no_mangle]
 pub extern "C" fn SSL_SESSION_print_fp(fp: *mut libc::FILE, ses: *const SSL_SESSION) -> c_int {
     ffi_boundary!("SSL_SESSION_print_fp", 0, {
-        let Some(bio) = Bio::for_file(fp) else {
+        // SAFETY: `fp` is NULL or the caller's open stream; the BIO lives only for this call.
+        let Some(bio) = (unsafe { Bio::for_file(fp) }) else {
             error::raise_null("SSL_SESSION_print_fp");
             return 0;
         };
@@ -818,7 +819,8 @@ pub extern "C" fn PEM_write_bio_SSL_SESSION(out: *mut BIO, x: *const SSL_SESSION
 #[no_mangle]
 pub extern "C" fn PEM_write_SSL_SESSION(out: *mut libc::FILE, x: *const SSL_SESSION) -> c_int {
     ffi_boundary!("PEM_write_SSL_SESSION", 0, {
-        let Some(bio) = Bio::for_file(out) else {
+        // SAFETY: `out` is NULL or the caller's open stream; the BIO lives only for this call.
+        let Some(bio) = (unsafe { Bio::for_file(out) }) else {
             error::raise_null("PEM_write_SSL_SESSION");
             return 0;
         };
@@ -856,7 +858,8 @@ pub extern "C" fn PEM_read_SSL_SESSION(
     u: *mut c_void,
 ) -> *mut SSL_SESSION {
     ffi_boundary!("PEM_read_SSL_SESSION", ptr::null_mut(), {
-        let Some(bio) = Bio::for_file(out) else {
+        // SAFETY: `out` is NULL or the caller's open stream; the BIO lives only for this call.
+        let Some(bio) = (unsafe { Bio::for_file(out) }) else {
             error::raise_null("PEM_read_SSL_SESSION");
             return ptr::null_mut();
         };

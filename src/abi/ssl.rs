@@ -710,7 +710,8 @@ pub extern "C" fn SSL_set1_param(s: *mut SSL, vpm: *mut X509_VERIFY_PARAM) -> c_
     ffi_boundary!("SSL_set1_param", 0, {
         let ssl = try_ref!("SSL_set1_param", s, 0);
         // A NULL set changes nothing and succeeds (X509_VERIFY_PARAM_set1, as OpenSSL).
-        let ok = ssl.settings().param.set_from_ptr(vpm);
+        // SAFETY: `vpm` is NULL or the caller's live X509_VERIFY_PARAM (the libssl contract).
+        let ok = unsafe { ssl.settings().param.set_from_ptr(vpm) };
         ok as c_int
     })
 }
@@ -784,7 +785,7 @@ pub extern "C" fn SSL_get_verify_result(s: *const SSL) -> c_long {
 pub extern "C" fn SSL_set_verify_result(s: *mut SSL, v: c_long) {
     ffi_boundary!("SSL_set_verify_result", (), {
         let ssl = try_ref!("SSL_set_verify_result", s, ());
-        ssl.peer().verify_result = v as i64;
+        ssl.peer().verify_result = v;
     })
 }
 
@@ -1143,7 +1144,7 @@ pub(crate) fn run_status_callback(ssl: &Arc<Ssl>) -> crate::keys::Staple {
     const TLSEXT_TYPE_STATUS_REQUEST: u16 = 5;
     let cbs = ssl.ctx().callbacks();
     let Some(cb) = cbs.status else { return Staple::Nothing };
-    if !ssl.client_hello().is_some_and(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_some()) {
+    if ssl.client_hello().is_none_or(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_none()) {
         return Staple::Nothing;
     }
     // SAFETY: the application's callback receives its own handle and argument.

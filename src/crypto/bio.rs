@@ -21,6 +21,7 @@ pub struct Bio(*mut BIO);
 // SAFETY: a BIO is used by the one thread that currently drives its SSL; moving the
 // reference between threads is what OpenSSL applications do with SSL objects.
 unsafe impl Send for Bio {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for Bio {}
 
 /// What a BIO asked for when it could not complete an operation now.
@@ -38,23 +39,34 @@ pub const BIO_RR_CONNECT: c_int = 0x02;
 pub const BIO_RR_ACCEPT: c_int = 0x03;
 
 impl Bio {
-    /// Takes ownership of one reference the caller already holds.
+    /// Takes ownership of one reference the caller already holds (NULL: None).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or a live `BIO` whose reference passes to the result.
     pub unsafe fn from_owned(ptr: *mut BIO) -> Option<Self> {
         (!ptr.is_null()).then_some(Bio(ptr))
     }
 
-    /// Takes a new reference to `ptr`.
+    /// Takes a new reference to `ptr` (NULL: None).
+    ///
+    /// # Safety
+    /// `ptr` is NULL or a live `BIO`.
     pub unsafe fn from_borrowed(ptr: *mut BIO) -> Option<Self> {
         if ptr.is_null() {
             return None;
         }
-        sys::BIO_up_ref(ptr);
+        // SAFETY: a live BIO (the caller's obligation); the new reference is ours.
+        unsafe { sys::BIO_up_ref(ptr) };
         Some(Bio(ptr))
     }
 
     /// Adds a reference to a live BIO without wrapping it.
+    ///
+    /// # Safety
+    /// `ptr` is a live `BIO`; the caller releases the added reference.
     pub unsafe fn up_ref_raw(ptr: *mut BIO) {
-        sys::BIO_up_ref(ptr);
+        // SAFETY: the caller's obligation.
+        unsafe { sys::BIO_up_ref(ptr) };
     }
 
     /// A socket BIO over `fd` that does not close it.
@@ -224,12 +236,15 @@ extern "C" {
 }
 
 impl Bio {
-    /// A BIO over a C stdio stream that leaves the stream open.
-    pub fn for_file(fp: *mut libc::FILE) -> Option<Bio> {
+    /// A BIO over a C stdio stream that leaves the stream open (NULL: None).
+    ///
+    /// # Safety
+    /// `fp` is NULL or an open stream that stays open while the BIO is used.
+    pub unsafe fn for_file(fp: *mut libc::FILE) -> Option<Bio> {
         if fp.is_null() {
             return None;
         }
-        // SAFETY: BIO_new_fp with BIO_NOCLOSE only borrows the caller's stream.
+        // SAFETY: BIO_new_fp with BIO_NOCLOSE only borrows the caller's open stream.
         unsafe { Self::from_owned(BIO_new_fp(fp, 0)) }
     }
 

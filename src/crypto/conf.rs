@@ -22,7 +22,10 @@ const OPENSSL_INIT_NO_LOAD_CONFIG: u64 = 0x0000_0080;
 /// libssl's initialisation of libcrypto (`OPENSSL_init_ssl`): ciphers, digests and,
 /// unless the caller says otherwise, the configuration file. False when libcrypto
 /// refuses (a configuration that does not load, with `config_diagnostics`).
-pub fn init_crypto(opts: u64, settings: *const c_void) -> bool {
+///
+/// # Safety
+/// `settings` is NULL or a live `OPENSSL_INIT_SETTINGS` (`OPENSSL_INIT_new`).
+pub unsafe fn init_crypto(opts: u64, settings: *const c_void) -> bool {
     let mut opts = opts | OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS;
     if opts & OPENSSL_INIT_NO_LOAD_CONFIG == 0 {
         opts |= OPENSSL_INIT_LOAD_CONFIG;

@@ -88,7 +88,10 @@ impl Digest {
     }
 
     /// Wraps an application's `const EVP_MD *` (NULL: none).
-    pub fn from_ptr(md: *const EVP_MD) -> Option<Digest> {
+    ///
+    /// # Safety
+    /// `md` is NULL or a live `EVP_MD` that stays alive while the result is used.
+    pub unsafe fn from_ptr(md: *const EVP_MD) -> Option<Digest> {
         (!md.is_null()).then_some(Digest(md))
     }
 
@@ -310,6 +313,7 @@ impl Drop for Attached<'_> {
 /// A standing `SSL_DANE` for `SSL_get0_dane`: the same structure, owning what it points
 /// to, refreshed from the connection's records each time it is asked for. An
 /// application may hand it to `X509_STORE_CTX_set0_dane` for its own verification.
+/// Everything it points to is boxed, so moving it keeps `as_ptr` valid.
 pub struct StandingDane {
     inputs: Box<DaneInputs>,
     attached: Option<Attached<'static>>,
@@ -323,13 +327,13 @@ unsafe impl Sync for StandingDane {}
 
 impl StandingDane {
     /// An `SSL_DANE` for `inputs` (None: out of memory).
-    pub fn new(inputs: DaneInputs) -> Option<Box<StandingDane>> {
+    pub fn new(inputs: DaneInputs) -> Option<StandingDane> {
         let inputs = Box::new(inputs);
         // SAFETY: `inputs` is boxed and owned by the value below, declared before
         // `attached` is dropped (Drop drops `attached` first), so the borrow never dangles.
         let borrowed: &'static DaneInputs = unsafe { &*(&*inputs as *const DaneInputs) };
         let attached = Attached::new(borrowed)?;
-        Some(Box::new(StandingDane { inputs, attached: Some(attached) }))
+        Some(StandingDane { inputs, attached: Some(attached) })
     }
 
     pub fn record_count(&self) -> usize {

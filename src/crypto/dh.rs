@@ -145,7 +145,10 @@ impl EvpPkey {
 }
 
 /// The size in bits of a `DH`'s prime (`SSL_CTX_set_tmp_dh`); None for NULL or no prime.
-pub fn dh_prime_bits(dh: *const openssl_sys::DH) -> Option<u32> {
+///
+/// # Safety
+/// `dh` is NULL or a live `DH`.
+pub unsafe fn dh_prime_bits(dh: *const openssl_sys::DH) -> Option<u32> {
     if dh.is_null() {
         return None;
     }

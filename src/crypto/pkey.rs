@@ -10,6 +10,7 @@ pub struct EvpPkey(*mut EVP_PKEY);
 
 // SAFETY: EVP_PKEY has atomic reference counts and is not mutated after loading.
 unsafe impl Send for EvpPkey {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for EvpPkey {}
 
 pub const EVP_PKEY_RSA: c_int = 6;
@@ -19,15 +20,24 @@ pub const EVP_PKEY_ED25519: c_int = 1087;
 pub const EVP_PKEY_ED448: c_int = 1088;
 
 impl EvpPkey {
+    /// Takes ownership of one reference the caller holds (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `EVP_PKEY` whose reference passes to the result.
     pub unsafe fn from_owned(p: *mut EVP_PKEY) -> Option<Self> {
         (!p.is_null()).then_some(EvpPkey(p))
     }
 
+    /// Takes a new reference to `p` (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `EVP_PKEY`.
     pub unsafe fn from_borrowed(p: *mut EVP_PKEY) -> Option<Self> {
         if p.is_null() {
             return None;
         }
-        openssl_sys::EVP_PKEY_up_ref(p);
+        // SAFETY: a live key (the caller's obligation); the new reference is ours.
+        unsafe { openssl_sys::EVP_PKEY_up_ref(p) };
         Some(EvpPkey(p))
     }
 
@@ -117,6 +127,7 @@ pub struct PasswordCb {
 // SAFETY: the callback and its opaque argument are the application's; OpenSSL shares
 // them the same way across its own objects.
 unsafe impl Send for PasswordCb {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for PasswordCb {}
 
 impl Default for PasswordCb {
@@ -170,15 +181,13 @@ pub fn load_chain_file(path: &CStr, pw: PasswordCb) -> Result<(X509Cert, Vec<X50
     let leaf =
         unsafe { X509Cert::from_owned(sys::PEM_read_bio_X509_AUX(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) }
             .ok_or(LoadError::Parse)?;
-    let mut chain = Vec::new();
-    loop {
+    let next = || {
         // SAFETY: as above.
-        match unsafe {
-            X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata))
-        } {
-            Some(c) => chain.push(c),
-            None => break,
-        }
+        unsafe { X509Cert::from_owned(openssl_sys::PEM_read_bio_X509(bio.0, std::ptr::null_mut(), pw.cb, pw.userdata)) }
+    };
+    let mut chain = Vec::new();
+    while let Some(c) = next() {
+        chain.push(c);
     }
     // Reaching the end of the file leaves a "no start line" error; that is success.
     let last = super::err::peek_last();
@@ -314,7 +323,10 @@ impl EvpPkey {
 }
 
 /// The curve NID of an `EC_KEY` (`SSL_CTX_set_tmp_ecdh`), or None for NULL / no named curve.
-pub fn ec_key_curve_nid(key: *const openssl_sys::EC_KEY) -> Option<c_int> {
+///
+/// # Safety
+/// `key` is NULL or a live `EC_KEY`.
+pub unsafe fn ec_key_curve_nid(key: *const openssl_sys::EC_KEY) -> Option<c_int> {
     if key.is_null() {
         return None;
     }
@@ -419,15 +431,19 @@ impl EvpPkey {
         if rsa.is_null() {
             return None;
         }
-        let p = openssl_sys::EVP_PKEY_new();
-        if p.is_null() {
-            return None;
+        // SAFETY: a fresh key we own, given its own reference to the caller's live `rsa`;
+        // freed again if that fails.
+        unsafe {
+            let p = openssl_sys::EVP_PKEY_new();
+            if p.is_null() {
+                return None;
+            }
+            if openssl_sys::EVP_PKEY_set1_RSA(p, rsa) != 1 {
+                openssl_sys::EVP_PKEY_free(p);
+                return None;
+            }
+            Some(EvpPkey(p))
         }
-        if openssl_sys::EVP_PKEY_set1_RSA(p, rsa) != 1 {
-            openssl_sys::EVP_PKEY_free(p);
-            return None;
-        }
-        Some(EvpPkey(p))
     }
 
     /// A private key of type `type_` (an `EVP_PKEY_*` id) from the caller's DER, with
@@ -438,7 +454,9 @@ impl EvpPkey {
     /// `d` is non-NULL and points to `len` readable bytes.
     pub unsafe fn from_der_typed(type_: c_int, d: *const u8, len: std::os::raw::c_long) -> Option<Self> {
         let mut p = d;
-        Self::from_owned(sys::d2i_PrivateKey(type_, std::ptr::null_mut(), &mut p, len))
+        // SAFETY: d2i reads at most `len` bytes from `d` (the caller's obligation) and
+        // returns a new key or NULL.
+        unsafe { Self::from_owned(sys::d2i_PrivateKey(type_, std::ptr::null_mut(), &mut p, len)) }
     }
 
     /// An RSA private key from PKCS#1 `RSAPrivateKey` DER.
@@ -454,7 +472,7 @@ impl EvpPkey {
     /// `d` is non-NULL and points to `len` readable bytes.
     pub unsafe fn from_rsa_der_raw(d: *const u8, len: std::os::raw::c_long) -> Option<Self> {
         let mut p = d;
-        // SAFETY (caller): d2i reads at most `len` bytes from `d`; the RSA object is
+        // SAFETY: (the caller's obligation) d2i reads at most `len` bytes from `d`; the RSA object is
         // released once the key holds its own reference.
         unsafe {
             let rsa = openssl_sys::d2i_RSAPrivateKey(std::ptr::null_mut(), &mut p, len);

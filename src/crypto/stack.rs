@@ -15,6 +15,7 @@ pub struct CipherStack(*mut OPENSSL_STACK);
 // SAFETY: the stack is only read through `as_ptr` by C callers and freed once in Drop;
 // its elements are immutable statics.
 unsafe impl Send for CipherStack {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for CipherStack {}
 
 impl CipherStack {
@@ -62,6 +63,7 @@ pub fn empty_static_stack() -> *mut OPENSSL_STACK {
     struct Shared(*mut OPENSSL_STACK);
     // SAFETY: the stack is created once, never modified by us and never freed.
     unsafe impl Send for Shared {}
+    // SAFETY: as for Send, above.
     unsafe impl Sync for Shared {}
     static EMPTY: once_cell::sync::Lazy<Shared> =
         // SAFETY: a fresh empty stack owned by this static.
@@ -70,7 +72,10 @@ pub fn empty_static_stack() -> *mut OPENSSL_STACK {
 }
 
 /// libcrypto's name of a compression method (`COMP_get_name`), NULL for NULL.
-pub fn comp_method_name(comp: *const openssl_sys::COMP_METHOD) -> *const std::os::raw::c_char {
+///
+/// # Safety
+/// `comp` is NULL or a live `COMP_METHOD`.
+pub unsafe fn comp_method_name(comp: *const openssl_sys::COMP_METHOD) -> *const std::os::raw::c_char {
     if comp.is_null() {
         return std::ptr::null();
     }

@@ -170,10 +170,11 @@ pub fn open(ticket: &[u8], cipher: &CipherCtx, mac: &MacCtx) -> Option<Vec<u8>> 
     }
     let (signed, tag) = ticket.split_at(ticket.len() - mac_len);
     let expected = mac.mac(signed)?;
+    if expected.len() != mac_len {
+        return None;
+    }
     // SAFETY: both slices are `mac_len` bytes long.
-    if expected.len() != mac_len
-        || unsafe { openssl_sys::CRYPTO_memcmp(expected.as_ptr().cast(), tag.as_ptr().cast(), mac_len) } != 0
-    {
+    if unsafe { openssl_sys::CRYPTO_memcmp(expected.as_ptr().cast(), tag.as_ptr().cast(), mac_len) } != 0 {
         return None;
     }
     cipher.run(&signed[KEY_NAME_LEN + iv_len..])

@@ -10,18 +10,28 @@ pub struct X509Cert(*mut X509);
 // SAFETY: X509 objects are reference counted with atomic counts and immutable once
 // built; libcrypto allows sharing them across threads.
 unsafe impl Send for X509Cert {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for X509Cert {}
 
 impl X509Cert {
+    /// Takes ownership of one reference the caller holds (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `X509` whose reference passes to the result.
     pub unsafe fn from_owned(p: *mut X509) -> Option<Self> {
         (!p.is_null()).then_some(X509Cert(p))
     }
 
+    /// Takes a new reference to `p` (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `X509`.
     pub unsafe fn from_borrowed(p: *mut X509) -> Option<Self> {
         if p.is_null() {
             return None;
         }
-        openssl_sys::X509_up_ref(p);
+        // SAFETY: a live certificate (the caller's obligation); the new reference is ours.
+        unsafe { openssl_sys::X509_up_ref(p) };
         Some(X509Cert(p))
     }
 
@@ -37,7 +47,7 @@ impl X509Cert {
     /// `d` is non-NULL and points to `len` readable bytes.
     pub unsafe fn from_der_raw(d: *const u8, len: c_long) -> Option<Self> {
         let mut p = d;
-        // SAFETY (caller): d2i reads at most `len` bytes from `d`.
+        // SAFETY: (the caller's obligation) d2i reads at most `len` bytes from `d`.
         unsafe { Self::from_owned(openssl_sys::d2i_X509(std::ptr::null_mut(), &mut p, len)) }
     }
 
@@ -92,6 +102,7 @@ pub struct X509Store(*mut X509_STORE);
 
 // SAFETY: X509_STORE has internal locking and atomic reference counts.
 unsafe impl Send for X509Store {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for X509Store {}
 
 impl X509Store {
@@ -100,15 +111,24 @@ impl X509Store {
         unsafe { Self::from_owned(openssl_sys::X509_STORE_new()) }
     }
 
+    /// Takes ownership of one reference the caller holds (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `X509_STORE` whose reference passes to the result.
     pub unsafe fn from_owned(p: *mut X509_STORE) -> Option<Self> {
         (!p.is_null()).then_some(X509Store(p))
     }
 
+    /// Takes a new reference to `p` (NULL: None).
+    ///
+    /// # Safety
+    /// `p` is NULL or a live `X509_STORE`.
     pub unsafe fn from_borrowed(p: *mut X509_STORE) -> Option<Self> {
         if p.is_null() {
             return None;
         }
-        sys::X509_STORE_up_ref(p);
+        // SAFETY: a live store (the caller's obligation); the new reference is ours.
+        unsafe { sys::X509_STORE_up_ref(p) };
         Some(X509Store(p))
     }
 
@@ -155,6 +175,7 @@ pub struct VerifyParam(*mut X509_VERIFY_PARAM);
 
 // SAFETY: exclusively owned; mutation goes through &mut or the owner's lock.
 unsafe impl Send for VerifyParam {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for VerifyParam {}
 
 impl VerifyParam {
@@ -169,9 +190,12 @@ impl VerifyParam {
         self.0
     }
 
-    /// Overwrites this with every field of `from`.
-    pub fn set_from_ptr(&mut self, from: *const X509_VERIFY_PARAM) -> bool {
-        // SAFETY: `from` is a live parameter set supplied by the caller.
+    /// Overwrites this with every field of `from` (NULL: nothing changes).
+    ///
+    /// # Safety
+    /// `from` is NULL or a live `X509_VERIFY_PARAM`.
+    pub unsafe fn set_from_ptr(&mut self, from: *const X509_VERIFY_PARAM) -> bool {
+        // SAFETY: our live parameter set; `from` is NULL or live (the caller's obligation).
         unsafe { sys::X509_VERIFY_PARAM_set1(self.0, from) == 1 }
     }
 
@@ -241,7 +265,8 @@ impl VerifyParam {
 impl Clone for VerifyParam {
     fn clone(&self) -> Self {
         let mut n = VerifyParam::new();
-        n.set_from_ptr(self.0);
+        // SAFETY: our own live parameter set.
+        unsafe { n.set_from_ptr(self.0) };
         n
     }
 }
@@ -274,27 +299,37 @@ pub fn stack_from(certs: &[X509Cert]) -> *mut stack_st_X509 {
     }
 }
 
-/// Frees a STACK_OF(X509) and the references it holds.
-pub fn stack_free(sk: *mut stack_st_X509) {
+/// Frees a STACK_OF(X509) and the references it holds (NULL: nothing).
+///
+/// # Safety
+/// `sk` is NULL or a `STACK_OF(X509)` of live certificates that the caller owns (with one
+/// reference per element) and does not use again.
+pub unsafe fn stack_free(sk: *mut stack_st_X509) {
     unsafe extern "C" fn free_x509(p: *mut c_void) {
         // SAFETY: every element of an X509 stack is an X509 reference.
         unsafe { openssl_sys::X509_free(p as *mut X509) }
     }
     if !sk.is_null() {
-        // SAFETY: the caller passes a stack it owns.
+        // SAFETY: the caller gives up a stack it owns (the function's contract).
         unsafe { sys::OPENSSL_sk_pop_free(sk as *mut OPENSSL_STACK, Some(free_x509)) }
     }
 }
 
 /// Takes a new reference to every certificate of a borrowed STACK_OF(X509).
+///
+/// # Safety
+/// `sk` is NULL or a live `STACK_OF(X509)`.
 pub unsafe fn stack_to_vec(sk: *const stack_st_X509) -> Vec<X509Cert> {
     if sk.is_null() {
         return Vec::new();
     }
-    let n = sys::OPENSSL_sk_num(sk as *const OPENSSL_STACK);
-    (0..n)
-        .filter_map(|i| X509Cert::from_borrowed(sys::OPENSSL_sk_value(sk as *const OPENSSL_STACK, i) as *mut X509))
-        .collect()
+    // SAFETY: a live stack (the caller's obligation) of live certificates; i < n.
+    unsafe {
+        let n = sys::OPENSSL_sk_num(sk as *const OPENSSL_STACK);
+        (0..n)
+            .filter_map(|i| X509Cert::from_borrowed(sys::OPENSSL_sk_value(sk as *const OPENSSL_STACK, i) as *mut X509))
+            .collect()
+    }
 }
 
 /// The outcome of `X509_verify_cert`.
@@ -469,6 +504,7 @@ pub struct NameList(*mut OPENSSL_STACK);
 
 // SAFETY: immutable after construction; X509_NAME objects are plain data.
 unsafe impl Send for NameList {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for NameList {}
 
 impl NameList {
@@ -484,6 +520,10 @@ impl NameList {
 
     /// Takes ownership of a STACK_OF(X509_NAME) (NULL: no list at all, which
     /// `SSL_CTX_get_client_CA_list` then reports as NULL, like OpenSSL).
+    ///
+    /// # Safety
+    /// `sk` is NULL or a live `STACK_OF(X509_NAME)` that the caller gives up (the names
+    /// with it).
     pub unsafe fn from_owned(sk: *mut c_void) -> Self {
         NameList(sk as *mut OPENSSL_STACK)
     }
@@ -506,6 +546,9 @@ impl NameList {
     }
 
     /// A deep copy of a borrowed STACK_OF(X509_NAME) (NULL gives a NULL list).
+    ///
+    /// # Safety
+    /// `sk` is NULL or a live `STACK_OF(X509_NAME)`.
     pub unsafe fn dup_of(sk: *const c_void) -> Self {
         let view = std::mem::ManuallyDrop::new(NameList(sk as *mut OPENSSL_STACK));
         view.dup()
@@ -611,6 +654,9 @@ impl NameList {
     }
 
     /// Runs `f` on a caller's STACK_OF(X509_NAME) as a list, leaving it the caller's.
+    ///
+    /// # Safety
+    /// `sk` is NULL or a live `STACK_OF(X509_NAME)` that nothing else uses during the call.
     pub unsafe fn with_borrowed<R>(sk: *mut c_void, f: impl FnOnce(&mut NameList) -> R) -> R {
         let mut view = std::mem::ManuallyDrop::new(NameList(sk as *mut OPENSSL_STACK));
         f(&mut view)
@@ -638,6 +684,7 @@ pub struct CertStack(*mut stack_st_X509);
 
 // SAFETY: immutable after construction; its certificates are reference counted.
 unsafe impl Send for CertStack {}
+// SAFETY: as for Send, above.
 unsafe impl Sync for CertStack {}
 
 impl CertStack {
@@ -652,7 +699,8 @@ impl CertStack {
 
 impl Drop for CertStack {
     fn drop(&mut self) {
-        stack_free(self.0);
+        // SAFETY: the stack (from `stack_from`) and its references are ours, freed once here.
+        unsafe { stack_free(self.0) };
     }
 }
 

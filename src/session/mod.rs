@@ -151,6 +151,7 @@ impl SessionData {
 }
 
 pub struct SslSession {
+    /// First field: the application's free callbacks run (when it drops) before the rest goes.
     pub ex_data: ExData,
     data: Mutex<SessionData>,
 }
@@ -174,7 +175,8 @@ pub fn now() -> u64 {
 impl SslSession {
     pub fn new(data: SessionData) -> Arc<SslSession> {
         Arc::new_cyclic(|weak: &std::sync::Weak<SslSession>| SslSession {
-            ex_data: ExData::new(CLASS_SSL_SESSION, weak.as_ptr() as *mut c_void),
+            // SAFETY: the session's final address; `ex_data` is its first field.
+            ex_data: unsafe { ExData::new(CLASS_SSL_SESSION, weak.as_ptr() as *mut c_void) },
             data: Mutex::new(data),
         })
     }
@@ -213,12 +215,6 @@ impl SslSession {
             Resumption::None => d.server_value.is_some() || !d.id.is_empty(),
             r => r.is_usable(),
         }
-    }
-}
-
-impl Drop for SslSession {
-    fn drop(&mut self) {
-        self.ex_data.free(self as *const SslSession as *mut c_void);
     }
 }
 
