@@ -10,7 +10,7 @@ LIB     := $(OUT)/libssl.so.3
 STATIC  := $(OUT)/liboxissl.a
 MAP     := target/oxissl.map
 EXPORTS := data/libssl3-exports.txt
-# Our own code's memcpy (src/abi/memcpy.rs: large copies avoid rep movsb's 4K-aliasing
+# Our own code's memcpy (src/memcpy.rs: large copies avoid rep movsb's 4K-aliasing
 # slowdown on AMD); x86-64 only.
 , := ,
 MEMCPY  := $(if $(filter x86_64,$(shell uname -m)),-Wl$(,)--defsym=memcpy=oxissl_memcpy)

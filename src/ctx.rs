@@ -9,7 +9,7 @@
 //! look up per-connection state through [`crate::conn::current`].
 
 use std::collections::HashMap;
-use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
+use std::os::raw::{c_int, c_void};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -69,9 +69,12 @@ method!(DTLS_METHOD, Role::Any, 0, true);
 method!(DTLS_CLIENT_METHOD, Role::Client, 0, true);
 method!(DTLS_SERVER_METHOD, Role::Server, 0, true);
 
-pub type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut openssl_sys::X509_STORE_CTX) -> c_int>;
-
-pub use crate::abi::AppPtr;
+pub use crate::callbacks::types::{
+    AlpnSelectCb, CertCb, CertVerifyCb, ClientCertCb, ClientHelloCb, CookieCallbacks, GetSessionCb, InfoCb, KeylogCb,
+    MsgCb, NewSessionCb, RemoveSessionCb, ServernameCb, StatusCb, TicketDecCb, TicketGenCb, TicketKeyCb,
+    VerifyCallback,
+};
+pub use crate::callbacks::AppPtr;
 
 pub const SSL_VERIFY_NONE: c_int = 0;
 pub const SSL_VERIFY_PEER: c_int = 1;
@@ -186,10 +189,6 @@ pub struct Settings {
     pub verify_store: Option<Arc<X509Store>>,
     pub chain_store: Option<Arc<X509Store>>,
 }
-
-/// `SSL_CTX_set_msg_callback`'s callback type.
-pub type MsgCb =
-    Option<unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut crate::abi::SSL, *mut c_void)>;
 
 impl Settings {
     /// The names a server's CertificateRequest lists: the client CA list, or else the CA
@@ -365,74 +364,6 @@ impl std::hash::Hash for Role {
     }
 }
 
-pub type AlpnSelectCb = Option<
-    unsafe extern "C" fn(*mut crate::abi::SSL, *mut *const u8, *mut u8, *const u8, c_uint, *mut c_void) -> c_int,
->;
-pub type ServernameCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
-/// `SSL_CTX_set_cert_cb`'s callback type.
-pub type CertCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
-/// `SSL_CTX_set_client_hello_cb`'s callback type.
-pub type ClientHelloCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_int, *mut c_void) -> c_int>;
-pub type KeylogCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, *const c_char)>;
-pub type InfoCb = Option<unsafe extern "C" fn(*const crate::abi::SSL, c_int, c_int)>;
-pub type NewSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut crate::abi::SSL_SESSION) -> c_int>;
-pub type RemoveSessionCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL_CTX, *mut crate::abi::SSL_SESSION)>;
-pub type GetSessionCb =
-    Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_int, *mut c_int) -> *mut crate::abi::SSL_SESSION>;
-
-/// `SSL_CTX_set_client_cert_cb`'s callback: hands the client a certificate and key.
-pub type ClientCertCb = Option<
-    unsafe extern "C" fn(*mut crate::abi::SSL, *mut *mut openssl_sys::X509, *mut *mut openssl_sys::EVP_PKEY) -> c_int,
->;
-/// `SSL_CTX_set_cert_verify_callback`'s callback: verifies the peer chain in place of
-/// `X509_verify_cert`.
-pub type CertVerifyCb = Option<unsafe extern "C" fn(*mut openssl_sys::X509_STORE_CTX, *mut c_void) -> c_int>;
-
-/// `SSL_CTX_set_session_ticket_cb`'s callbacks: before a ticket is made, and once a
-/// presented ticket has been opened (or not).
-pub type TicketGenCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
-pub type TicketDecCb = Option<
-    unsafe extern "C" fn(
-        *mut crate::abi::SSL,
-        *mut crate::abi::SSL_SESSION,
-        *const c_uchar,
-        usize,
-        c_int,
-        *mut c_void,
-    ) -> c_int,
->;
-
-/// `SSL_CTX_set_tlsext_status_cb`'s callback.
-pub type StatusCb = Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut c_void) -> c_int>;
-
-/// `SSL_CTX_set_tlsext_ticket_key_cb`'s callback (deprecated in 3.0, `HMAC_CTX`) or
-/// `SSL_CTX_set_tlsext_ticket_key_evp_cb`'s (`EVP_MAC_CTX`).
-#[derive(Clone, Copy, Default)]
-pub enum TicketKeyCb {
-    #[default]
-    None,
-    Hmac(
-        unsafe extern "C" fn(
-            *mut crate::abi::SSL,
-            *mut c_uchar,
-            *mut c_uchar,
-            *mut openssl_sys::EVP_CIPHER_CTX,
-            *mut openssl_sys::HMAC_CTX,
-            c_int,
-        ) -> c_int,
-    ),
-    Evp(
-        unsafe extern "C" fn(
-            *mut crate::abi::SSL,
-            *mut c_uchar,
-            *mut c_uchar,
-            *mut openssl_sys::EVP_CIPHER_CTX,
-            *mut openssl_sys::EVP_MAC_CTX,
-            c_int,
-        ) -> c_int,
-    ),
-}
-
 /// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
 #[derive(Clone, Copy, Default)]
 pub struct Callbacks {
@@ -464,15 +395,6 @@ pub struct Callbacks {
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
     /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
     pub cookies: CookieCallbacks,
-}
-
-/// The cookie callbacks of `SSL_CTX_set_(stateless_)cookie_{generate,verify}_cb`.
-#[derive(Clone, Copy, Default)]
-pub struct CookieCallbacks {
-    pub generate: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut u8, *mut c_uint) -> c_int>,
-    pub verify: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, c_uint) -> c_int>,
-    pub stateless_generate: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *mut u8, *mut usize) -> c_int>,
-    pub stateless_verify: Option<unsafe extern "C" fn(*mut crate::abi::SSL, *const u8, usize) -> c_int>,
 }
 
 /// Statistics reported by `SSL_CTX_sess_*`.
@@ -766,7 +688,7 @@ impl SslCtx {
         }
         if let Some(cb) = self.callbacks().remove_session {
             for s in &removed.0 {
-                crate::abi::session::run_remove_session_cb(self, cb, s);
+                crate::callbacks::session::run_remove_session_cb(self, cb, s);
             }
         }
     }

@@ -319,7 +319,7 @@ impl rustls::server::ResolvesServerCert for ServerCertResolver {
         let schemes = hello.signature_schemes().to_vec();
         crate::conn::current(|ssl| {
             let certified = ssl.certified_key_for(&schemes)?;
-            match crate::abi::ssl::run_status_callback(ssl) {
+            match crate::callbacks::ssl::run_status_callback(ssl) {
                 Staple::Nothing => Some(certified),
                 Staple::Response(ocsp) => Some(Arc::new(CertifiedKey { ocsp: Some(ocsp), ..(*certified).clone() })),
                 Staple::Fatal => None,
@@ -416,10 +416,13 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
             // The certificate callback may pick the certificate now. It cannot suspend
             // this handshake (rustls asks for the answer at once): anything but success
             // means no certificate is sent (README).
-            if !matches!(crate::abi::hello::run_cert_callback(ssl), crate::abi::hello::HelloVerdict::Proceed) {
+            if !matches!(
+                crate::callbacks::hello::run_cert_callback(ssl),
+                crate::callbacks::hello::HelloVerdict::Proceed
+            ) {
                 return None;
             }
-            crate::abi::ssl::run_client_cert_callback(ssl);
+            crate::callbacks::ssl::run_client_cert_callback(ssl);
             let chosen = ssl.certified_key_for(schemes);
             ssl.peer().client_cert_sent = chosen.is_some();
             chosen

@@ -143,7 +143,7 @@ impl ServerCertVerifier for ServerVerifier {
             verify_peer(ssl, end_entity, intermediates)?;
             // The stapled OCSP response is the application's to judge (OpenSSL does not
             // check it either): its status callback sees it after the chain.
-            crate::abi::ssl::run_client_status_callback(ssl, ocsp_response).map_err(|reason| {
+            crate::callbacks::ssl::run_client_status_callback(ssl, ocsp_response).map_err(|reason| {
                 crate::error::raise(reason);
                 Error::InvalidCertificate(rustls::CertificateError::InvalidOcspResponse)
             })

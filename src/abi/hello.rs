@@ -8,23 +8,9 @@ use std::ptr;
 use std::sync::Arc;
 
 use super::{SSL, SSL_CTX};
-use crate::conn::Ssl;
 use crate::ctx::{AppPtr, CertCb, ClientHelloCb};
 use crate::error;
 use crate::hello::ClientHello;
-
-/// `SSL_CLIENT_HELLO_*`: what the callback answered.
-pub enum HelloVerdict {
-    Proceed,
-    /// Suspend the handshake (`SSL_ERROR_WANT_CLIENT_HELLO_CB`); call again later.
-    Retry,
-    /// Abort; the callback's alert.
-    Fail(u8),
-}
-
-const SSL_CLIENT_HELLO_SUCCESS: c_int = 1;
-const SSL_CLIENT_HELLO_RETRY: c_int = -1;
-const SSL_AD_INTERNAL_ERROR: c_int = 80;
 
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_client_hello_cb(c: *mut SSL_CTX, cb: ClientHelloCb, arg: *mut c_void) {
@@ -35,33 +21,6 @@ pub extern "C" fn SSL_CTX_set_client_hello_cb(c: *mut SSL_CTX, cb: ClientHelloCb
             cbs.client_hello_arg = AppPtr(arg);
         });
     })
-}
-
-/// Runs the context's client-hello callback, if any, over `hello`.
-pub(crate) fn run_client_hello_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.client_hello else { return HelloVerdict::Proceed };
-    let mut alert: c_int = SSL_AD_INTERNAL_ERROR;
-    // SAFETY: the application's callback receives its own handle, an alert slot that
-    // outlives the call, and its argument.
-    match unsafe { cb(ssl.app_ptr(), &mut alert, cbs.client_hello_arg.0) } {
-        SSL_CLIENT_HELLO_SUCCESS => HelloVerdict::Proceed,
-        SSL_CLIENT_HELLO_RETRY => HelloVerdict::Retry,
-        _ => HelloVerdict::Fail(u8::try_from(alert).unwrap_or(SSL_AD_INTERNAL_ERROR as u8)),
-    }
-}
-
-/// Runs the certificate callback in force (the SSL's, else its context's): 1 proceeds,
-/// a negative answer suspends the handshake, 0 fails it.
-pub(crate) fn run_cert_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
-    let (cb, arg) = ssl.cert_callback();
-    let Some(cb) = cb else { return HelloVerdict::Proceed };
-    // SAFETY: the application's callback receives its own handle and argument.
-    match unsafe { cb(ssl.app_ptr(), arg.0) } {
-        r if r > 0 => HelloVerdict::Proceed,
-        r if r < 0 => HelloVerdict::Retry,
-        _ => HelloVerdict::Fail(SSL_AD_INTERNAL_ERROR as u8),
-    }
 }
 
 #[no_mangle]

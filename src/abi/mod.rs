@@ -12,9 +12,9 @@
 
 #[macro_use]
 pub mod macros;
-pub mod ownership;
+pub use crate::handles::ownership;
+pub use crate::handles::{SSL, SSL_CIPHER, SSL_CONF_CTX, SSL_CTX, SSL_METHOD, SSL_SESSION};
 
-pub mod alloc;
 pub mod bio_ssl;
 pub mod cipher;
 pub mod compat;
@@ -27,8 +27,6 @@ pub mod err;
 pub mod hello;
 pub mod info;
 pub mod keyload;
-#[cfg(target_arch = "x86_64")]
-pub mod memcpy;
 pub mod psk;
 pub mod reneg;
 pub mod session;
@@ -37,36 +35,6 @@ pub mod srp;
 pub mod ssl;
 pub mod ticket;
 pub mod unsupported;
-
-/// Opaque C handle of an `SSL_CTX` (a [`crate::ctx::SslCtx`] behind an `Arc`).
-pub struct SSL_CTX {
-    _private: [u8; 0],
-}
-
-/// Opaque C handle of an `SSL` (a [`crate::conn::Ssl`] behind an `Arc`).
-pub struct SSL {
-    _private: [u8; 0],
-}
-
-/// Opaque C handle of an `SSL_SESSION` (a [`crate::session::SslSession`] behind an `Arc`).
-pub struct SSL_SESSION {
-    _private: [u8; 0],
-}
-
-/// Opaque C handle of an `SSL_CIPHER` (a `&'static` [`crate::cipher::SslCipher`]).
-pub struct SSL_CIPHER {
-    _private: [u8; 0],
-}
-
-/// Opaque C handle of an `SSL_CONF_CTX` (a [`crate::conf::ConfCtx`] in a `Box`).
-pub struct SSL_CONF_CTX {
-    _private: [u8; 0],
-}
-
-/// Opaque C handle of an `SSL_METHOD` (a `&'static` [`crate::ctx::Method`]).
-pub struct SSL_METHOD {
-    _private: [u8; 0],
-}
 
 /// A control command oxissl does not implement: OpenSSL's failure value (0) and an
 /// error naming the command. A command OpenSSL 3.0 does not know either (for that
@@ -101,20 +69,4 @@ fn openssl_knows_ctrl(function: &str, cmd: std::os::raw::c_int) -> bool {
         _ => return true,
     };
     known.contains(&cmd)
-}
-
-/// An opaque application pointer stored beside a callback and handed back to it.
-#[derive(Clone, Copy, Debug)]
-pub struct AppPtr(pub *mut std::os::raw::c_void);
-
-// SAFETY: oxissl never dereferences the pointer; it only returns it to the
-// application's own callback, which owns its thread-safety, exactly as OpenSSL does.
-unsafe impl Send for AppPtr {}
-// SAFETY: as above; shared references only copy the pointer value.
-unsafe impl Sync for AppPtr {}
-
-impl Default for AppPtr {
-    fn default() -> Self {
-        AppPtr(std::ptr::null_mut())
-    }
 }

@@ -444,21 +444,21 @@ impl Ssl {
     /// (possibly switched) context's configuration.
     fn proceed_with_hello(self: &Arc<Self>, tls: &mut Tls, accepted: rustls::server::Accepted) -> Result<(), Failure> {
         let hello_verdict = if tls.hello_cb_done {
-            crate::abi::hello::HelloVerdict::Proceed
+            crate::callbacks::hello::HelloVerdict::Proceed
         } else {
-            crate::abi::hello::run_client_hello_callback(self)
+            crate::callbacks::hello::run_client_hello_callback(self)
         };
         match hello_verdict {
-            crate::abi::hello::HelloVerdict::Proceed => {
+            crate::callbacks::hello::HelloVerdict::Proceed => {
                 tls.hello_cb_done = true;
                 self.pending_allowed.store(true, Ordering::Relaxed);
-                crate::abi::ticket::announce_empty_ticket(self);
+                crate::callbacks::ticket::announce_empty_ticket(self);
             }
-            crate::abi::hello::HelloVerdict::Retry => {
+            crate::callbacks::hello::HelloVerdict::Retry => {
                 tls.engine = Engine::HelloReceived(Box::new(accepted));
                 return Err(self.fail(Failure::WantClientHello));
             }
-            crate::abi::hello::HelloVerdict::Fail(alert) => {
+            crate::callbacks::hello::HelloVerdict::Fail(alert) => {
                 return Err(self.refuse_hello(tls, error::SSL_R_CALLBACK_FAILED, alert));
             }
         }
@@ -473,20 +473,20 @@ impl Ssl {
         });
 
         if !tls.sni_done {
-            if let Err((reason, alert)) = crate::abi::ssl::run_servername_callback(self) {
+            if let Err((reason, alert)) = crate::callbacks::ssl::run_servername_callback(self) {
                 return Err(self.refuse_hello(tls, reason, alert));
             }
             tls.sni_done = true;
         }
         // The certificate callback, as OpenSSL runs it once the ClientHello is processed:
         // it may set the certificate and key on the SSL, or ask to be called again.
-        match crate::abi::hello::run_cert_callback(self) {
-            crate::abi::hello::HelloVerdict::Proceed => {}
-            crate::abi::hello::HelloVerdict::Retry => {
+        match crate::callbacks::hello::run_cert_callback(self) {
+            crate::callbacks::hello::HelloVerdict::Proceed => {}
+            crate::callbacks::hello::HelloVerdict::Retry => {
                 tls.engine = Engine::HelloReceived(Box::new(accepted));
                 return Err(self.fail(Failure::WantX509Lookup));
             }
-            crate::abi::hello::HelloVerdict::Fail(alert) => {
+            crate::callbacks::hello::HelloVerdict::Fail(alert) => {
                 return Err(self.refuse_hello(tls, error::SSL_R_CERT_CB_ERROR, alert));
             }
         }
@@ -509,7 +509,7 @@ impl Ssl {
             }
         };
         if let Some(wire) = offered_alpn {
-            match crate::abi::ssl::run_alpn_select_callback(self, &wire) {
+            match crate::callbacks::ssl::run_alpn_select_callback(self, &wire) {
                 AlpnChoice::NotCalled | AlpnChoice::NoAck => {}
                 AlpnChoice::Selected(proto) => {
                     let mut c = (*config).clone();

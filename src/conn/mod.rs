@@ -323,8 +323,8 @@ impl Ssl {
     }
 
     /// The handle the application knows this connection by.
-    pub fn app_ptr(self: &Arc<Self>) -> *mut crate::abi::SSL {
-        Arc::as_ptr(self) as *mut crate::abi::SSL
+    pub fn app_ptr(self: &Arc<Self>) -> *mut crate::handles::SSL {
+        Arc::as_ptr(self) as *mut crate::handles::SSL
     }
 
     pub fn ctx(&self) -> Arc<SslCtx> {
@@ -677,7 +677,7 @@ impl rustls::KeyLog for KeyLogBridge {
             for b in secret {
                 line.push_str(&format!("{b:02x}"));
             }
-            crate::abi::ssl::run_keylog_callback(ssl, cb, &line);
+            crate::callbacks::ssl::run_keylog_callback(ssl, cb, &line);
         });
     }
 

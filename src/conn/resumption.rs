@@ -139,7 +139,7 @@ impl Ssl {
             ctx.cache_add(sess);
         }
         if let Some(cb) = cbs.new_session {
-            crate::abi::session::run_new_session_cb(self, cb, sess);
+            crate::callbacks::session::run_new_session_cb(self, cb, sess);
         }
     }
 
@@ -272,7 +272,7 @@ impl Ssl {
         }
         if found.is_none() {
             if let Some(cb) = ctx.callbacks().get_session {
-                found = crate::abi::session::run_get_session_cb(self, cb, id);
+                found = crate::callbacks::session::run_get_session_cb(self, cb, id);
                 if let Some(s) = &found {
                     CacheStats::bump(&ctx.sessions.stats.cb_hits);
                     if mode & SSL_SESS_CACHE_NO_INTERNAL_STORE == 0 {

@@ -155,6 +155,6 @@ impl Ssl {
     }
 
     pub(super) fn info(self: &Arc<Self>, event: c_int, value: c_int) {
-        crate::abi::ssl::run_info_callback(self, event, value);
+        crate::callbacks::ssl::run_info_callback(self, event, value);
     }
 }

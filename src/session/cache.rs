@@ -1,7 +1,7 @@
 //! The `SSL_CTX` session cache: OpenSSL's modes, size limit, timeouts, statistics and
 //! new/get/remove callbacks, and the bridge through which rustls' server stores and
 //! finds its sessions in it.
-use crate::abi::ticket::{
+use crate::callbacks::ticket::{
     open_with_callback, run_ticket_dec_callback, run_ticket_gen_callback, seal_with_callback, ticket_key_callback,
     Opened, SSL_TICKET_NO_DECRYPT, SSL_TICKET_RETURN_USE, SSL_TICKET_RETURN_USE_RENEW, SSL_TICKET_SUCCESS,
     SSL_TICKET_SUCCESS_RENEW,
