@@ -119,8 +119,8 @@ valid_target() {
 # User+system CPU seconds of this shell's finished children (bash `times`, 2nd line).
 # Call it directly (not in $(...), whose subshell has no children of its own).
 children_cpu() {
-    times >"$LOGS/.times"
-    tail -1 "$LOGS/.times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } print t }' >"$LOGS/.cpu"
+    times >"$LOGS/.times.$$"
+    tail -1 "$LOGS/.times.$$" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } print t }' >"$LOGS/.cpu.$$"
 }
 
 # The last "stat::NAME: VALUE" printed by -print_final_stats=1, or the last "#N ... cov: C
@@ -143,7 +143,7 @@ run() {
     local dict=() log="$LOGS/$target.log"
     [ -f "$FUZZ/dict/$target.dict" ] && dict=(-dict="$FUZZ/dict/$target.dict")
     local status=0 cpu0
-    children_cpu; cpu0=$(cat "$LOGS/.cpu")
+    children_cpu; cpu0=$(cat "$LOGS/.cpu.$$")
     # Run a copy, so that a rebuild during a long run does not touch the running binary.
     local exe="$ROOT/target/fuzz-run/$target"
     mkdir -p "$ROOT/target/fuzz-run"
@@ -161,7 +161,8 @@ run() {
     # CPU seconds of the fuzzer process (and the oracle): this shell's children.
     local cpu
     children_cpu
-    cpu=$(awk -v a="$(cat "$LOGS/.cpu")" -v b="$cpu0" 'BEGIN { printf "%.0f", a - b }')
+    cpu=$(awk -v a="$(cat "$LOGS/.cpu.$$")" -v b="$cpu0" 'BEGIN { printf "%.0f", a - b }')
+    rm -f "$LOGS/.times.$$" "$LOGS/.cpu.$$"
     local execs cov ft corp eps
     execs=$(final_stat "$log" number_of_executed_units)
     eps=$(final_stat "$log" average_exec_per_sec)
