@@ -28,10 +28,10 @@ pub extern "C" fn SSL_get_psk_identity_hint(s: *const SSL) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_client_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_client_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_CTX_set_psk_client_callback")
         }
     })
@@ -40,10 +40,10 @@ pub extern "C" fn SSL_CTX_set_psk_client_callback(
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_find_session_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_find_session_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_CTX_set_psk_find_session_callback")
         }
     })
@@ -52,10 +52,10 @@ pub extern "C" fn SSL_CTX_set_psk_find_session_callback(
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_server_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_server_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_CTX_set_psk_server_callback")
         }
     })
@@ -64,12 +64,12 @@ pub extern "C" fn SSL_CTX_set_psk_server_callback(
 #[no_mangle]
 pub extern "C" fn SSL_CTX_set_psk_use_session_callback(
     _ctx: *mut SSL_CTX,
-    _cb: Option<
+    cb: Option<
         unsafe extern "C" fn(*mut SSL, *const EVP_MD, *mut *const c_uchar, *mut usize, *mut *mut SSL_SESSION) -> c_int,
     >,
 ) {
     ffi_boundary!("SSL_CTX_set_psk_use_session_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_CTX_set_psk_use_session_callback")
         }
     })
@@ -86,10 +86,10 @@ pub extern "C" fn SSL_CTX_use_psk_identity_hint(_ctx: *mut SSL_CTX, _identity_hi
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_client_callback(
     _ssl: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_char, c_uint, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_set_psk_client_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_set_psk_client_callback")
         }
     })
@@ -98,10 +98,10 @@ pub extern "C" fn SSL_set_psk_client_callback(
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_find_session_callback(
     _s: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_uchar, usize, *mut *mut SSL_SESSION) -> c_int>,
 ) {
     ffi_boundary!("SSL_set_psk_find_session_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_set_psk_find_session_callback")
         }
     })
@@ -110,10 +110,10 @@ pub extern "C" fn SSL_set_psk_find_session_callback(
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_server_callback(
     _ssl: *mut SSL,
-    _cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
+    cb: Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>,
 ) {
     ffi_boundary!("SSL_set_psk_server_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_set_psk_server_callback")
         }
     })
@@ -122,12 +122,12 @@ pub extern "C" fn SSL_set_psk_server_callback(
 #[no_mangle]
 pub extern "C" fn SSL_set_psk_use_session_callback(
     _s: *mut SSL,
-    _cb: Option<
+    cb: Option<
         unsafe extern "C" fn(*mut SSL, *const EVP_MD, *mut *const c_uchar, *mut usize, *mut *mut SSL_SESSION) -> c_int,
     >,
 ) {
     ffi_boundary!("SSL_set_psk_use_session_callback", (), {
-        if _cb.is_some() {
+        if cb.is_some() {
             crate::error::raise_unsupported_psk("SSL_set_psk_use_session_callback")
         }
     })

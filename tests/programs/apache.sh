@@ -180,10 +180,6 @@ Listen 127.0.0.1:$(port cc) https
 EOF
 }
 
-inmode() {
-    local m=$1; shift
-    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
-}
 
 # children: CHILDREN, the live (not zombie) child processes of MASTER
 children() { CHILDREN=$(ps -o pid=,stat= --ppid "$MASTER" | awk '$2 !~ /^Z/ {printf "%s ", $1}'); }

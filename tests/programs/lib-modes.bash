@@ -5,10 +5,8 @@
 #
 #   need_packages PKG:FILE…   apt-get install (noninteractive, service starts denied) each
 #                             PKG whose FILE is missing; prints how long it took
-#   MODES                     (system path preload); inmode MODE CMD… (label, flat, libs_check: lib.sh)
-#   modeenv MODE              MODEENV=(env … the loader variables of MODE)
-#   launch MODE NAME CMD…     CMD in the background, output in $WORK/NAME.log; LPID, BG
-#   stop PID                  SIGTERM, then SIGKILL after 3 s
+#   MODES                     (system path preload); inmode, modeenv, launch, stop, label,
+#                             flat, libs_check come from lib.sh
 #   wait_listen PORT [PID]    TCP listener on 127.0.0.1:PORT (read from /proc/net/tcp)
 #   wait_listen_udp PORT [PID]
 #   libs_line NAME MODE PID   the ok/bad line for libs_check MODE PID
@@ -23,41 +21,7 @@ LIB_STAMP=$(stat -c %Y.%s "$OXLIB_REAL")
 
 . "$(dirname "${BASH_SOURCE[0]}")/packages.bash"
 
-inmode() {
-    local m=$1; shift
-    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
-}
-modeenv() {
-    case $1 in
-        system) MODEENV=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF) ;;
-        path) MODEENV=(env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR") ;;
-        preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
-    esac
-}
 
-# launch MODE NAME CMD…: CMD in the background on MODE, stdout+stderr in $WORK/NAME.log;
-# LPID is CMD's own PID (sh writes it, then execs CMD), BG the background job.
-launch() {
-    local m=$1 name=$2 i; shift 2
-    rm -f "$WORK/$name.pid"
-    inmode "$m" sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/$name.pid" "$@" >"$WORK/$name.log" 2>&1 &
-    BG=$!
-    PIDS+=("$BG")
-    LPID=
-    for i in $(seq 100); do
-        [ -s "$WORK/$name.pid" ] && break
-        sleep 0.02
-    done
-    LPID=$(cat "$WORK/$name.pid" 2>/dev/null)
-    [ -n "$LPID" ] && PIDS+=("$LPID")
-}
-stop() {
-    local i
-    [ -n "${1:-}" ] || return 0
-    kill "$1" 2>/dev/null
-    for i in $(seq 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
-    kill -KILL "$1" 2>/dev/null
-}
 
 # listening PORT [tcp|udp]: a socket bound to 127.0.0.1:PORT (TCP: listening), from /proc
 listening() {

@@ -10,6 +10,7 @@
 #                         `preload` (LD_PRELOAD of our libssl.so.3)
 #   maps_check PID        0 when PID has our libssl.so.3 mapped and not the system's
 #   sys_maps_check PID    0 when PID has the system libssl mapped and not ours
+#   inmode/modeenv/launch/stop   run a command on a given library (see below)
 #   ok NAME / bad NAME WHY / check NAME CMD…   record a result
 #   finish                print "N passed, N failed" and exit non-zero on a failure
 set -u
@@ -82,6 +83,45 @@ libs_check() { if [ "$1" = system ]; then sys_maps_check "$2"; else maps_check "
 label() { if [ "$1" = system ]; then echo "system"; else echo "oxissl ($1)"; fi; }
 # flat TEXT: lines joined with |.
 flat() { tr '\n' '|' <<<"$1" | sed 's/|$//'; }
+
+# inmode MODE CMD…: CMD on the system libssl (MODE system) or on oxissl (path, preload).
+inmode() {
+    local m=$1; shift
+    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
+}
+# modeenv MODE: MODEENV=(env … the loader variables of MODE), for commands run elsewhere.
+modeenv() {
+    case $1 in
+        system) MODEENV=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF) ;;
+        path) MODEENV=(env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR") ;;
+        preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
+    esac
+}
+# launch MODE NAME CMD…: CMD in the background on MODE, stdout+stderr in $WORK/NAME.log;
+# LPID is CMD's own PID (sh writes it, then execs CMD), BG the background job; both are
+# recorded for the cleanup.
+launch() {
+    local m=$1 name=$2 i; shift 2
+    rm -f "$WORK/$name.pid"
+    inmode "$m" sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/$name.pid" "$@" >"$WORK/$name.log" 2>&1 &
+    BG=$!
+    PIDS+=("$BG")
+    LPID=
+    for i in $(seq 100); do
+        [ -s "$WORK/$name.pid" ] && break
+        sleep 0.02
+    done
+    LPID=$(cat "$WORK/$name.pid" 2>/dev/null)
+    [ -n "$LPID" ] && PIDS+=("$LPID")
+}
+# stop PID: SIGTERM, up to 3 s, then SIGKILL.
+stop() {
+    local i
+    [ -n "${1:-}" ] || return 0
+    kill "$1" 2>/dev/null
+    for i in $(seq 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+    kill -KILL "$1" 2>/dev/null
+}
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

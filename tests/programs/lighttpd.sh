@@ -116,10 +116,6 @@ ssl.ca-file = "$d/cas.pem"
 EOF
 }
 
-inmode() {
-    local m=$1; shift
-    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
-}
 
 children() { CHILDREN=$(ps -o pid=,stat= --ppid "$MASTER" | awk '$2 !~ /^Z/ {printf "%s ", $1}'); }
 

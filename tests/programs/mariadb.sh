@@ -93,13 +93,6 @@ MODES=(system path preload)
 chmod 755 "$WORK"
 
 # ---------------------------------------------------------------- helpers
-modeenv() {
-    case $1 in
-        system) MODEENV=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF) ;;
-        path) MODEENV=(env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR") ;;
-        preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
-    esac
-}
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
 mapped() { awk '$6 ~ /libssl\.so/ {print $6}' "/proc/$1/maps" 2>/dev/null | sort -u | tr '\n' ' '; }
 

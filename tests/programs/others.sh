@@ -73,38 +73,8 @@ export LC_ALL=C
 LIB_STAMP=$(stat -c %Y.%s "$OXLIB_REAL")
 
 # ---------------------------------------------------------------- common helpers
-# inmode MODE CMD…: CMD on the system libssl (MODE system) or on oxissl (path|preload)
-inmode() {
-    local m=$1; shift
-    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
-}
 
-# launch MODE NAME CMD…: CMD in the background on MODE, stdout+stderr in $WORK/NAME.log;
-# sets LPID to CMD's own PID (sh writes it, then execs CMD) and BG to the background job
-# (its exit status is CMD's). Both are recorded for the cleanup.
-launch() {
-    local m=$1 name=$2 i; shift 2
-    rm -f "$WORK/$name.pid"
-    inmode "$m" sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/$name.pid" "$@" >"$WORK/$name.log" 2>&1 &
-    BG=$!
-    PIDS+=("$BG")
-    LPID=
-    for i in $(seq 100); do
-        [ -s "$WORK/$name.pid" ] && break
-        sleep 0.02
-    done
-    LPID=$(cat "$WORK/$name.pid" 2>/dev/null)
-    [ -n "$LPID" ] && PIDS+=("$LPID")
-}
 
-# stop PID: SIGTERM, up to 3 s, then SIGKILL
-stop() {
-    local i
-    [ -n "${1:-}" ] || return 0
-    kill "$1" 2>/dev/null
-    for i in $(seq 60); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
-    kill -KILL "$1" 2>/dev/null
-}
 
 # listening PORT: something listens on 127.0.0.1:PORT (read from /proc, no connection made:
 # socat without fork would spend its only connection on a probe)

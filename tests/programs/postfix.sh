@@ -129,18 +129,6 @@ CA=$PKI/ca.pem
 DEFAULT_IMPORT=$(postconf -d -h import_environment)
 
 # ---------------------------------------------------------------- common helpers
-inmode() {
-    local m=$1; shift
-    if [ "$m" = system ]; then on_system "$@"; else on_oxissl "$m" "$@"; fi
-}
-# modeenv MODE: the env(1) command line that puts a command on MODE's libssl
-modeenv() {
-    case $1 in
-        system) MODEENV=(env -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF) ;;
-        path) MODEENV=(env -u LD_PRELOAD -u OPENSSL_CONF LD_LIBRARY_PATH="$LIBDIR") ;;
-        preload) MODEENV=(env -u LD_LIBRARY_PATH -u OPENSSL_CONF LD_PRELOAD="$OXLIB_REAL") ;;
-    esac
-}
 record() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/obs.$MODE"; }
 record_lines() { local l; while IFS= read -r l; do record "$1" "$l"; done; }
 
