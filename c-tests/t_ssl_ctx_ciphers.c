@@ -5,7 +5,9 @@
  * Shown with SSL_get_cipher_list and the suite a TLS 1.2 handshake negotiates. A
  * cipher string that cannot be read (an invalid command) leaves the SSL without a list of
  * its own; one that selects nothing gives it an empty one (found by the config_diff fuzz
- * target). */
+ * target). The TLS 1.3 suites are different: the SSL copies its context's at SSL_new and
+ * builds its own list from that copy, whatever the context's are by then (config_diff
+ * again: oxissl took the context's current, emptied, suites). */
 #include "common.h"
 
 static SSL_CTX *g_other;
@@ -48,17 +50,25 @@ static void handshake(const char *what, SSL_CTX *cctx, SSL_CTX *sctx, int own)
         printf("server: SSL_set_cipher_list(no match)=%d\n", SSL_set_cipher_list(s, "NOSUCHCIPHER"));
         print_err("server");
     }
+    if (own == 5 || own == 6) {
+        SSL_CTX_set_ciphersuites(sctx, "");
+        printf("context: first cipher %s\n", SSL_CIPHER_get_name(sk_SSL_CIPHER_value(SSL_CTX_get_ciphers(sctx), 0)));
+        printf("server: SSL_set_cipher_list=%d\n",
+               SSL_set_cipher_list(s, own == 5 ? "ECDHE-ECDSA-CHACHA20-POLY1305" : ""));
+        print_err("server");
+    }
     /* The context changes after SSL_new. */
     SSL_CTX_set_cipher_list(sctx, "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256");
     list("server", s);
     /* (No handshake with the empty TLS 1.2 list: rustls's server then does not take TLS
      * 1.2 at all, see README "Deliberate differences", Configuration strings.) */
-    if (own != 4) {
+    if (own != 4 && own != 6) {
         printf("handshake ok=%d\n", do_handshake(c, s, 0, NULL, NULL));
         print_session_info("client", c);
     }
     free_pair(c, s);
     SSL_CTX_set_cipher_list(sctx, "DEFAULT");
+    SSL_CTX_set_ciphersuites(sctx, "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256");
 }
 
 int main(int argc, char **argv)
@@ -77,6 +87,8 @@ int main(int argc, char **argv)
     handshake("TLS 1.3 suites set on the SSL", cctx, sctx, 2);
     handshake("an unreadable list refused on the SSL", cctx, sctx, 3);
     handshake("a list matching nothing refused on the SSL", cctx, sctx, 4);
+    handshake("TLS 1.3 suites emptied on the context after SSL_new, then a list set on the SSL", cctx, sctx, 5);
+    handshake("TLS 1.3 suites emptied on the context after SSL_new, then an empty list on the SSL", cctx, sctx, 6);
 
     g_other = make_server_ctx("server-p256.pem", "server-p256.key");
     SSL_CTX_set_cipher_list(g_other, "ECDHE-ECDSA-AES128-GCM-SHA256");

@@ -397,10 +397,7 @@ impl ConfCtx {
         let roles = st.flags & BOTH;
         let ok = match command.action {
             Action::CipherString => apply(&st.target, |s| ctx::set_cipher_list(s, value)),
-            Action::Ciphersuites => apply(&st.target, |s| {
-                s.own_cipher_lists = true;
-                ctx::set_ciphersuites(s, value)
-            }),
+            Action::Ciphersuites => apply(&st.target, |s| ctx::set_ciphersuites(s, value)),
             Action::Groups => apply(&st.target, |s| ctx::set_groups_list(s, &text)),
             Action::EcdhParameters => {
                 // Values that meant automatic selection in OpenSSL 1.0.2 are accepted and

@@ -139,6 +139,11 @@ pub struct Settings {
     /// The TLS 1.3 suite string named a TLS ≤ 1.2 suite (see
     /// [`cipher::ciphersuites_name_tls12_suite`]).
     pub tls13_list_has_tls12: bool,
+    /// The TLS 1.3 suites as last set by `set_ciphersuites` (OpenSSL's separate
+    /// `tls13_ciphersuites`), with whether they name a TLS ≤ 1.2 suite. A connection takes
+    /// its context's at `SSL_new` and keeps them: `SSL_set_cipher_list` builds its list from
+    /// these, not from the context's current ones. For a context they equal `tls13_ciphers`.
+    pub ciphersuites_set: (Vec<&'static SslCipher>, bool),
     /// A connection's cipher lists were set on it (`SSL_set_cipher_list`,
     /// `SSL_set_ciphersuites`); until then it uses its context's current ones, as in
     /// OpenSSL (also after `SSL_set_SSL_CTX`). Meaningless for a context.
@@ -225,6 +230,7 @@ impl Settings {
             security_level: 2,
             suite_b: None,
             tls13_list_has_tls12: false,
+            ciphersuites_set: (cipher::default_tls13(), false),
             own_cipher_lists: false,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
@@ -747,7 +753,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
                 s.suite_b = list.suite_b;
             }
             s.tls12_ciphers = list.ciphers;
-            s.own_cipher_lists = true;
+            take_ciphersuites_set(s);
             if let Some(level) = list.seclevel {
                 s.security_level = level.into();
             }
@@ -760,7 +766,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             if matches!(e, cipher::CipherStringError::NoCipherMatch { .. }) {
                 // OpenSSL has already emptied the TLS 1.2 list when it reports this.
                 s.tls12_ciphers.clear();
-                s.own_cipher_lists = true;
+                take_ciphersuites_set(s);
                 // A TLS 1.2 suite it keeps in the TLS 1.3 list counts: no failure then.
                 if s.tls13_list_has_tls12 {
                     return true;
@@ -770,6 +776,14 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             false
         }
     }
+}
+
+/// A rebuilt cipher list: its TLS 1.3 part comes from the suites last set on the object
+/// itself, and a connection's list is its own from then on.
+fn take_ciphersuites_set(s: &mut Settings) {
+    s.tls13_ciphers.clone_from(&s.ciphersuites_set.0);
+    s.tls13_list_has_tls12 = s.ciphersuites_set.1;
+    s.own_cipher_lists = true;
 }
 
 /// `SSL(_CTX)_set1_groups_list` (and the `Groups`/`Curves` commands): OpenSSL's error for
@@ -788,13 +802,16 @@ pub fn set_groups_list(s: &mut Settings, list: &str) -> bool {
     }
 }
 
-/// `SSL(_CTX)_set_ciphersuites`: the TLS 1.3 suites.
+/// `SSL(_CTX)_set_ciphersuites`: the TLS 1.3 suites. A connection's cipher list is its
+/// own afterwards even when the string is refused (OpenSSL copies its context's list
+/// first).
 pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
     let text = spec.to_string_lossy();
+    s.own_cipher_lists = true;
     match cipher::parse_ciphersuites(&text) {
         Ok(list) => {
-            s.tls13_ciphers = list;
-            s.tls13_list_has_tls12 = cipher::ciphersuites_name_tls12_suite(&text);
+            s.ciphersuites_set = (list, cipher::ciphersuites_name_tls12_suite(&text));
+            take_ciphersuites_set(s);
             true
         }
         Err(e) => {

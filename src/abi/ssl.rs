@@ -577,9 +577,7 @@ pub extern "C" fn SSL_set_ciphersuites(s: *mut SSL, str_: *const c_char) -> c_in
     ffi_boundary!("SSL_set_ciphersuites", 0, {
         let ssl = try_ref!("SSL_set_ciphersuites", s, 0);
         let spec = try_cstr!("SSL_set_ciphersuites", str_, 0);
-        let mut st = ssl.cipher_settings();
-        st.own_cipher_lists = true;
-        ctx::set_ciphersuites(&mut st, spec) as c_int
+        ctx::set_ciphersuites(&mut ssl.cipher_settings(), spec) as c_int
     })
 }
 
