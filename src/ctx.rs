@@ -9,7 +9,7 @@
 //! look up per-connection state through [`crate::conn::current`].
 
 use std::collections::HashMap;
-use std::os::raw::{c_int, c_void};
+use std::os::raw::c_int;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -18,7 +18,7 @@ use rustls::version::{TLS12, TLS13};
 use rustls::{ClientConfig, ServerConfig, SupportedProtocolVersion};
 
 use crate::cipher::{self, SslCipher};
-use crate::crypto::exdata::{ExData, CLASS_SSL_CTX};
+use crate::crypto::exdata::ExData;
 use crate::crypto::pkey::PasswordCb;
 use crate::crypto::x509::{VerifyParam, X509Store};
 use crate::error;
@@ -479,31 +479,27 @@ impl SslCtx {
             return None;
         };
         let store = X509Store::new()?;
-        Some(Arc::new_cyclic(|weak: &std::sync::Weak<SslCtx>| {
-            let obj = weak.as_ptr() as *mut c_void;
-            SslCtx {
-                method,
-                settings: RwLock::new(Settings::new(method)),
-                callbacks: RwLock::new(Callbacks::default()),
-                store: RwLock::new(store),
-                extra_chain: RwLock::new(Vec::new()),
-                extra_chain_stack: Mutex::new(None),
-                // SAFETY: the context's final address; `ex_data` is its first field.
-                ex_data: unsafe { ExData::new(CLASS_SSL_CTX, obj) },
-                stats: Stats::default(),
-                configs: Mutex::new(HashMap::new()),
-                peer_certs: Mutex::new(PeerCertCache::default()),
-                server_verifier: verify::ServerVerifier::shared(),
-                client_resolver: crate::keys::ClientCertResolver::shared(),
-                server_resolver: Arc::new(crate::keys::ServerCertResolver),
-                keylog: Arc::new(crate::conn::KeyLogBridge),
-                sessions: crate::session::SessionCache::default(),
-                server_sessions: Arc::new(crate::session::ServerSessionBridge),
-                client_sessions: Arc::new(crate::session::ClientSessionBridge),
-                ticketer,
-                cipher_stack: cipher::StackCache::default(),
-                dane: crate::dane::DaneCtx::default(),
-            }
+        Some(Arc::new_cyclic(|weak: &std::sync::Weak<SslCtx>| SslCtx {
+            method,
+            settings: RwLock::new(Settings::new(method)),
+            callbacks: RwLock::new(Callbacks::default()),
+            store: RwLock::new(store),
+            extra_chain: RwLock::new(Vec::new()),
+            extra_chain_stack: Mutex::new(None),
+            ex_data: ExData::for_new::<crate::handles::SSL_CTX>(weak),
+            stats: Stats::default(),
+            configs: Mutex::new(HashMap::new()),
+            peer_certs: Mutex::new(PeerCertCache::default()),
+            server_verifier: verify::ServerVerifier::shared(),
+            client_resolver: crate::keys::ClientCertResolver::shared(),
+            server_resolver: Arc::new(crate::keys::ServerCertResolver),
+            keylog: Arc::new(crate::conn::KeyLogBridge),
+            sessions: crate::session::SessionCache::default(),
+            server_sessions: Arc::new(crate::session::ServerSessionBridge),
+            client_sessions: Arc::new(crate::session::ClientSessionBridge),
+            ticketer,
+            cipher_stack: cipher::StackCache::default(),
+            dane: crate::dane::DaneCtx::default(),
         }))
     }
 

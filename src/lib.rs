@@ -25,6 +25,7 @@ pub mod kx;
 pub mod log;
 #[cfg(target_arch = "x86_64")]
 pub mod memcpy;
+pub mod packed;
 pub mod records;
 pub mod session;
 pub mod statem;

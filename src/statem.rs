@@ -12,9 +12,9 @@
 //! states of that flight at once, when it is complete.
 use std::ffi::CStr;
 
+crate::packed::packed_enum! {
 /// OpenSSL's `OSSL_HANDSHAKE_STATE` values that TLS 1.2 and 1.3 flows pass through.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[repr(u8)]
+#[derive(Default)]
 pub enum HsState {
     #[default]
     Before = 0,
@@ -56,54 +56,9 @@ pub enum HsState {
     SwCertVrfy = 40,
     EarlyData = 46,
 }
+}
 
 impl HsState {
-    /// The state a stored value (`HsState as u8`) stands for.
-    pub fn from_u8(v: u8) -> HsState {
-        use HsState::*;
-        const ALL: [HsState; 38] = [
-            Before,
-            Ok,
-            CrSrvrHello,
-            CrCert,
-            CrCertStatus,
-            CrKeyExch,
-            CrCertReq,
-            CrSrvrDone,
-            CrSessionTicket,
-            CrChange,
-            CrFinished,
-            CwClntHello,
-            CwCert,
-            CwKeyExch,
-            CwCertVrfy,
-            CwChange,
-            CwFinished,
-            SrClntHello,
-            SwSrvrHello,
-            SwCert,
-            SwKeyExch,
-            SwCertReq,
-            SwSrvrDone,
-            SrCert,
-            SrKeyExch,
-            SrCertVrfy,
-            SrChange,
-            SrFinished,
-            SwSessionTicket,
-            SwCertStatus,
-            SwChange,
-            SwFinished,
-            SwEncryptedExtensions,
-            CrEncryptedExtensions,
-            CrCertVrfy,
-            SwCertVrfy,
-            EarlyData,
-            SwHelloReq,
-        ];
-        ALL.into_iter().find(|s| *s as u8 == v).unwrap_or(Before)
-    }
-
     /// `SSL_state_string`.
     pub fn short(self) -> &'static CStr {
         use HsState::*;

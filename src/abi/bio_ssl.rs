@@ -475,7 +475,7 @@ fn dup(f: &Filter, to: *mut BIO, ssl: *mut SSL) -> c_long {
     let Some(g) = filter(to) else { return 0 };
     SSL_free(g.ssl.get());
     // SAFETY: `ssl` is a live handle the filter holds (see `conn_of`).
-    let arc = unsafe { <SSL as super::ownership::Handle>::clone_arc(ssl) };
+    let arc = unsafe { <SSL as super::ownership::ArcHandle>::clone_arc(ssl) };
     let copy = arc.map_or(ptr::null_mut(), |a| SSL::into_c(a.dup()));
     g.ssl.set(copy);
     f.copy_counters_to(g);

@@ -3,7 +3,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_int, c_uint};
 use std::ptr;
 
-use super::ownership::{BoxHandle, Handle};
+use super::ownership::{ArcHandle, BoxHandle};
 use super::{SSL, SSL_CONF_CTX, SSL_CTX};
 use crate::conf::{self, ConfCtx};
 use crate::error;

@@ -46,7 +46,7 @@ macro_rules! try_ref {
 macro_rules! try_arc {
     (@ret $name:expr, $ptr:expr, $($ret:tt)+) => {
         // SAFETY: as in `try_ref!`; the new Arc owns its own strong count.
-        match unsafe { $crate::abi::ownership::Handle::clone_arc($ptr) } {
+        match unsafe { $crate::abi::ownership::ArcHandle::clone_arc($ptr) } {
             Some(r) => r,
             None => {
                 $crate::error::raise_null($name);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use openssl_sys::{pem_password_cb, BIO, X509};
 
-use super::ownership::{static_as_c, ArcHandle, Handle};
+use super::ownership::{static_as_c, ArcHandle};
 use super::{SSL, SSL_CIPHER, SSL_CTX, SSL_SESSION};
 use crate::crypto::bio::Bio;
 use crate::ctx;

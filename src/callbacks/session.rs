@@ -15,7 +15,7 @@ pub(crate) fn run_new_session_cb(
     sess: &Arc<SslSession>,
 ) {
     let handle = SSL_SESSION::into_c(sess.clone());
-    let ssl_ptr = ssl as *const Ssl as *mut SSL;
+    let ssl_ptr = SSL::handle_of(ssl);
     // SAFETY: the application's callback receives its SSL handle and one session reference.
     let kept = unsafe { cb(ssl_ptr, handle) };
     if kept == 0 {
@@ -29,7 +29,7 @@ pub(crate) fn run_remove_session_cb(
     cb: unsafe extern "C" fn(*mut SSL_CTX, *mut SSL_SESSION),
     sess: &Arc<SslSession>,
 ) {
-    let ctx_ptr = ctx as *const SslCtx as *mut SSL_CTX;
+    let ctx_ptr = SSL_CTX::handle_of(ctx);
     // SAFETY: the callback borrows both handles for the call.
     unsafe { cb(ctx_ptr, SSL_SESSION::as_c(sess)) };
 }
@@ -42,7 +42,7 @@ pub(crate) fn run_get_session_cb(
     id: &[u8],
 ) -> Option<Arc<SslSession>> {
     let mut copy: c_int = 1;
-    let ssl_ptr = ssl as *const Ssl as *mut SSL;
+    let ssl_ptr = SSL::handle_of(ssl);
     // SAFETY: `id` outlives the call; the callback returns NULL or a session reference.
     let p = unsafe { cb(ssl_ptr, id.as_ptr(), id.len() as c_int, &mut copy) };
     if p.is_null() {
@@ -53,7 +53,7 @@ pub(crate) fn run_get_session_cb(
         if copy != 0 {
             SSL_SESSION::clone_arc(p)
         } else {
-            Some(Arc::from_raw(p as *const SslSession))
+            SSL_SESSION::take_back(p)
         }
     }
 }

@@ -60,8 +60,8 @@ impl Ssl {
         self.forget_refused_renegotiation();
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
-        self.last_failure.store(0, Ordering::Relaxed);
-        if self.role_set.load(Ordering::Relaxed) == 0 {
+        self.last_failure.set(None);
+        if !self.role_set.load(Ordering::Relaxed) {
             error::raise(error::SSL_R_UNINITIALIZED);
             return Err(self.fail(Failure::Ssl));
         }
@@ -161,8 +161,8 @@ impl Ssl {
         self.forget_refused_renegotiation();
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
-        self.last_failure.store(0, Ordering::Relaxed);
-        if self.role_set.load(Ordering::Relaxed) == 0 {
+        self.last_failure.set(None);
+        if !self.role_set.load(Ordering::Relaxed) {
             error::raise(error::SSL_R_UNINITIALIZED);
             return Err(self.fail(Failure::Ssl));
         }
@@ -246,17 +246,17 @@ impl Ssl {
     /// client's Finished), for TLS 1.2 when the handshake is complete. Ok means
     /// `SSL_READ_EARLY_DATA_FINISH`; after it, calling again is a usage error, as in OpenSSL.
     pub fn read_early_data(self: &Arc<Self>) -> Result<(), Failure> {
-        let state = self.early_read.load(Ordering::Relaxed);
+        let state = self.server_hs.early_read.get();
         let misuse = match state {
-            EARLY_NONE => self.state() != HandshakeState::Before || !self.is_server(),
-            EARLY_RETRY => false,
+            EarlyRead::NotCalled => self.state() != HandshakeState::Before || !self.is_server(),
+            EarlyRead::Again => false,
             _ => true,
         };
         if misuse {
             error::raise(error::ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
             return Err(self.fail(Failure::Ssl));
         }
-        if state == EARLY_NONE {
+        if state == EarlyRead::NotCalled {
             self.set_role(true);
         }
         let result = self.handshake();
@@ -270,11 +270,11 @@ impl Ssl {
             Err(_) => false,
         };
         if done {
-            self.last_failure.store(0, Ordering::Relaxed);
-            self.early_read.store(EARLY_FINISHED, Ordering::Relaxed);
+            self.last_failure.set(None);
+            self.server_hs.early_read.set(EarlyRead::Finished);
             return Ok(());
         }
-        self.early_read.store(EARLY_RETRY, Ordering::Relaxed);
+        self.server_hs.early_read.set(EarlyRead::Again);
         result
     }
 
@@ -282,8 +282,8 @@ impl Ssl {
     pub fn shutdown(self: &Arc<Self>) -> Result<c_int, Failure> {
         let nested = inside(self);
         let _driving = Driving::enter(self);
-        self.last_failure.store(0, Ordering::Relaxed);
-        if self.role_set.load(Ordering::Relaxed) == 0 {
+        self.last_failure.set(None);
+        if !self.role_set.load(Ordering::Relaxed) {
             error::raise(error::SSL_R_UNINITIALIZED);
             return Err(self.fail(Failure::Ssl));
         }

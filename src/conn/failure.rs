@@ -9,63 +9,33 @@ use crate::error;
 
 use super::*;
 
-/// Why an I/O call did not complete: the basis of `SSL_get_error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
-    WantRead,
-    WantWrite,
-    ZeroReturn,
-    /// The transport failed or closed without a TLS error.
-    Syscall,
-    /// A TLS or usage error, queued on the error stack.
-    Ssl,
-    /// A fatal error that ended the stream while reading (a fatal alert from the peer,
-    /// or end of stream without close_notify): `SSL_read` returns 0, not -1.
-    Closed,
-    /// The client-hello callback suspended the handshake.
-    WantClientHello,
-    /// The certificate callback suspended the handshake (`SSL_ERROR_WANT_X509_LOOKUP`).
-    WantX509Lookup,
-    /// The method has no handshake for the role asked for (a client-only method in
-    /// accept state or the reverse): OpenSSL's handshake function is its "undefined
-    /// function", which returns 0 with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` queued.
-    WrongRole,
-}
-
-impl Failure {
-    fn code(self) -> u8 {
-        match self {
-            Failure::WantRead => 1,
-            Failure::WantWrite => 2,
-            Failure::ZeroReturn => 3,
-            Failure::Syscall => 4,
-            Failure::Ssl => 5,
-            Failure::Closed => 6,
-            Failure::WantClientHello => 7,
-            Failure::WrongRole => 8,
-            Failure::WantX509Lookup => 9,
-        }
-    }
-
-    fn from_code(c: u8) -> Option<Failure> {
-        Some(match c {
-            1 => Failure::WantRead,
-            2 => Failure::WantWrite,
-            3 => Failure::ZeroReturn,
-            4 => Failure::Syscall,
-            5 => Failure::Ssl,
-            6 => Failure::Closed,
-            7 => Failure::WantClientHello,
-            8 => Failure::WrongRole,
-            9 => Failure::WantX509Lookup,
-            _ => return None,
-        })
+packed_enum! {
+    /// Why an I/O call did not complete: the basis of `SSL_get_error`.
+    pub enum Failure {
+        WantRead = 1,
+        WantWrite = 2,
+        ZeroReturn = 3,
+        /// The transport failed or closed without a TLS error.
+        Syscall = 4,
+        /// A TLS or usage error, queued on the error stack.
+        Ssl = 5,
+        /// A fatal error that ended the stream while reading (a fatal alert from the peer,
+        /// or end of stream without close_notify): `SSL_read` returns 0, not -1.
+        Closed = 6,
+        /// The client-hello callback suspended the handshake.
+        WantClientHello = 7,
+        /// The certificate callback suspended the handshake (`SSL_ERROR_WANT_X509_LOOKUP`).
+        WantX509Lookup = 9,
+        /// The method has no handshake for the role asked for (a client-only method in
+        /// accept state or the reverse): OpenSSL's handshake function is its "undefined
+        /// function", which returns 0 with `ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED` queued.
+        WrongRole = 8,
     }
 }
 
 impl Ssl {
     pub(super) fn fail(&self, f: Failure) -> Failure {
-        self.last_failure.store(f.code(), Ordering::Relaxed);
+        self.last_failure.set(Some(f));
         f
     }
 
@@ -79,7 +49,7 @@ impl Ssl {
             let lib = ((e >> 23) & 0xff) as c_int;
             return if lib == error::ERR_LIB_SYS { SSL_ERROR_SYSCALL } else { SSL_ERROR_SSL };
         }
-        match Failure::from_code(self.last_failure.load(Ordering::Relaxed)) {
+        match self.last_failure.get() {
             Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::ZeroReturn) => SSL_ERROR_ZERO_RETURN,
@@ -101,7 +71,7 @@ impl Ssl {
     /// `SSL_want`: what the last call waited for (OpenSSL's `rwstate`): SSL_NOTHING (1),
     /// SSL_WRITING (2), SSL_READING (3), SSL_X509_LOOKUP (4), SSL_CLIENT_HELLO_CB (7).
     pub fn want(&self) -> c_int {
-        let error = match Failure::from_code(self.last_failure.load(Ordering::Relaxed)) {
+        let error = match self.last_failure.get() {
             Some(Failure::WantRead) => self.want_from_bio(self.rbio(), SSL_ERROR_WANT_READ),
             Some(Failure::WantWrite) => self.want_from_bio(self.wbio(), SSL_ERROR_WANT_WRITE),
             Some(Failure::WantX509Lookup) => SSL_ERROR_WANT_X509_LOOKUP,

@@ -180,17 +180,17 @@ impl Ssl {
         if reentered(self, "SSL_do_handshake") {
             return Err(self.fail(Failure::Ssl));
         }
-        if self.reneg.load(Ordering::Relaxed) != RENEG_NONE {
+        if self.reneg.get() != Reneg::Idle {
             error::raise_with_data(
                 error::SSL_R_NO_RENEGOTIATION,
                 "renegotiation is not supported by oxissl (rustls has none)",
             );
-            self.reneg.store(RENEG_FAILED, Ordering::Relaxed);
+            self.reneg.set(Reneg::Failed);
             return Err(self.fail(Failure::Ssl));
         }
         let _driving = Driving::enter(self);
         crate::crypto::clear_sys_error();
-        self.last_failure.store(0, Ordering::Relaxed);
+        self.last_failure.set(None);
         let mut tls = lock(&self.tls);
         self.handshake_locked(&mut tls)
     }
@@ -215,7 +215,7 @@ impl Ssl {
         if self.state() != HandshakeState::Done {
             crate::crypto::err::clear();
         }
-        if self.role_set.load(Ordering::Relaxed) == 0 {
+        if !self.role_set.load(Ordering::Relaxed) {
             error::raise(error::SSL_R_CONNECTION_TYPE_NOT_SET);
             return Err(self.fail(Failure::Ssl));
         }
@@ -298,11 +298,7 @@ impl Ssl {
         );
         if self.is_server() {
             Stats::bump(&self.initial_ctx.stats.accept);
-            self.resuming.store(false, Ordering::Relaxed);
-            self.tickets_issued.store(0, Ordering::Relaxed);
-            self.tickets_made.store(0, Ordering::Relaxed);
-            self.renew_ticket.store(true, Ordering::Relaxed);
-            self.no_tickets.store(false, Ordering::Relaxed);
+            self.server_hs.reset();
             // A session set on a server SSL is dropped at its first step, as in OpenSSL.
             self.set_session(None);
             tls.engine = Engine::Accepting(Box::default());
@@ -451,7 +447,7 @@ impl Ssl {
         match hello_verdict {
             crate::callbacks::hello::HelloVerdict::Proceed => {
                 tls.hello_cb_done = true;
-                self.pending_allowed.store(true, Ordering::Relaxed);
+                self.server_hs.pending_allowed.store(true, Ordering::Relaxed);
                 crate::callbacks::ticket::announce_empty_ticket(self);
             }
             crate::callbacks::hello::HelloVerdict::Retry => {
@@ -586,7 +582,8 @@ impl Ssl {
             if reused || p.chain.is_empty() {
                 // A resumption verifies nothing: the peer chain is the session's, already
                 // parsed when it was made (re-parsing it costs more than the handshake).
-                let resumed = if self.is_server() { lock(&self.resumed_from).clone() } else { tls.offered.clone() };
+                let resumed =
+                    if self.is_server() { lock(&self.server_hs.resumed_from).clone() } else { tls.offered.clone() };
                 let known = resumed.map(|s| s.data().peer_chain.clone()).filter(|c| !c.is_empty());
                 match (known, conn.peer_certificates()) {
                     (Some(chain), _) if reused => p.chain = chain,

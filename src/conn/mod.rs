@@ -20,22 +20,24 @@ mod states;
 mod transport;
 
 use std::ffi::CString;
-use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering};
+use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use rustls::server::Acceptor;
 use rustls::Connection;
 
 use crate::crypto::bio::Bio;
-use crate::crypto::exdata::{ExData, CLASS_SSL};
+use crate::crypto::exdata::ExData;
 use crate::crypto::x509::{self, X509Cert};
 use crate::ctx::{Role, Settings, SslCtx};
 use crate::error;
+use crate::packed::{packed_enum, Atomic};
 use crate::session::SslSession;
 
 pub use current::current;
 pub use failure::Failure;
+use resumption::ServerHandshake;
 
 pub const SSL_SENT_SHUTDOWN: c_int = 1;
 pub const SSL_RECEIVED_SHUTDOWN: c_int = 2;
@@ -65,19 +67,24 @@ pub const SSL_CB_WRITE_ALERT: c_int = SSL_CB_ALERT | SSL_CB_WRITE;
 /// The info callback's value for an alert: level in the high byte, description low.
 const CLOSE_NOTIFY_INFO: c_int = 1 << 8;
 
-/// `SSL_read_early_data`'s progress: not called yet, to be called again (the handshake
-/// wants I/O), done (it reported the end of the early data).
-const EARLY_NONE: u8 = 0;
-const EARLY_RETRY: u8 = 1;
-const EARLY_FINISHED: u8 = 2;
+packed_enum! {
+    /// `SSL_read_early_data`'s progress: not called yet, to be called again (the handshake
+    /// wants I/O), done (it reported the end of the early data).
+    enum EarlyRead {
+        NotCalled = 0,
+        Again = 1,
+        Finished = 2,
+    }
+}
 
-/// Where the handshake stands (`SSL_get_state`, `SSL_is_init_finished`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HandshakeState {
-    Before = 0,
-    InProgress = 1,
-    Done = 2,
-    Failed = 3,
+packed_enum! {
+    /// Where the handshake stands (`SSL_get_state`, `SSL_is_init_finished`).
+    pub enum HandshakeState {
+        Before = 0,
+        InProgress = 1,
+        Done = 2,
+        Failed = 3,
+    }
 }
 
 // `Active` holds rustls' connection inline (over 1 KiB) while the other states are
@@ -131,13 +138,24 @@ struct Bios {
     wbio: Option<Bio>,
 }
 
-/// A refused renegotiation's progress: none, requested (`SSL_renegotiate`), its
-/// handshake failed (`SSL_do_handshake`) and not yet reported by `SSL_is_init_finished`.
-const RENEG_NONE: u8 = 0;
-const RENEG_REQUESTED: u8 = 1;
-const RENEG_FAILED: u8 = 2;
-/// ... and `SSL_is_init_finished` has said so; `SSL_get_state` still shows the request.
-const RENEG_REPORTED: u8 = 3;
+packed_enum! {
+    /// A refused renegotiation's progress: none, requested (`SSL_renegotiate`), its
+    /// handshake failed (`SSL_do_handshake`) and not yet reported by `SSL_is_init_finished`.
+    enum Reneg {
+        Idle = 0,
+        Requested = 1,
+        Failed = 2,
+        /// ... and `SSL_is_init_finished` has said so; `SSL_get_state` still shows the request.
+        Reported = 3,
+    }
+}
+
+packed_enum! {
+    enum Side {
+        Client = 0,
+        Server = 1,
+    }
+}
 
 /// What the handshake learnt about the peer.
 #[derive(Default)]
@@ -207,37 +225,20 @@ pub struct Ssl {
     session: Mutex<Option<Arc<SslSession>>>,
     /// SNI host name a client sends (`SSL_set_tlsext_host_name`).
     hostname: Mutex<Option<CString>>,
-    role: AtomicU8,
+    role: Atomic<Side>,
     /// Whether `SSL_set_connect_state`/`SSL_set_accept_state` (or connect/accept) ran.
-    role_set: AtomicU8,
+    role_set: AtomicBool,
     shutdown: AtomicI32,
-    state: AtomicU8,
-    last_failure: AtomicU8,
+    state: Atomic<HandshakeState>,
+    last_failure: Atomic<Option<Failure>>,
     info_cb: Mutex<crate::ctx::InfoCb>,
     /// `SSL_set_cert_cb` (overrides the context's).
     cert_cb: Mutex<Option<(crate::ctx::CertCb, crate::ctx::AppPtr)>>,
     /// Sessions made during the handshake in progress; described and announced to the
     /// new-session callback when it completes.
     made: Mutex<Vec<Arc<SslSession>>>,
-    /// Server: the cached session a resumption attempt found.
-    resumed_from: Mutex<Option<Arc<SslSession>>>,
-    /// Server: a ticket or cached session for resumption was accepted this handshake.
-    resuming: std::sync::atomic::AtomicBool,
-    /// Server: tickets rustls asked to issue in this handshake, and those issued.
-    tickets_issued: std::sync::atomic::AtomicUsize,
-    tickets_made: std::sync::atomic::AtomicUsize,
-    /// Server: false when the application's ticket key callback opened the ticket
-    /// being resumed without asking for a new one (it returned 1, not 2).
-    renew_ticket: AtomicBool,
-    /// Server: the application's ticket decrypt callback said IGNORE: no ticket is issued.
-    no_tickets: AtomicBool,
-    /// Server: where `SSL_read_early_data` is (EARLY_* below).
-    early_read: AtomicU8,
-    /// Server: the session the handshake in progress works on, from the ClientHello on
-    /// (OpenSSL makes it there: `SSL_get_session` in a servername callback finds it),
-    /// made on first request; a full handshake ends with it as the connection's session.
-    pending_session: Mutex<Option<Arc<SslSession>>>,
-    pending_allowed: AtomicBool,
+    /// Server: what the handshake in progress decided about resumption and tickets.
+    server_hs: ServerHandshake,
     /// `SSL_get_ciphers`' stack and `SSL_get_client_ciphers`' stack.
     pub cipher_stack: crate::cipher::StackCache,
     pub client_cipher_stack: crate::cipher::StackCache,
@@ -247,16 +248,13 @@ pub struct Ssl {
     /// and the state `SSL_state_string` shows (the one an info-callback event is about
     /// while it runs).
     statem: Mutex<crate::statem::Mirror>,
-    shown: AtomicU8,
-    /// A refused renegotiation in progress (`RENEG_*`, see `refuse_renegotiation`).
-    reneg: AtomicU8,
+    shown: Atomic<crate::statem::HsState>,
+    /// A refused renegotiation in progress (see `refuse_renegotiation`).
+    reneg: Atomic<Reneg>,
     shown_error: AtomicBool,
     /// A fatal error after the handshake (see `mark_fatal`).
     in_error: AtomicBool,
 }
-
-const ROLE_CLIENT: u8 = 0;
-const ROLE_SERVER: u8 = 1;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -269,7 +267,7 @@ impl Ssl {
         // A connection has no CA list of its own until one is set: it reads its context's.
         settings.ca_names = None;
         settings.own_cipher_lists = false;
-        let role = if ctx.method.role == Role::Client { ROLE_CLIENT } else { ROLE_SERVER };
+        let role = if ctx.method.role == Role::Client { Side::Client } else { Side::Server };
         let dane_flags = *lock(&ctx.dane.flags);
         Arc::new_cyclic(|weak: &std::sync::Weak<Ssl>| Ssl {
             initial_ctx: ctx.clone(),
@@ -292,31 +290,22 @@ impl Ssl {
             peer: Mutex::new(PeerState::default()),
             session: Mutex::new(None),
             hostname: Mutex::new(None),
-            // SAFETY: the SSL's final address; `ex_data` is its first field.
-            ex_data: unsafe { ExData::new(CLASS_SSL, weak.as_ptr() as *mut c_void) },
-            role: AtomicU8::new(role),
-            role_set: AtomicU8::new(0),
+            ex_data: ExData::for_new::<crate::handles::SSL>(weak),
+            role: Atomic::new(role),
+            role_set: AtomicBool::new(false),
             shutdown: AtomicI32::new(0),
-            state: AtomicU8::new(HandshakeState::Before as u8),
-            last_failure: AtomicU8::new(0),
+            state: Atomic::new(HandshakeState::Before),
+            last_failure: Atomic::new(None),
             info_cb: Mutex::new(None),
             cert_cb: Mutex::new(None),
             made: Mutex::new(Vec::new()),
-            resumed_from: Mutex::new(None),
-            resuming: std::sync::atomic::AtomicBool::new(false),
-            tickets_issued: std::sync::atomic::AtomicUsize::new(0),
-            tickets_made: std::sync::atomic::AtomicUsize::new(0),
-            renew_ticket: AtomicBool::new(true),
-            no_tickets: AtomicBool::new(false),
-            early_read: AtomicU8::new(EARLY_NONE),
-            pending_session: Mutex::new(None),
-            pending_allowed: AtomicBool::new(false),
+            server_hs: ServerHandshake::default(),
             cipher_stack: crate::cipher::StackCache::default(),
             client_cipher_stack: crate::cipher::StackCache::default(),
             dane: Mutex::new(crate::dane::Dane::new(dane_flags)),
             statem: Mutex::new(crate::statem::Mirror::default()),
-            shown: AtomicU8::new(crate::statem::HsState::Before as u8),
-            reneg: AtomicU8::new(RENEG_NONE),
+            shown: Atomic::new(crate::statem::HsState::Before),
+            reneg: Atomic::new(Reneg::Idle),
             shown_error: AtomicBool::new(false),
             in_error: AtomicBool::new(false),
         })
@@ -324,7 +313,7 @@ impl Ssl {
 
     /// The handle the application knows this connection by.
     pub fn app_ptr(self: &Arc<Self>) -> *mut crate::handles::SSL {
-        Arc::as_ptr(self) as *mut crate::handles::SSL
+        <crate::handles::SSL as crate::handles::ownership::Handle>::handle_of(self)
     }
 
     pub fn ctx(&self) -> Arc<SslCtx> {
@@ -387,12 +376,12 @@ impl Ssl {
     }
 
     pub fn is_server(&self) -> bool {
-        self.role.load(Ordering::Relaxed) == ROLE_SERVER
+        self.role.get() == Side::Server
     }
 
     pub fn set_role(&self, server: bool) {
-        self.role.store(if server { ROLE_SERVER } else { ROLE_CLIENT }, Ordering::Relaxed);
-        self.role_set.store(1, Ordering::Relaxed);
+        self.role.set(if server { Side::Server } else { Side::Client });
+        self.role_set.store(true, Ordering::Relaxed);
         // As in OpenSSL, setting the role restarts the handshake state machine: after a
         // finished (or failed) connection the object runs a new handshake, offering
         // its session again (`openssl s_client -reconnect` relies on this).
@@ -402,13 +391,13 @@ impl Ssl {
             }
         }
         self.shutdown.store(0, Ordering::Relaxed);
-        self.state.store(HandshakeState::Before as u8, Ordering::Relaxed);
+        self.state.set(HandshakeState::Before);
     }
 
     /// Whether the connection knows its role (`SSL_set_connect_state`/`_accept_state`,
     /// `SSL_connect`/`SSL_accept`): OpenSSL's "handshake function is set".
     pub fn role_is_set(&self) -> bool {
-        self.role_set.load(Ordering::Relaxed) != 0
+        self.role_set.load(Ordering::Relaxed)
     }
 
     /// `SSL_dup` semantics (used by the SSL filter BIO's `BIO_CTRL_DUP`): a connection
@@ -426,7 +415,7 @@ impl Ssl {
         copy.set_info_callback(self.info_callback());
         *crate::dane::lock(&copy.dane) = crate::dane::lock(&self.dane).duplicate();
         copy.ex_data.copy_from(&self.ex_data);
-        copy.role.store(self.role.load(Ordering::Relaxed), Ordering::Relaxed);
+        copy.role.set(self.role.get());
         copy.role_set.store(self.role_set.load(Ordering::Relaxed), Ordering::Relaxed);
         copy.shutdown.store(self.shutdown_flags(), Ordering::Relaxed);
         copy
@@ -441,16 +430,11 @@ impl Ssl {
     }
 
     pub fn state(&self) -> HandshakeState {
-        match self.state.load(Ordering::Relaxed) {
-            0 => HandshakeState::Before,
-            1 => HandshakeState::InProgress,
-            2 => HandshakeState::Done,
-            _ => HandshakeState::Failed,
-        }
+        self.state.get()
     }
 
     fn set_state(&self, s: HandshakeState) {
-        self.state.store(s as u8, Ordering::Relaxed);
+        self.state.set(s);
     }
 
     pub fn info_callback(&self) -> crate::ctx::InfoCb {
@@ -571,20 +555,13 @@ impl Ssl {
         *self.peer() = PeerState::default();
         self.shutdown.store(0, Ordering::Relaxed);
         self.set_state(HandshakeState::Before);
-        self.last_failure.store(0, Ordering::Relaxed);
+        self.last_failure.set(None);
         lock(&self.made).clear();
-        *lock(&self.resumed_from) = None;
-        self.resuming.store(false, Ordering::Relaxed);
-        self.tickets_issued.store(0, Ordering::Relaxed);
-        self.tickets_made.store(0, Ordering::Relaxed);
-        self.renew_ticket.store(true, Ordering::Relaxed);
-        self.no_tickets.store(false, Ordering::Relaxed);
-        self.early_read.store(EARLY_NONE, Ordering::Relaxed);
-        self.end_pending_session();
+        self.server_hs.reset();
         crate::dane::lock(&self.dane).clear_result();
         self.settings().param.take_peername(None);
         *self.statem() = crate::statem::Mirror::default();
-        self.shown.store(crate::statem::HsState::Before as u8, Ordering::Relaxed);
+        self.shown.set(crate::statem::HsState::Before);
         self.shown_error.store(false, Ordering::Relaxed);
         self.in_error.store(false, Ordering::Relaxed);
     }
@@ -608,7 +585,7 @@ impl Ssl {
     /// error has happened since; once 0 right after a refused renegotiation's handshake
     /// (see `refuse_renegotiation`).
     pub fn init_finished_shown(&self) -> bool {
-        if self.reneg.compare_exchange(RENEG_FAILED, RENEG_REPORTED, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+        if self.reneg.transition(Reneg::Failed, Reneg::Reported) {
             return false;
         }
         self.is_init_finished() && !self.in_error.load(Ordering::Relaxed)

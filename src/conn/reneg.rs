@@ -1,8 +1,6 @@
 //! Renegotiation and post-handshake authentication, which rustls lacks: OpenSSL's
 //! checks, then the refusal.
 
-use std::sync::atomic::Ordering;
-
 use crate::error;
 
 use super::*;
@@ -34,8 +32,8 @@ impl Ssl {
         }
         let asked =
             if self.is_server() { crate::statem::HsState::SwHelloReq } else { crate::statem::HsState::CwClntHello };
-        self.shown.store(asked as u8, Ordering::Relaxed);
-        self.reneg.store(RENEG_REQUESTED, Ordering::Relaxed);
+        self.shown.set(asked);
+        self.reneg.set(Reneg::Requested);
     }
 
     /// `SSL_verify_client_post_handshake`: OpenSSL's checks and reasons (a TLS 1.3 server
@@ -59,8 +57,8 @@ impl Ssl {
 
     /// Reading or writing after a refused renegotiation: the connection goes on as it was.
     pub(super) fn forget_refused_renegotiation(&self) {
-        if self.reneg.swap(RENEG_NONE, Ordering::Relaxed) != RENEG_NONE {
-            self.shown.store(crate::statem::HsState::Ok as u8, Ordering::Relaxed);
+        if self.reneg.replace(Reneg::Idle) != Reneg::Idle {
+            self.shown.set(crate::statem::HsState::Ok);
         }
     }
 }

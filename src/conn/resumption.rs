@@ -1,13 +1,69 @@
 //! Session bookkeeping: the connection's session, the sessions a handshake makes, and
 //! the hooks rustls' session stores call.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::ctx::Settings;
 use crate::session::{Resumption, SessionData, SslSession};
 
 use super::*;
+
+/// Server: what one handshake decided about resumption, tickets and early data. Each
+/// handshake starts from [`ServerHandshake::reset`].
+pub(super) struct ServerHandshake {
+    /// The cached session a resumption attempt found, or the one a ticket carried.
+    pub(super) resumed_from: Mutex<Option<Arc<SslSession>>>,
+    /// A ticket or cached session for resumption was accepted.
+    pub(super) resuming: AtomicBool,
+    /// Tickets rustls asked to issue, and those issued.
+    pub(super) tickets_issued: AtomicUsize,
+    pub(super) tickets_made: AtomicUsize,
+    /// False when the application's ticket key callback opened the ticket being resumed
+    /// without asking for a new one (it returned 1, not 2).
+    pub(super) renew_ticket: AtomicBool,
+    /// The application's ticket decrypt callback said IGNORE: no ticket is issued.
+    pub(super) no_tickets: AtomicBool,
+    /// Where `SSL_read_early_data` is.
+    pub(super) early_read: Atomic<EarlyRead>,
+    /// The session the handshake works on, from the ClientHello on (OpenSSL makes it
+    /// there: `SSL_get_session` in a servername callback finds it), made on first
+    /// request; a full handshake ends with it as the connection's session.
+    pub(super) pending_session: Mutex<Option<Arc<SslSession>>>,
+    pub(super) pending_allowed: AtomicBool,
+}
+
+impl Default for ServerHandshake {
+    fn default() -> Self {
+        ServerHandshake {
+            resumed_from: Mutex::new(None),
+            resuming: AtomicBool::new(false),
+            tickets_issued: AtomicUsize::new(0),
+            tickets_made: AtomicUsize::new(0),
+            renew_ticket: AtomicBool::new(true),
+            no_tickets: AtomicBool::new(false),
+            early_read: Atomic::new(EarlyRead::NotCalled),
+            pending_session: Mutex::new(None),
+            pending_allowed: AtomicBool::new(false),
+        }
+    }
+}
+
+impl ServerHandshake {
+    /// Back to the state before a handshake. The sessions held go after the locks are
+    /// released: their ex_data free callbacks may call into the connection.
+    pub(super) fn reset(&self) {
+        let held = (lock(&self.resumed_from).take(), lock(&self.pending_session).take());
+        self.resuming.store(false, Ordering::Relaxed);
+        self.tickets_issued.store(0, Ordering::Relaxed);
+        self.tickets_made.store(0, Ordering::Relaxed);
+        self.renew_ticket.store(true, Ordering::Relaxed);
+        self.no_tickets.store(false, Ordering::Relaxed);
+        self.early_read.set(EarlyRead::NotCalled);
+        self.pending_allowed.store(false, Ordering::Relaxed);
+        drop(held);
+    }
+}
 
 impl Ssl {
     // ---- session -----------------------------------------------------------------
@@ -22,10 +78,10 @@ impl Ssl {
         if let Some(s) = self.session() {
             return Some(s);
         }
-        if !self.pending_allowed.load(Ordering::Relaxed) {
+        if !self.server_hs.pending_allowed.load(Ordering::Relaxed) {
             return None;
         }
-        let mut pending = lock(&self.pending_session);
+        let mut pending = lock(&self.server_hs.pending_session);
         let s = pending.get_or_insert_with(|| {
             // As OpenSSL's at this point: nothing negotiated, no host name yet.
             let mut d = self.session_template();
@@ -39,14 +95,14 @@ impl Ssl {
     /// (the connection's, or the in-progress one if it asked for it; none is made here),
     /// else on the session being resumed (a renewed ticket keeps it, as in OpenSSL).
     pub fn ticket_appdata(&self) -> Option<Box<[u8]>> {
-        let seen = self.session().or_else(|| lock(&self.pending_session).clone());
+        let seen = self.session().or_else(|| lock(&self.server_hs.pending_session).clone());
         seen.and_then(|s| s.data().ticket_appdata.clone())
-            .or_else(|| lock(&self.resumed_from).as_ref().and_then(|s| s.data().ticket_appdata.clone()))
+            .or_else(|| lock(&self.server_hs.resumed_from).as_ref().and_then(|s| s.data().ticket_appdata.clone()))
     }
 
     pub(super) fn end_pending_session(&self) {
-        self.pending_allowed.store(false, Ordering::Relaxed);
-        let old = lock(&self.pending_session).take();
+        self.server_hs.pending_allowed.store(false, Ordering::Relaxed);
+        let old = lock(&self.server_hs.pending_session).take();
         drop(old);
     }
 
@@ -180,14 +236,14 @@ impl Ssl {
 
     /// Server: a resumption attempt succeeded (a ticket decrypted, a session found).
     pub fn note_resuming(&self) {
-        self.resuming.store(true, Ordering::Relaxed);
+        self.server_hs.resuming.store(true, Ordering::Relaxed);
     }
 
     /// Server: a stateless ticket decrypted; like OpenSSL, the session it carries
     /// becomes an object now, at the ClientHello.
     pub fn note_ticket_resumption(&self, sess: Arc<SslSession>) {
         self.note_resuming();
-        *lock(&self.resumed_from) = Some(sess);
+        *lock(&self.server_hs.resumed_from) = Some(sess);
     }
 
     /// Server: the session a stateless ticket carries (rustls' value and the
@@ -205,11 +261,12 @@ impl Ssl {
     /// ticket key callback opened the ticket without asking for renewal; rustls skips a
     /// ticket we decline, so the same counts reach the client.
     pub fn may_issue_ticket(&self) -> bool {
-        let issued = self.tickets_issued.fetch_add(1, Ordering::Relaxed);
-        let ok = !self.no_tickets.load(Ordering::Relaxed)
-            && !(self.resuming.load(Ordering::Relaxed) && (issued >= 1 || !self.renew_ticket.load(Ordering::Relaxed)));
+        let issued = self.server_hs.tickets_issued.fetch_add(1, Ordering::Relaxed);
+        let ok = !self.server_hs.no_tickets.load(Ordering::Relaxed)
+            && !(self.server_hs.resuming.load(Ordering::Relaxed)
+                && (issued >= 1 || !self.server_hs.renew_ticket.load(Ordering::Relaxed)));
         if ok {
-            self.tickets_made.fetch_add(1, Ordering::Relaxed);
+            self.server_hs.tickets_made.fetch_add(1, Ordering::Relaxed);
         }
         ok
     }
@@ -217,13 +274,13 @@ impl Ssl {
     /// Server: the application's ticket decrypt callback answered IGNORE (or ABORT): this
     /// connection issues no ticket, as OpenSSL's does not.
     pub fn suppress_tickets(&self) {
-        self.no_tickets.store(true, Ordering::Relaxed);
+        self.server_hs.no_tickets.store(true, Ordering::Relaxed);
     }
 
     /// Server: the application's ticket key callback opened the ticket being resumed,
     /// asking (`renew`) or not for a new one.
     pub fn note_ticket_renewal(&self, renew: bool) {
-        self.renew_ticket.store(renew, Ordering::Relaxed);
+        self.server_hs.renew_ticket.store(renew, Ordering::Relaxed);
     }
 
     /// rustls' server stored a session under `id` (TLS 1.2 session ID, TLS 1.3
@@ -299,7 +356,7 @@ impl Ssl {
         // OpenSSL keeps used TLS 1.3 stateful tickets cached; so do we.
         let _ = take;
         self.note_resuming();
-        *lock(&self.resumed_from) = Some(sess);
+        *lock(&self.server_hs.resumed_from) = Some(sess);
         value
     }
 
@@ -359,7 +416,7 @@ impl Ssl {
     /// (or, for a ticket, a new description), then each session the handshake made.
     /// TLS 1.2 with a ticket follows OpenSSL: no session ID, nothing cached or announced.
     pub(super) fn settle_server_session(&self, reused: bool, made: &mut Vec<Arc<SslSession>>) {
-        let found = lock(&self.resumed_from).take();
+        let found = lock(&self.server_hs.resumed_from).take();
         let tls12_ticket =
             self.version() == crate::ctx::TLS1_2_VERSION && made.iter().any(|s| s.data().stateless_ticket);
         if tls12_ticket {
@@ -382,7 +439,7 @@ impl Ssl {
                     data.not_resumable = true;
                 }
                 // The session handed out during the handshake, if any, is this one.
-                match lock(&self.pending_session).take() {
+                match lock(&self.server_hs.pending_session).take() {
                     Some(pending) => {
                         *pending.data() = data;
                         pending

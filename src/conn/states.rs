@@ -18,8 +18,7 @@ impl Ssl {
 
     /// The state `SSL_get_state`/`SSL_state_string` report, and whether the handshake failed.
     pub fn shown_state(&self) -> (crate::statem::HsState, bool) {
-        let s = self.shown.load(Ordering::Relaxed);
-        (crate::statem::HsState::from_u8(s), self.shown_error.load(Ordering::Relaxed))
+        (self.shown.get(), self.shown_error.load(Ordering::Relaxed))
     }
 
     /// Runs the info callback for each event, `SSL_state_string` showing the state each is
@@ -38,14 +37,14 @@ impl Ssl {
                 Event::ExitError(r) => (self.shown_state().0, true, role | SSL_CB_EXIT, r),
                 Event::Done(s) => (s, false, SSL_CB_HANDSHAKE_DONE, 1),
             };
-            self.shown.store(state as u8, Ordering::Relaxed);
+            self.shown.set(state);
             self.shown_error.store(error, Ordering::Relaxed);
             if has_cb {
                 self.info(where_, ret);
             }
         }
         let m = self.statem();
-        self.shown.store(m.state as u8, Ordering::Relaxed);
+        self.shown.set(m.state);
         self.shown_error.store(m.error, Ordering::Relaxed);
     }
 
@@ -74,7 +73,7 @@ impl Ssl {
             flow.cert_requested = verify_mode & crate::ctx::SSL_VERIFY_PEER != 0;
             flow.client_cert = !p.chain.is_empty();
             flow.status = !flow.tls13 && !p.ocsp.is_empty() && hello.as_ref().is_some_and(|h| h.extension(5).is_some());
-            flow.ticket = !flow.tls13 && self.tickets_made.load(Ordering::Relaxed) > 0;
+            flow.ticket = !flow.tls13 && self.server_hs.tickets_made.load(Ordering::Relaxed) > 0;
         } else {
             flow.cert_requested = p.cert_requested;
             flow.client_cert = p.client_cert_sent;
@@ -149,7 +148,7 @@ impl Ssl {
     pub(super) fn report_done(self: &Arc<Self>, tls: &Tls) {
         let flow = self.hs_flow(tls);
         let plan = crate::statem::Plan::of(&flow);
-        let tickets = if flow.server && flow.tls13 { self.tickets_made.load(Ordering::Relaxed) } else { 0 };
+        let tickets = if flow.server && flow.tls13 { self.server_hs.tickets_made.load(Ordering::Relaxed) } else { 0 };
         let ev = self.statem().done(&plan, tickets);
         self.emit(ev);
     }

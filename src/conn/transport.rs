@@ -2,7 +2,6 @@
 //! moving rustls' records to and from them.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::Ordering;
 
 use crate::crypto::bio::Bio;
 
@@ -123,7 +122,7 @@ impl Ssl {
                 return false;
             }
         }
-        self.last_failure.store(0, Ordering::Relaxed);
+        self.last_failure.set(None);
         true
     }
 

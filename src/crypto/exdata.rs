@@ -1,8 +1,10 @@
 //! Application data attached to SSL_CTX / SSL / SSL_SESSION through libcrypto's
 //! ex_data machinery, so the application's new/free callbacks run as with OpenSSL.
 use super::sys;
+use crate::handles::ownership::ArcHandle;
 use std::cell::UnsafeCell;
 use std::os::raw::{c_int, c_void};
+use std::sync::Weak;
 
 pub const CLASS_SSL: c_int = 0;
 pub const CLASS_SSL_CTX: c_int = 1;
@@ -36,7 +38,30 @@ unsafe impl Send for ExData {}
 // SAFETY: as for Send.
 unsafe impl Sync for ExData {}
 
+/// The handle types whose objects carry ex_data, with libcrypto's class index for each.
+pub trait ExDataOwner: ArcHandle {
+    const CLASS: c_int;
+}
+impl ExDataOwner for crate::handles::SSL {
+    const CLASS: c_int = CLASS_SSL;
+}
+impl ExDataOwner for crate::handles::SSL_CTX {
+    const CLASS: c_int = CLASS_SSL_CTX;
+}
+impl ExDataOwner for crate::handles::SSL_SESSION {
+    const CLASS: c_int = CLASS_SSL_SESSION;
+}
+
 impl ExData {
+    /// The slots of an `Arc`-owned handle object under construction (`Arc::new_cyclic`),
+    /// running the registered `new` callbacks with the handle the object will have. The
+    /// owner declares the result as its first field (see the type's comment).
+    pub fn for_new<H: ExDataOwner>(weak: &Weak<H::Target>) -> Self {
+        // SAFETY: the handle is the address of the Arc's allocation, where the owner lives
+        // (it never moves) until this value, one of its fields, is dropped.
+        unsafe { Self::new(H::CLASS, H::of_weak(weak) as *mut c_void) }
+    }
+
     /// Creates the slots for `obj` (the pointer the application knows the object by),
     /// running registered `new` callbacks.
     ///
@@ -46,7 +71,7 @@ impl ExData {
     /// under construction); the application's `new`, `dup` and `free` callbacks receive
     /// it, so the owner must stay at that address until this is dropped (first of its
     /// fields; see the type's comment).
-    pub unsafe fn new(class: c_int, obj: *mut c_void) -> Self {
+    unsafe fn new(class: c_int, obj: *mut c_void) -> Self {
         let raw = Box::new(UnsafeCell::new(RawExData { ctx: std::ptr::null_mut(), sk: std::ptr::null_mut() }));
         // SAFETY: `raw` is a zeroed crypto_ex_data_st owned by us for the object's lifetime;
         // `obj` is the owner's address (the caller's obligation).

@@ -29,7 +29,8 @@ impl CipherStack {
             }
             let out = CipherStack(sk);
             for c in ciphers {
-                if sys::OPENSSL_sk_push(sk, *c as *const SslCipher as *const c_void) <= 0 {
+                let handle = crate::handles::ownership::static_as_c::<crate::handles::SSL_CIPHER>(c);
+                if sys::OPENSSL_sk_push(sk, handle as *const c_void) <= 0 {
                     return None;
                 }
             }

@@ -13,7 +13,6 @@ pub mod registry;
 pub mod ticket_keys;
 
 use std::ffi::CString;
-use std::os::raw::c_void;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,7 +21,7 @@ use rustls::pki_types::ServerName;
 use rustls::NamedGroup;
 
 use crate::cipher::SslCipher;
-use crate::crypto::exdata::{ExData, CLASS_SSL_SESSION};
+use crate::crypto::exdata::ExData;
 use crate::crypto::x509::X509Cert;
 
 pub use cache::{ServerSessionBridge, SessionCache, DEFAULT_CACHE_SIZE};
@@ -175,8 +174,7 @@ pub fn now() -> u64 {
 impl SslSession {
     pub fn new(data: SessionData) -> Arc<SslSession> {
         Arc::new_cyclic(|weak: &std::sync::Weak<SslSession>| SslSession {
-            // SAFETY: the session's final address; `ex_data` is its first field.
-            ex_data: unsafe { ExData::new(CLASS_SSL_SESSION, weak.as_ptr() as *mut c_void) },
+            ex_data: ExData::for_new::<crate::handles::SSL_SESSION>(weak),
             data: Mutex::new(data),
         })
     }
