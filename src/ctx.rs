@@ -70,11 +70,11 @@ method!(DTLS_CLIENT_METHOD, Role::Client, 0, true);
 method!(DTLS_SERVER_METHOD, Role::Server, 0, true);
 
 pub use crate::callbacks::types::{
-    AlpnSelectCb, CertCb, CertVerifyCb, ClientCertCb, ClientHelloCb, CookieCallbacks, GetSessionCb, InfoCb, KeylogCb,
-    MsgCb, NewSessionCb, RemoveSessionCb, ServernameCb, StatusCb, TicketDecCb, TicketGenCb, TicketKeyCb,
-    VerifyCallback,
+    AlpnSelectCb, AlpnSelectFn, CertCb, CertFn, CertVerifyCb, CertVerifyFn, ClientCertCb, ClientHelloCb, ClientHelloFn,
+    CookieCallbacks, GetSessionCb, InfoCb, KeylogCb, MsgCb, MsgFn, NewSessionCb, RemoveSessionCb, ServernameCb,
+    ServernameFn, StatusCb, StatusFn, TicketDecCb, TicketDecFn, TicketGenCb, TicketGenFn, TicketKeyCb, VerifyCallback,
 };
-pub use crate::callbacks::AppPtr;
+pub use crate::callbacks::{AppPtr, Callback};
 
 pub const SSL_VERIFY_NONE: c_int = 0;
 pub const SSL_VERIFY_PEER: c_int = 1;
@@ -167,8 +167,7 @@ pub struct Settings {
     pub sigalgs: Option<Vec<rustls::SignatureScheme>>,
     /// `SSL(_CTX)_set_msg_callback` and its argument: kept and handed back, never called
     /// (rustls does not expose the protocol messages; see README).
-    pub msg_callback: MsgCb,
-    pub msg_callback_arg: AppPtr,
+    pub msg_callback: Callback<MsgFn>,
     /// A TLS 1.2 server offers its DHE suites only with Diffie-Hellman parameters, as
     /// OpenSSL: `SSL_CTX_set_dh_auto` (a group as strong as the certificate's key),
     /// `SSL_CTX_set_tmp_dh`/`set0_tmp_dh_pkey` (their prime's size, in bits) or a
@@ -239,8 +238,7 @@ impl Settings {
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
             sigalgs: None,
-            msg_callback: None,
-            msg_callback_arg: AppPtr::default(),
+            msg_callback: Callback::default(),
             dh_auto: false,
             dh_bits: None,
             dh_callback: false,
@@ -373,14 +371,10 @@ impl std::hash::Hash for Role {
 /// Callbacks that act for the context as a whole (OpenSSL keeps them on the SSL_CTX).
 #[derive(Clone, Copy, Default)]
 pub struct Callbacks {
-    pub alpn_select: AlpnSelectCb,
-    pub alpn_select_arg: AppPtr,
-    pub servername: ServernameCb,
-    pub servername_arg: AppPtr,
-    pub client_hello: ClientHelloCb,
-    pub client_hello_arg: AppPtr,
-    pub cert: CertCb,
-    pub cert_arg: AppPtr,
+    pub alpn_select: Callback<AlpnSelectFn>,
+    pub servername: Callback<ServernameFn>,
+    pub client_hello: Callback<ClientHelloFn>,
+    pub cert: Callback<CertFn>,
     pub keylog: KeylogCb,
     pub info: InfoCb,
     pub new_session: NewSessionCb,
@@ -390,14 +384,12 @@ pub struct Callbacks {
     pub ticket_key: TicketKeyCb,
     /// `SSL_CTX_set_tlsext_status_cb`: a server staples an OCSP response; a client
     /// checks the one it got.
-    pub status: StatusCb,
-    pub status_arg: AppPtr,
+    pub status: Callback<StatusFn>,
     pub client_cert: ClientCertCb,
-    pub ticket_gen: TicketGenCb,
-    pub ticket_dec: TicketDecCb,
-    pub ticket_cb_arg: AppPtr,
-    pub cert_verify: CertVerifyCb,
-    pub cert_verify_arg: AppPtr,
+    /// `SSL_CTX_set_session_ticket_cb`: both with the one argument it takes.
+    pub ticket_gen: Callback<TicketGenFn>,
+    pub ticket_dec: Callback<TicketDecFn>,
+    pub cert_verify: Callback<CertVerifyFn>,
     /// DTLS and TLS 1.3 stateless cookie callbacks: kept, and never called, because
     /// the functions that use them (`DTLSv1_listen`, `SSL_stateless`) are unsupported.
     pub cookies: CookieCallbacks,

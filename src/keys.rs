@@ -436,7 +436,7 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
         crate::conn::current(|ssl| {
             ssl.settings().cert.complete().next().is_some()
                 || ssl.ctx().callbacks().client_cert.is_some()
-                || ssl.cert_callback().0.is_some()
+                || ssl.cert_callback().is_set()
         })
         .unwrap_or(false)
     }

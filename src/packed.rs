@@ -108,7 +108,8 @@ mod tests {
         assert_eq!(o.get(), None);
         o.set(Some(Light::Green));
         assert_eq!(o.get(), Some(Light::Green));
-        for s in [crate::statem::HsState::Before, crate::statem::HsState::SwCertVrfy, crate::statem::HsState::EarlyData] {
+        for s in [crate::statem::HsState::Before, crate::statem::HsState::SwCertVrfy, crate::statem::HsState::EarlyData]
+        {
             assert_eq!(crate::statem::HsState::unpack(s.pack()), s);
         }
     }

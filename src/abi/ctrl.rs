@@ -340,11 +340,11 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
         }
         SSL_CTRL_GET_SESS_CACHE_SIZE => c.settings().session_cache_size as c_long,
         SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG => {
-            c.set_callbacks(|cbs| cbs.servername_arg = ctx::AppPtr(parg));
+            c.set_callbacks(|cbs| cbs.servername.arg = ctx::AppPtr(parg));
             1
         }
         SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG => {
-            c.set_callbacks(|cbs| cbs.status_arg = ctx::AppPtr(parg));
+            c.set_callbacks(|cbs| cbs.status.arg = ctx::AppPtr(parg));
             1
         }
         SSL_CTRL_GET_TLSEXT_TICKET_KEYS | SSL_CTRL_SET_TLSEXT_TICKET_KEYS => {
@@ -369,7 +369,7 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
         }
         SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB => {
             if !parg.is_null() {
-                let cb = c.callbacks().status;
+                let cb = c.callbacks().status.f;
                 // SAFETY: `parg` is the caller's out-parameter for the callback pointer.
                 unsafe { *(parg as *mut ctx::StatusCb) = cb };
             }
@@ -377,7 +377,7 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
         }
         SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB_ARG => {
             if !parg.is_null() {
-                let arg = c.callbacks().status_arg.0;
+                let arg = c.callbacks().status.arg.0;
                 // SAFETY: `parg` is the caller's `void **` out-parameter.
                 unsafe { *(parg as *mut *mut c_void) = arg };
             }
@@ -644,13 +644,13 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
                 // SAFETY: for this command OpenSSL's macro passes a servername callback
                 // cast to the generic function type; we cast it back.
                 let cb: ctx::ServernameCb = unsafe { std::mem::transmute::<GenericCb, ctx::ServernameCb>(fp) };
-                c.set_callbacks(|cbs| cbs.servername = cb);
+                c.set_callbacks(|cbs| cbs.servername.f = cb);
                 1
             }
             SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB => {
                 // SAFETY: SSL_CTX_set_tlsext_status_cb's callback cast to the generic type.
                 let cb: ctx::StatusCb = unsafe { std::mem::transmute::<GenericCb, ctx::StatusCb>(fp) };
-                c.set_callbacks(|cbs| cbs.status = cb);
+                c.set_callbacks(|cbs| cbs.status.f = cb);
                 1
             }
             SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB => {
@@ -666,7 +666,7 @@ pub extern "C" fn SSL_CTX_callback_ctrl(ctx: *mut SSL_CTX, cmd: c_int, fp: Gener
             SSL_CTRL_SET_MSG_CALLBACK => {
                 // SAFETY: SSL_CTX_set_msg_callback's callback cast to the generic type.
                 let cb: ctx::MsgCb = unsafe { std::mem::transmute::<GenericCb, ctx::MsgCb>(fp) };
-                c.settings_mut().msg_callback = cb;
+                c.settings_mut().msg_callback.f = cb;
                 1
             }
             _ => super::unsupported_ctrl("SSL_CTX_callback_ctrl", cmd),
@@ -682,7 +682,7 @@ pub extern "C" fn SSL_callback_ctrl(s: *mut SSL, cmd: c_int, fp: GenericCb) -> c
             SSL_CTRL_SET_MSG_CALLBACK => {
                 // SAFETY: SSL_set_msg_callback's callback cast to the generic type.
                 let cb: ctx::MsgCb = unsafe { std::mem::transmute::<GenericCb, ctx::MsgCb>(fp) };
-                ssl.settings().msg_callback = cb;
+                ssl.settings().msg_callback.f = cb;
                 1
             }
             _ => super::unsupported_ctrl("SSL_callback_ctrl", cmd),

@@ -598,10 +598,7 @@ pub extern "C" fn SSL_CTX_set_alpn_protos(ctx: *mut SSL_CTX, protos: *const c_uc
 pub extern "C" fn SSL_CTX_set_alpn_select_cb(ctx: *mut SSL_CTX, cb: ctx::AlpnSelectCb, arg: *mut c_void) {
     ffi_boundary!("SSL_CTX_set_alpn_select_cb", (), {
         let c = try_ref!("SSL_CTX_set_alpn_select_cb", ctx, ());
-        c.set_callbacks(|cbs| {
-            cbs.alpn_select = cb;
-            cbs.alpn_select_arg = ctx::AppPtr(arg);
-        });
+        c.set_callbacks(|cbs| cbs.alpn_select = ctx::Callback::new(cb, arg));
     })
 }
 
@@ -863,10 +860,7 @@ pub(crate) fn ctx_arc(ctx: *mut SSL_CTX) -> Option<Arc<SslCtx>> {
 pub extern "C" fn SSL_CTX_set_cert_verify_callback(ctx: *mut SSL_CTX, cb: ctx::CertVerifyCb, arg: *mut c_void) {
     ffi_boundary!("SSL_CTX_set_cert_verify_callback", (), {
         let c = try_ref!("SSL_CTX_set_cert_verify_callback", ctx, ());
-        c.set_callbacks(|cbs| {
-            cbs.cert_verify = cb;
-            cbs.cert_verify_arg = ctx::AppPtr(arg);
-        });
+        c.set_callbacks(|cbs| cbs.cert_verify = ctx::Callback::new(cb, arg));
     })
 }
 

@@ -8,7 +8,7 @@ use std::ptr;
 use std::sync::Arc;
 
 use super::{SSL, SSL_CTX};
-use crate::ctx::{AppPtr, CertCb, ClientHelloCb};
+use crate::ctx::{Callback, CertCb, ClientHelloCb};
 use crate::error;
 use crate::hello::ClientHello;
 
@@ -16,10 +16,7 @@ use crate::hello::ClientHello;
 pub extern "C" fn SSL_CTX_set_client_hello_cb(c: *mut SSL_CTX, cb: ClientHelloCb, arg: *mut c_void) {
     ffi_boundary!("SSL_CTX_set_client_hello_cb", (), {
         let c = try_ref!("SSL_CTX_set_client_hello_cb", c, ());
-        c.set_callbacks(|cbs| {
-            cbs.client_hello = cb;
-            cbs.client_hello_arg = AppPtr(arg);
-        });
+        c.set_callbacks(|cbs| cbs.client_hello = Callback::new(cb, arg));
     })
 }
 
@@ -27,10 +24,7 @@ pub extern "C" fn SSL_CTX_set_client_hello_cb(c: *mut SSL_CTX, cb: ClientHelloCb
 pub extern "C" fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: CertCb, arg: *mut c_void) {
     ffi_boundary!("SSL_CTX_set_cert_cb", (), {
         let c = try_ref!("SSL_CTX_set_cert_cb", c, ());
-        c.set_callbacks(|cbs| {
-            cbs.cert = cb;
-            cbs.cert_arg = AppPtr(arg);
-        });
+        c.set_callbacks(|cbs| cbs.cert = Callback::new(cb, arg));
     })
 }
 
@@ -38,7 +32,7 @@ pub extern "C" fn SSL_CTX_set_cert_cb(c: *mut SSL_CTX, cb: CertCb, arg: *mut c_v
 pub extern "C" fn SSL_set_cert_cb(s: *mut SSL, cb: CertCb, arg: *mut c_void) {
     ffi_boundary!("SSL_set_cert_cb", (), {
         let ssl = try_ref!("SSL_set_cert_cb", s, ());
-        ssl.set_cert_callback(cb, AppPtr(arg));
+        ssl.set_cert_callback(Callback::new(cb, arg));
     })
 }
 

@@ -182,7 +182,7 @@ pub extern "C" fn SSL_get_security_level(s: *const SSL) -> c_int {
 pub extern "C" fn SSL_CTX_set_msg_callback(ctx: *mut SSL_CTX, cb: MsgCb) {
     ffi_boundary!("SSL_CTX_set_msg_callback", (), {
         let c = try_ref!("SSL_CTX_set_msg_callback", ctx, ());
-        c.settings_mut().msg_callback = cb;
+        c.settings_mut().msg_callback.f = cb;
     })
 }
 
@@ -190,13 +190,13 @@ pub extern "C" fn SSL_CTX_set_msg_callback(ctx: *mut SSL_CTX, cb: MsgCb) {
 pub extern "C" fn SSL_set_msg_callback(ssl: *mut SSL, cb: MsgCb) {
     ffi_boundary!("SSL_set_msg_callback", (), {
         let s = try_ref!("SSL_set_msg_callback", ssl, ());
-        s.settings().msg_callback = cb;
+        s.settings().msg_callback.f = cb;
     })
 }
 
 /// `SSL_CTRL_SET_MSG_CALLBACK_ARG`, shared by `SSL_ctrl` and `SSL_CTX_ctrl`.
 pub(crate) fn set_msg_callback_arg(s: &mut crate::ctx::Settings, arg: *mut c_void) {
-    s.msg_callback_arg = AppPtr(arg);
+    s.msg_callback.arg = AppPtr(arg);
 }
 
 /// Writes one signature scheme's description to the out-parameters of

@@ -35,9 +35,8 @@ pub extern "C" fn SSL_CTX_set_session_ticket_cb(
     ffi_boundary!("SSL_CTX_set_session_ticket_cb", 0, {
         let c = try_ref!("SSL_CTX_set_session_ticket_cb", ctx, 0);
         c.set_callbacks(|cbs| {
-            cbs.ticket_gen = gen_cb;
-            cbs.ticket_dec = dec_cb;
-            cbs.ticket_cb_arg = crate::ctx::AppPtr(arg);
+            cbs.ticket_gen = crate::ctx::Callback::new(gen_cb, arg);
+            cbs.ticket_dec = crate::ctx::Callback::new(dec_cb, arg);
         });
         1
     })

@@ -20,12 +20,12 @@ const SSL_AD_INTERNAL_ERROR: c_int = 80;
 
 /// Runs the context's client-hello callback, if any, over `hello`.
 pub(crate) fn run_client_hello_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.client_hello else { return HelloVerdict::Proceed };
+    let cb = ssl.ctx().callbacks().client_hello;
     let mut alert: c_int = SSL_AD_INTERNAL_ERROR;
-    // SAFETY: the application's callback receives its own handle, an alert slot that
-    // outlives the call, and its argument.
-    match unsafe { cb(ssl.app_ptr(), &mut alert, cbs.client_hello_arg.0) } {
+    // SAFETY: the application's callback receives its own handle and an alert slot that
+    // outlives the call.
+    let Some(answer) = (unsafe { cb.invoke((ssl.app_ptr(), &mut alert)) }) else { return HelloVerdict::Proceed };
+    match answer {
         SSL_CLIENT_HELLO_SUCCESS => HelloVerdict::Proceed,
         SSL_CLIENT_HELLO_RETRY => HelloVerdict::Retry,
         _ => HelloVerdict::Fail(u8::try_from(alert).unwrap_or(SSL_AD_INTERNAL_ERROR as u8)),
@@ -35,10 +35,9 @@ pub(crate) fn run_client_hello_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
 /// Runs the certificate callback in force (the SSL's, else its context's): 1 proceeds,
 /// a negative answer suspends the handshake, 0 fails it.
 pub(crate) fn run_cert_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
-    let (cb, arg) = ssl.cert_callback();
-    let Some(cb) = cb else { return HelloVerdict::Proceed };
-    // SAFETY: the application's callback receives its own handle and argument.
-    match unsafe { cb(ssl.app_ptr(), arg.0) } {
+    // SAFETY: the application's callback receives its own handle.
+    let Some(answer) = (unsafe { ssl.cert_callback().invoke((ssl.app_ptr(),)) }) else { return HelloVerdict::Proceed };
+    match answer {
         r if r > 0 => HelloVerdict::Proceed,
         r if r < 0 => HelloVerdict::Retry,
         _ => HelloVerdict::Fail(SSL_AD_INTERNAL_ERROR as u8),

@@ -21,11 +21,11 @@ use crate::keys;
 /// Runs the servername callback; on a fatal answer, OpenSSL's reason and the alert the
 /// callback chose (unrecognized_name unless it set another).
 pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), (c_int, u8)> {
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.servername else { return Ok(()) };
+    let cb = ssl.ctx().callbacks().servername;
     let mut alert: c_int = 112; // unrecognized_name
-                                // SAFETY: the application's callback receives its own handle and argument.
-    let r = unsafe { cb(ssl.app_ptr(), &mut alert, cbs.servername_arg.0) };
+                                // SAFETY: the application's callback receives its own handle and an alert slot that
+                                // outlives the call.
+    let Some(r) = (unsafe { cb.invoke((ssl.app_ptr(), &mut alert)) }) else { return Ok(()) };
     match r {
         2 => Err((error::SSL_R_CALLBACK_FAILED, u8::try_from(alert).unwrap_or(80))),
         _ => Ok(()),
@@ -40,14 +40,14 @@ pub(crate) fn run_status_callback(ssl: &Arc<Ssl>) -> crate::keys::Staple {
     const SSL_TLSEXT_ERR_OK: c_int = 0;
     const SSL_TLSEXT_ERR_NOACK: c_int = 3;
     const TLSEXT_TYPE_STATUS_REQUEST: u16 = 5;
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.status else { return Staple::Nothing };
-    if ssl.client_hello().is_none_or(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_none()) {
+    let cb = ssl.ctx().callbacks().status;
+    if !cb.is_set() || ssl.client_hello().is_none_or(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_none()) {
         return Staple::Nothing;
     }
-    // SAFETY: the application's callback receives its own handle and argument.
-    match unsafe { cb(ssl.app_ptr(), cbs.status_arg.0) } {
-        SSL_TLSEXT_ERR_OK => {
+    // SAFETY: the application's callback receives its own handle.
+    match unsafe { cb.invoke((ssl.app_ptr(),)) } {
+        None => Staple::Nothing,
+        Some(SSL_TLSEXT_ERR_OK) => {
             let ocsp = ssl.peer().ocsp.clone();
             if ocsp.is_empty() {
                 Staple::Nothing
@@ -55,8 +55,8 @@ pub(crate) fn run_status_callback(ssl: &Arc<Ssl>) -> crate::keys::Staple {
                 Staple::Response(ocsp)
             }
         }
-        SSL_TLSEXT_ERR_NOACK => Staple::Nothing,
-        _ => {
+        Some(SSL_TLSEXT_ERR_NOACK) => Staple::Nothing,
+        Some(_) => {
             error::raise(error::SSL_R_CLIENTHELLO_TLSEXT);
             Staple::Fatal
         }
@@ -74,12 +74,11 @@ pub(crate) fn run_client_status_callback(ssl: &Arc<Ssl>, ocsp: &[u8]) -> Result<
         return Ok(());
     }
     ssl.peer().ocsp = ocsp.to_vec();
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.status else { return Ok(()) };
-    // SAFETY: the application's callback receives its own handle and argument.
-    match unsafe { cb(ssl.app_ptr(), cbs.status_arg.0) } {
-        0 => Err(error::SSL_R_INVALID_STATUS_RESPONSE),
-        r if r < 0 => Err(error::ERR_R_MALLOC_FAILURE),
+    let cb = ssl.ctx().callbacks().status;
+    // SAFETY: the application's callback receives its own handle.
+    match unsafe { cb.invoke((ssl.app_ptr(),)) } {
+        Some(0) => Err(error::SSL_R_INVALID_STATUS_RESPONSE),
+        Some(r) if r < 0 => Err(error::ERR_R_MALLOC_FAILURE),
         _ => Ok(()),
     }
 }
@@ -112,15 +111,14 @@ pub(crate) fn run_client_cert_callback(ssl: &Arc<Ssl>) {
 
 /// Runs the context's ALPN select callback over the client's offered list.
 pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnChoice {
-    let cbs = ssl.ctx().callbacks();
-    let Some(cb) = cbs.alpn_select else { return AlpnChoice::NotCalled };
+    let cb = ssl.ctx().callbacks().alpn_select;
     let mut out: *const c_uchar = ptr::null();
     let mut outlen: c_uchar = 0;
     // SAFETY: `offered` outlives the call; the callback writes a pointer into memory it
     // owns (or into `offered`) and its length, which we copy at once.
-    let r = unsafe {
-        cb(ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint, cbs.alpn_select_arg.0)
-    };
+    let answer =
+        unsafe { cb.invoke((ssl.app_ptr(), &mut out, &mut outlen, offered.as_ptr(), offered.len() as c_uint)) };
+    let Some(r) = answer else { return AlpnChoice::NotCalled };
     // As OpenSSL's tls_handle_alpn: OK uses the choice (an empty one is a failure),
     // NOACK goes on without ALPN, and every other value (ALERT_FATAL, ALERT_WARNING,
     // anything out of range) ends the handshake with no_application_protocol.

@@ -109,10 +109,9 @@ pub const SSL_TICKET_RETURN_USE_RENEW: c_int = 4;
 /// The generate callback, before a ticket is sealed (the context the connection was made
 /// with, as OpenSSL's `session_ctx`); false if it failed (no ticket is sent).
 pub(crate) fn run_ticket_gen_callback(ssl: &Arc<Ssl>) -> bool {
-    let cbs = ssl.initial_ctx.callbacks();
-    let Some(cb) = cbs.ticket_gen else { return true };
-    // SAFETY: the application's callback receives its own handle and argument.
-    unsafe { cb(ssl.app_ptr(), cbs.ticket_cb_arg.0) != 0 }
+    let cb = ssl.initial_ctx.callbacks().ticket_gen;
+    // SAFETY: the application's callback receives its own handle.
+    unsafe { cb.invoke((ssl.app_ptr(),)) }.is_none_or(|r| r != 0)
 }
 
 /// The decrypt callback, once a presented ticket was opened (`sess`) or not; None without
@@ -124,14 +123,16 @@ pub(crate) fn run_ticket_dec_callback(
     sealed: &[u8],
     status: c_int,
 ) -> Option<c_int> {
-    let cbs = ssl.initial_ctx.callbacks();
-    let cb = cbs.ticket_dec?;
+    let cb = ssl.initial_ctx.callbacks().ticket_dec;
+    if !cb.is_set() {
+        return None;
+    }
     let name = &sealed[..sealed.len().min(KEY_NAME_LEN)];
     let sess_ptr =
         sess.map_or(std::ptr::null_mut(), <crate::handles::SSL_SESSION as crate::handles::ownership::ArcHandle>::as_c);
     // SAFETY: the session handle (borrowed, kept alive by `sess`) and the key name stay
-    // valid for the call; the callback receives its own handle and argument.
-    let answer = unsafe { cb(ssl.app_ptr(), sess_ptr, name.as_ptr(), name.len(), status, cbs.ticket_cb_arg.0) };
+    // valid for the call; the callback receives its own handle.
+    let answer = unsafe { cb.invoke((ssl.app_ptr(), sess_ptr, name.as_ptr(), name.len(), status)) }?;
     // IGNORE (or ABORT): no ticket this time; IGNORE_RENEW: a full handshake with a ticket.
     if answer < SSL_TICKET_RETURN_IGNORE_RENEW {
         ssl.suppress_tickets();
@@ -145,7 +146,7 @@ pub(crate) fn run_ticket_dec_callback(
 pub(crate) fn announce_empty_ticket(ssl: &Arc<Ssl>) {
     const TLSEXT_TYPE_SESSION_TICKET: u16 = 35;
     const TLSEXT_TYPE_SUPPORTED_VERSIONS: u16 = 43;
-    if ssl.initial_ctx.callbacks().ticket_dec.is_none() {
+    if !ssl.initial_ctx.callbacks().ticket_dec.is_set() {
         return;
     }
     let Some(hello) = ssl.client_hello() else { return };

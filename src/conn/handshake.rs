@@ -143,7 +143,7 @@ impl Ssl {
             callback,
             app_ssl: self.app_ptr() as *mut c_void,
             ex_index: x509::ssl_ex_index(),
-            app_verify: cbs.cert_verify.map(|f| (f, cbs.cert_verify_arg.0)),
+            app_verify: cbs.cert_verify.f.map(|f| (f, cbs.cert_verify.arg.0)),
         };
         let mut full_chain = Vec::with_capacity(chain.len() + 1);
         full_chain.push(leaf.clone());

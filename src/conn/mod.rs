@@ -233,7 +233,7 @@ pub struct Ssl {
     last_failure: Atomic<Option<Failure>>,
     info_cb: Mutex<crate::ctx::InfoCb>,
     /// `SSL_set_cert_cb` (overrides the context's).
-    cert_cb: Mutex<Option<(crate::ctx::CertCb, crate::ctx::AppPtr)>>,
+    cert_cb: Mutex<Option<crate::ctx::Callback<crate::ctx::CertFn>>>,
     /// Sessions made during the handshake in progress; described and announced to the
     /// new-session callback when it completes.
     made: Mutex<Vec<Arc<SslSession>>>,
@@ -442,16 +442,13 @@ impl Ssl {
     }
 
     /// The certificate callback in force: the SSL's own, else its context's.
-    pub fn cert_callback(&self) -> (crate::ctx::CertCb, crate::ctx::AppPtr) {
-        if let Some(own) = *lock(&self.cert_cb) {
-            return own;
-        }
-        let cbs = self.ctx().callbacks();
-        (cbs.cert, cbs.cert_arg)
+    pub fn cert_callback(&self) -> crate::ctx::Callback<crate::ctx::CertFn> {
+        let own = *lock(&self.cert_cb);
+        own.unwrap_or_else(|| self.ctx().callbacks().cert)
     }
 
-    pub fn set_cert_callback(&self, cb: crate::ctx::CertCb, arg: crate::ctx::AppPtr) {
-        *lock(&self.cert_cb) = Some((cb, arg));
+    pub fn set_cert_callback(&self, cb: crate::ctx::Callback<crate::ctx::CertFn>) {
+        *lock(&self.cert_cb) = Some(cb);
     }
 
     pub fn set_info_callback(&self, cb: crate::ctx::InfoCb) {
