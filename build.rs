@@ -121,6 +121,15 @@ fn parse_fn_typedef(line: &str) -> Option<FnTypedef> {
     Some(FnTypedef { name: name.into(), ret: ret.trim_end().into(), args: args.into() })
 }
 
+/// `typedef Option<OLD> NEW;` (cbindgen's rendering of `type NEW = Option<OLD>`), or
+/// `typedef OLD NEW;`, where OLD is a function pointer typedef.
+fn parse_alias(line: &str, known: &[FnTypedef]) -> Option<FnTypedef> {
+    let (old, new) = line.strip_prefix("typedef ")?.strip_suffix(';')?.rsplit_once(' ')?;
+    let old = old.strip_prefix("Option<").and_then(|o| o.strip_suffix('>')).unwrap_or(old);
+    let t = known.iter().find(|t| t.name == old)?;
+    new.chars().all(is_ident_char).then(|| FnTypedef { name: new.into(), ret: t.ret.clone(), args: t.args.clone() })
+}
+
 fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
@@ -144,6 +153,7 @@ fn find_word(s: &str, word: &str, from: usize) -> Option<usize> {
 /// typedefs are dropped (their names are C types declared by the OpenSSL headers).
 fn inline_callbacks(text: &str) -> Result<Vec<String>, String> {
     let mut typedefs = Vec::new();
+    let mut aliases = Vec::new();
     let mut protos = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if line.starts_with("typedef ") {
@@ -151,7 +161,10 @@ fn inline_callbacks(text: &str) -> Result<Vec<String>, String> {
             // X509_NAME = c_void;`, `type OSSL_HANDSHAKE_STATE = c_uint;`): the C headers
             // declare those names, so the typedef is left out (tools/check-header.sh
             // proves that the names exist).
-            typedefs.extend(parse_fn_typedef(line));
+            match parse_fn_typedef(line) {
+                Some(t) => typedefs.push(t),
+                None => aliases.push(line),
+            }
         } else if line.starts_with("extern ") {
             // Declarations of the libcrypto functions we call (`extern "C" {}` blocks).
         } else if line.ends_with(");") {
@@ -166,6 +179,10 @@ fn inline_callbacks(text: &str) -> Result<Vec<String>, String> {
             return Err(format!("unexpected line in cbindgen output: {line}"));
         }
     }
+    // `type Cb = Option<Fn>` over a named `type Fn = unsafe extern "C" fn(..)` is printed
+    // as an alias of it (in name order, maybe before it): the same function pointer.
+    let found: Vec<FnTypedef> = aliases.iter().filter_map(|l| parse_alias(l, &typedefs)).collect();
+    typedefs.extend(found);
     for proto in protos.iter_mut() {
         // Repeat until no typedef name is left (a callback type may use another one).
         for _ in 0..8 {

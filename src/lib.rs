@@ -9,6 +9,7 @@
 
 pub mod abi;
 pub mod alloc;
+pub mod alpn;
 pub mod callbacks;
 pub mod cipher;
 pub mod conf;

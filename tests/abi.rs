@@ -11,6 +11,7 @@ use common::*;
 use oxissl::abi::ctx::*;
 use oxissl::abi::session::*;
 use oxissl::abi::ssl::*;
+use oxissl::abi::ssl_certs::*;
 
 #[test]
 fn tls13_handshake_exchanges_data_and_closes_in_two_steps() {

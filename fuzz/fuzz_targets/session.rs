@@ -15,7 +15,7 @@ use std::ptr;
 
 use libfuzzer_sys::fuzz_target;
 use openssl_sys as sys;
-use oxissl::abi::{cipher, session, ssl, ticket};
+use oxissl::abi::{cipher, session, ssl, ssl_certs, ticket};
 use oxissl::abi::{SSL, SSL_SESSION};
 use oxissl_fuzz::ffi::*;
 use oxissl_fuzz::tls::{self, cconf, Transcript};
@@ -148,7 +148,7 @@ fn bio_pair_handshake(sess: *mut SSL_SESSION, conf: [u8; 2]) -> bool {
     ssl::SSL_set_connect_state(client);
     ssl::SSL_set_accept_state(server);
     oxissl::abi::ctrl::SSL_ctrl(client, SSL_CTRL_SET_TLSEXT_HOSTNAME, 0, c"localhost".as_ptr() as *mut c_void);
-    ssl::SSL_set1_host(client, c"localhost".as_ptr());
+    ssl_certs::SSL_set1_host(client, c"localhost".as_ptr());
     if conf[0] & 1 != 0 {
         oxissl::abi::ctrl::SSL_ctrl(client, SSL_CTRL_SET_MAX_PROTO_VERSION, TLS1_2_VERSION, ptr::null_mut());
     }
@@ -156,7 +156,7 @@ fn bio_pair_handshake(sess: *mut SSL_SESSION, conf: [u8; 2]) -> bool {
         session::SSL_set_session(client, sess);
     }
     tls::set_conf([0, oxissl_fuzz::tls::sconf::NO_VERIFY]);
-    ssl::SSL_set_verify(server, SSL_VERIFY_NONE, None);
+    ssl_certs::SSL_set_verify(server, SSL_VERIFY_NONE, None);
     let (mut c_done, mut s_done) = (false, false);
     for _ in 0..20 {
         if !c_done {

@@ -11,7 +11,7 @@ use std::ptr;
 use std::sync::OnceLock;
 
 use openssl_sys as sys;
-use oxissl::abi::{cipher, ctrl, ctx, hello, info, session, ssl, ticket};
+use oxissl::abi::{cipher, ctrl, ctx, ctx_certs, hello, info, session, ssl, ssl_certs, ticket};
 use oxissl::abi::{SSL, SSL_CTX, SSL_SESSION};
 
 use crate::ffi::*;
@@ -113,8 +113,8 @@ pub mod cconf {
 
 fn add_cert_and_key(c: *mut SSL_CTX, cert_pem: &str, key_pem: &str) {
     let (x, k) = (pki::cert(cert_pem), pki::key(key_pem));
-    assert_eq!(ctx::SSL_CTX_use_certificate(c, x), 1);
-    assert_eq!(ctx::SSL_CTX_use_PrivateKey(c, k), 1);
+    assert_eq!(ctx_certs::SSL_CTX_use_certificate(c, x), 1);
+    assert_eq!(ctx_certs::SSL_CTX_use_PrivateKey(c, k), 1);
     // SAFETY: the context took its own references.
     unsafe {
         sys::X509_free(x);
@@ -129,7 +129,7 @@ fn trust_ca(c: *mut SSL_CTX) {
     unsafe {
         assert_eq!(sys::X509_STORE_add_cert(store, ca), 1);
     }
-    assert_eq!(ctx::SSL_CTX_add_client_CA(c, ca), 1);
+    assert_eq!(ctx_certs::SSL_CTX_add_client_CA(c, ca), 1);
     // SAFETY: our reference.
     unsafe { sys::X509_free(ca) };
 }
@@ -148,7 +148,7 @@ fn server_ctx(alt: bool) -> *mut SSL_CTX {
         let cb = unsafe { std::mem::transmute::<TicketHmacCb, unsafe extern "C" fn()>(ticket_key_hmac_cb) };
         assert_eq!(ctrl::SSL_CTX_callback_ctrl(c, SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB, Some(cb)), 1);
     }
-    assert_eq!(ctx::SSL_CTX_check_private_key(c), 1);
+    assert_eq!(ctx_certs::SSL_CTX_check_private_key(c), 1);
     trust_ca(c);
     ctx::SSL_CTX_set_verify(c, SSL_VERIFY_PEER, Some(verify_cb));
     assert_eq!(ctx::SSL_CTX_set_session_id_context(c, SID_CTX.as_ptr(), SID_CTX.len() as c_uint), 1);
@@ -335,9 +335,9 @@ pub fn server_endpoint(conf: [u8; 2]) -> Endpoint {
         ssl::SSL_set_options(e.ssl, SSL_OP_NO_TICKET);
     }
     if conf[1] & sconf::NO_VERIFY != 0 {
-        ssl::SSL_set_verify(e.ssl, SSL_VERIFY_NONE, None);
+        ssl_certs::SSL_set_verify(e.ssl, SSL_VERIFY_NONE, None);
     } else if conf[0] & sconf::FAIL_IF_NO_PEER_CERT != 0 {
-        ssl::SSL_set_verify(e.ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, Some(verify_cb));
+        ssl_certs::SSL_set_verify(e.ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, Some(verify_cb));
     }
     if conf[1] & sconf::P256_ONLY != 0 {
         let g = c"P-256";
@@ -366,7 +366,7 @@ pub fn client_endpoint(conf: [u8; 2], resume: *mut SSL_SESSION) -> Endpoint {
     let host = if conf[0] & cconf::SNI_ALT != 0 { c"alt.example" } else { c"localhost" };
     ctrl::SSL_ctrl(e.ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, 0, host.as_ptr() as *mut c_void);
     if conf[0] & cconf::NO_HOST_CHECK == 0 {
-        assert_eq!(ssl::SSL_set1_host(e.ssl, c"localhost".as_ptr()), 1);
+        assert_eq!(ssl_certs::SSL_set1_host(e.ssl, c"localhost".as_ptr()), 1);
     }
     if conf[0] & cconf::NO_ALPN != 0 {
         ssl::SSL_set_alpn_protos(e.ssl, ptr::null(), 0);
@@ -385,8 +385,8 @@ pub fn client_endpoint(conf: [u8; 2], resume: *mut SSL_SESSION) -> Endpoint {
     }
     if conf[1] & cconf::NO_CLIENT_CERT == 0 {
         let (x, k) = (pki::cert(pki::CLIENT), pki::key(pki::CLIENT_KEY));
-        assert_eq!(ssl::SSL_use_certificate(e.ssl, x), 1);
-        assert_eq!(ssl::SSL_use_PrivateKey(e.ssl, k), 1);
+        assert_eq!(ssl_certs::SSL_use_certificate(e.ssl, x), 1);
+        assert_eq!(ssl_certs::SSL_use_PrivateKey(e.ssl, k), 1);
         // SAFETY: the SSL took its own references.
         unsafe {
             sys::X509_free(x);
@@ -437,14 +437,14 @@ pub fn query_connection(s: *mut SSL) {
     let (mut p, mut len) = (ptr::null(), 0 as c_uint);
     ssl::SSL_get0_alpn_selected(s, &mut p, &mut len);
     ssl::SSL_get_servername(s, 0);
-    ssl::SSL_get_verify_result(s);
-    let x = ssl::SSL_get1_peer_certificate(s);
+    ssl_certs::SSL_get_verify_result(s);
+    let x = ssl_certs::SSL_get1_peer_certificate(s);
     if !x.is_null() {
         // SAFETY: our reference.
         unsafe { sys::X509_free(x) };
     }
-    ssl::SSL_get_peer_cert_chain(s);
-    ssl::SSL_get0_verified_chain(s);
+    ssl_certs::SSL_get_peer_cert_chain(s);
+    ssl_certs::SSL_get0_verified_chain(s);
     let mut shared = [0 as c_char; 512];
     cipher::SSL_get_shared_ciphers(s, shared.as_mut_ptr(), shared.len() as c_int);
     let mut out = [0u8; 32];
@@ -746,7 +746,7 @@ unsafe extern "C" fn cert_cb(s: *mut SSL, _arg: *mut c_void) -> c_int {
         RETRIES.with(|r| r.set(2));
         return -1;
     }
-    ssl::SSL_get_certificate(s);
+    ssl_certs::SSL_get_certificate(s);
     ssl::SSL_get_servername(s, 0);
     1
 }
@@ -787,7 +787,7 @@ unsafe extern "C" fn verify_cb(ok: c_int, store: *mut sys::X509_STORE_CTX) -> c_
         let mut buf = [0 as c_char; 256];
         X509_NAME_oneline(X509_get_subject_name(x), buf.as_mut_ptr(), buf.len() as c_int);
     }
-    let s = sys::X509_STORE_CTX_get_ex_data(store, ssl::SSL_get_ex_data_X509_STORE_CTX_idx()) as *mut SSL;
+    let s = sys::X509_STORE_CTX_get_ex_data(store, ssl_certs::SSL_get_ex_data_X509_STORE_CTX_idx()) as *mut SSL;
     if !s.is_null() {
         ssl::SSL_get_servername(s, 0);
     }

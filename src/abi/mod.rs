@@ -22,6 +22,7 @@ pub mod conf;
 pub mod cookie;
 pub mod ctrl;
 pub mod ctx;
+pub mod ctx_certs;
 pub mod dane;
 pub mod err;
 pub mod hello;
@@ -33,6 +34,7 @@ pub mod session;
 pub mod settings;
 pub mod srp;
 pub mod ssl;
+pub mod ssl_certs;
 pub mod ticket;
 pub mod unsupported;
 

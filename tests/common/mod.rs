@@ -9,7 +9,9 @@ use std::ptr;
 use std::sync::Once;
 
 use oxissl::abi::ctx::*;
+use oxissl::abi::ctx_certs::*;
 use oxissl::abi::ssl::*;
+use oxissl::abi::ssl_certs::*;
 use oxissl::abi::{SSL, SSL_CTX};
 
 pub const SSL_FILETYPE_PEM: c_int = 1;
