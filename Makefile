@@ -16,7 +16,7 @@ EXPORTS := data/libssl3-exports.txt
 MEMCPY  := $(if $(filter x86_64,$(shell uname -m)),-Wl$(,)--defsym=memcpy=oxissl_memcpy)
 
 
-.PHONY: bench
+.PHONY: bench lockstats-lib
 .PHONY: race-test
 .PHONY: all lib lint test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test programs-test-core demo clean deps
 
@@ -28,13 +28,25 @@ $(MAP): $(EXPORTS)
 
 # cargo builds the Rust code (and generates include/openssl/ssl.h); the shared object is
 # linked here so that it gets our own version script (OPENSSL_3.0.0) and SONAME.
+# $(call link,SHARED-OBJECT,STATIC-ARCHIVE,VERSION-SCRIPT)
+link = $(CC) -shared -o $(1) -Wl,-soname,libssl.so.3 -Wl,--version-script=$(3) \
+  -Wl,--gc-sections -Wl,-z,defs -Wl,-z,now $(MEMCPY) \
+  -Wl,--whole-archive $(2) -Wl,--no-whole-archive -lcrypto -lpthread -ldl -lm -lgcc_s
+
 lib: $(MAP)
 	$(CARGO) build --release
-	$(CC) -shared -o $(LIB) -Wl,-soname,libssl.so.3 -Wl,--version-script=$(MAP) \
-	  -Wl,--gc-sections -Wl,-z,defs -Wl,-z,now $(MEMCPY) \
-	  -Wl,--whole-archive $(STATIC) -Wl,--no-whole-archive -lcrypto -lpthread -ldl -lm -lgcc_s
+	$(call link,$(LIB),$(STATIC),$(MAP))
 	ln -sf libssl.so.3 $(OUT)/libssl.so
 	./tools/oxissl-check --write-stub-list $(OUT)/oxissl-unsupported.txt
+
+# make bench's lock figures: the library built with the lock-stats feature (src/sync.rs
+# counts the acquisitions of locks shared between connections), which also exports
+# oxissl_lock_stats. Never installed; the library above is built without it.
+LS_OUT := target/lockstats/release
+lockstats-lib: $(MAP)
+	$(CARGO) build --release --features lock-stats --target-dir target/lockstats
+	sed 's/^  global:$$/  global:\n    oxissl_lock_stats;/' $(MAP) > target/lockstats/oxissl.map
+	$(call link,$(LS_OUT)/libssl.so.3,$(LS_OUT)/liboxissl.a,target/lockstats/oxissl.map)
 
 deps:
 	@./tools/install-deps.sh
@@ -96,7 +108,7 @@ race-test:
 demo: deps lib
 	./examples/demo.sh
 
-bench: lib
+bench: lib lockstats-lib
 	./bench/run.sh
 
 # API-misuse sweep (tools/misuse/README.md): every function of libssl.so.3 with NULL and

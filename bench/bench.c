@@ -8,6 +8,9 @@
  * accepts on 127.0.0.1 while a forked client process (one thread per core) connects,
  * verifies and closes, as fast as it can.
  *
+ * Prefixed with "locks-", a handshake figure counts lock acquisitions instead (see
+ * lock_tick and bench/lockcount.c).
+ *
  * usage: bench CERTDIR FIGURE SECONDS
  *        bench --pair LIBDIR CERTDIR FIGURE SECONDS
  * prints: "VALUE UNIT"; with --pair, "sys VALUE UNIT" and "oxi VALUE UNIT"
@@ -21,6 +24,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -209,6 +213,72 @@ static void close_pair(struct pair *p)
     SSL_free(p->s);
 }
 
+/* Lock figures (`locks-*`, run under LD_PRELOAD=lockcount.so): after LOCK_WARM
+ * handshakes (one-time set-up done: the steady state), the pthread lock acquisitions of
+ * LOCK_N handshakes are counted and printed per client+server pair. */
+#define LOCK_WARM 20
+#define LOCK_N 200
+static int g_locks;
+static long g_lock0[9];
+
+/* oxissl's own locks on shared state (a library built with the lock-stats feature):
+ * (site, reads, writes) triples. */
+#define RUST_SITES 16
+static unsigned long g_rust0[RUST_SITES * 3];
+static size_t (*g_rust_stats)(unsigned long *, size_t);
+
+static int lock_tick(long n)
+{
+    static void (*read_counts)(int, long *);
+    static void (*report)(FILE *, long);
+    static const char *const site_names[RUST_SITES] = {"ctx settings", "ctx callbacks", "ctx store",
+        "ctx extra chain", "ctx config cache", "ctx peer certificate cache", "session cache",
+        "session registry", "ticket keys"};
+    long now_[9];
+    unsigned long rust[RUST_SITES * 3] = {0};
+    if (!g_locks)
+        return 0;
+    if (read_counts == NULL) {
+        read_counts = (void (*)(int, long *))dlsym(RTLD_DEFAULT, "lockcount_read");
+        report = (void (*)(FILE *, long))dlsym(RTLD_DEFAULT, "lockcount_report");
+        g_rust_stats = (size_t (*)(unsigned long *, size_t))dlsym(RTLD_DEFAULT, "oxissl_lock_stats");
+        if (read_counts == NULL) {
+            fprintf(stderr, "bench: locks-* figures need LD_PRELOAD=lockcount.so\n");
+            exit(1);
+        }
+    }
+    if (n == LOCK_WARM) {
+        if (g_rust_stats != NULL)
+            g_rust_stats(g_rust0, RUST_SITES);
+        read_counts(1, g_lock0);
+    }
+    if (n < LOCK_WARM + LOCK_N)
+        return 0;
+    read_counts(0, now_);
+    double rr = 0, rw = 0;
+    if (g_rust_stats != NULL) {
+        size_t sites = g_rust_stats(rust, RUST_SITES);
+        for (size_t i = 0; i < sites && i < RUST_SITES; i++) {
+            double r = (double)(rust[3 * i + 1] - g_rust0[3 * i + 1]) / LOCK_N;
+            double w = (double)(rust[3 * i + 2] - g_rust0[3 * i + 2]) / LOCK_N;
+            rr += r;
+            rw += w;
+            if (getenv("LOCKCOUNT_WHERE") != NULL && (r > 0 || w > 0))
+                fprintf(stderr, "  oxissl %-33s read %7.2f  write %6.2f\n", site_names[i], r, w);
+        }
+    }
+    /* libcrypto read, write, mutex; libssl's pthread locks read, write, mutex (OpenSSL's
+     * own; in oxissl, aws-lc's); oxissl's own shared Rust locks read, write (-1: not
+     * counted, OpenSSL or a library without lock-stats). */
+    printf("%g %g %g %g %g %g %g %g locks/pair\n", (double)(now_[1] - g_lock0[1]) / LOCK_N,
+           (double)(now_[2] - g_lock0[2]) / LOCK_N, (double)(now_[0] - g_lock0[0]) / LOCK_N,
+           (double)(now_[4] - g_lock0[4]) / LOCK_N, (double)(now_[5] - g_lock0[5]) / LOCK_N,
+           (double)(now_[3] - g_lock0[3]) / LOCK_N, g_rust_stats ? rr : -1, g_rust_stats ? rw : -1);
+    if (getenv("LOCKCOUNT_WHERE") != NULL)
+        report(stderr, LOCK_N);
+    return 1;
+}
+
 /* Ends the current slice once it has lasted secs/SLICES, keeping the best rate. */
 static void slice(struct best *b, double t, long n, double secs)
 {
@@ -233,10 +303,13 @@ static void full_handshakes(const char *cert, const char *key, int version, cons
         handshake(&p);
         close_pair(&p);
         n++;
+        if (lock_tick(n))
+            break;
         t = now();
         slice(&b, t, n, secs);
-    } while (t - t0 < secs);
-    printf("%.1f handshakes/s\n", b.rate);
+    } while (g_locks || t - t0 < secs);
+    if (!g_locks)
+        printf("%.1f handshakes/s\n", b.rate);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
 }
@@ -264,14 +337,17 @@ static void resumed_handshakes(int version, int tickets, double secs)
         sess = SSL_get1_session(p.c); /* the latest session */
         close_pair(&p);
         n++;
+        if (lock_tick(n))
+            break;
         t = now();
         slice(&b, t, n, secs);
-    } while (t - t0 < secs);
+    } while (g_locks || t - t0 < secs);
     if (reused != n) {
         fprintf(stderr, "bench: only %ld of %ld handshakes resumed\n", reused, n);
         exit(1);
     }
-    printf("%.1f handshakes/s\n", b.rate);
+    if (!g_locks)
+        printf("%.1f handshakes/s\n", b.rate);
     SSL_SESSION_free(sess);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
@@ -561,6 +637,10 @@ int main(int argc, char **argv)
     }
     if (tag != NULL)
         printf("%s ", tag);
+    if (!strncmp(f, "locks-", 6)) {
+        g_locks = 1;
+        f += 6;
+    }
     if (!strcmp(f, "full-tls13-p256"))
         full_handshakes("server-p256.pem", "server-p256.key", TLS1_3_VERSION, NULL, secs);
     else if (!strcmp(f, "full-tls13-rsa2048"))

@@ -18,7 +18,8 @@ out="$top/target/bench"
 mkdir -p "$out"
 certs="$top/target/c-tests/certs"
 "$top/c-tests/certs.sh" "$certs" > "$out/certs.log" 2>&1
-cc -O2 -pthread -o "$out/bench" "$top/bench/bench.c" -lssl -lcrypto
+cc -O2 -pthread -o "$out/bench" "$top/bench/bench.c" -lssl -lcrypto -ldl
+cc -O2 -shared -fPIC -o "$out/lockcount.so" "$top/bench/lockcount.c" -ldl -lpthread
 lib="$top/target/release"
 figures="full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls13-ticket resumed-tls12-id resumed-tls12-ticket bulk-aes128-16k bulk-aes256-16k bulk-chacha-16k bulk-aes128-1k bulk-aes256-1k bulk-chacha-1k tcp-tls13-p256 memory-1000 memory-10000"
 
@@ -68,4 +69,22 @@ for f in $figures; do
     r2=$(awk -v s="$s2" -v o="$o2" 'BEGIN { if (s > 0) printf "%.2f", o / s; else print "-" }')
     printf "%-26s %14s %14s %8s  %s\n" "$f (rss)" "$s2" "$o2" "$r2" "KiB/pair-rss"
   fi
+done
+
+# Lock acquisitions per client+server handshake pair, in the steady state (after 20
+# handshakes, over 200): pthread rwlocks and mutexes counted by bench/lockcount.c
+# (LD_PRELOAD) by the library that takes them (libcrypto; for OpenSSL its libssl, for
+# oxissl the aws-lc code linked into its libssl), and oxissl's own locks on state shared
+# between connections (a library built with the lock-stats feature: make lockstats-lib).
+# Counts, not times: the same in every run. LOCKCOUNT_WHERE=1 names the sources.
+lslib="$top/target/lockstats/release"
+echo
+echo "locks per handshake pair (read/write/mutex acquisitions)"
+printf "%-24s %16s %16s   %16s %16s %14s\n" figure "OpenSSL:crypto" "OpenSSL:libssl" "oxissl:crypto" "oxissl:aws-lc" "oxissl:shared"
+for f in full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls13-ticket resumed-tls12-id resumed-tls12-ticket; do
+  s=$(LD_PRELOAD="$out/lockcount.so" "$out/bench" "$certs" "locks-$f" 1)
+  o=$(LD_PRELOAD="$out/lockcount.so" LD_LIBRARY_PATH="$lslib" "$out/bench" "$certs" "locks-$f" 1)
+  set -- $s; s1="$1/$2/$3"; s2="$4/$5/$6"
+  set -- $o; o1="$1/$2/$3"; o2="$4/$5/$6"; o3="$7/$8/-"
+  printf "%-24s %16s %16s   %16s %16s %14s\n" "$f" "$s1" "$s2" "$o1" "$o2" "$o3"
 done

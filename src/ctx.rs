@@ -8,10 +8,11 @@
 //! session under any context); the other callbacks belong to the context. All of them
 //! look up per-connection state through [`crate::conn::current`].
 
+use crate::sync::{SharedMutex, SharedRwLock, Site};
 use std::collections::HashMap;
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, MutexGuard, RwLockReadGuard, RwLockWriteGuard};
 
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 use rustls::version::{TLS12, TLS13};
@@ -415,16 +416,16 @@ pub struct SslCtx {
     /// `Drop for SslCtx`, while the rest of the context is still alive.
     pub ex_data: ExData,
     pub method: &'static Method,
-    settings: RwLock<Settings>,
-    callbacks: RwLock<Callbacks>,
-    store: RwLock<X509Store>,
-    extra_chain: RwLock<Vec<crate::crypto::x509::X509Cert>>,
-    extra_chain_stack: Mutex<Option<crate::crypto::x509::CertStack>>,
+    settings: SharedRwLock<Settings>,
+    callbacks: SharedRwLock<Callbacks>,
+    store: SharedRwLock<X509Store>,
+    extra_chain: SharedRwLock<Vec<crate::crypto::x509::X509Cert>>,
+    extra_chain_stack: SharedMutex<Option<crate::crypto::x509::CertStack>>,
     pub stats: Stats,
-    configs: Mutex<HashMap<ConfigKey, Config>>,
+    configs: SharedMutex<HashMap<ConfigKey, Config>>,
     /// Peer certificates parsed recently, by their DER: libcrypto's `d2i_X509` costs a
     /// third of a full handshake, and a client meets the same server chain again and again.
-    peer_certs: Mutex<PeerCertCache>,
+    peer_certs: SharedMutex<PeerCertCache>,
     /// The verifier and client-certificate resolver (process-wide) and the
     /// server-certificate resolver that every configuration of this context uses (see
     /// the module comment).
@@ -473,15 +474,15 @@ impl SslCtx {
         let store = X509Store::new()?;
         Some(Arc::new_cyclic(|weak: &std::sync::Weak<SslCtx>| SslCtx {
             method,
-            settings: RwLock::new(Settings::new(method)),
-            callbacks: RwLock::new(Callbacks::default()),
-            store: RwLock::new(store),
-            extra_chain: RwLock::new(Vec::new()),
-            extra_chain_stack: Mutex::new(None),
+            settings: SharedRwLock::new(Site::CtxSettings, Settings::new(method)),
+            callbacks: SharedRwLock::new(Site::CtxCallbacks, Callbacks::default()),
+            store: SharedRwLock::new(Site::CtxStore, store),
+            extra_chain: SharedRwLock::new(Site::CtxExtraChain, Vec::new()),
+            extra_chain_stack: SharedMutex::new(Site::CtxExtraChain, None),
             ex_data: ExData::for_new::<crate::handles::SSL_CTX>(weak),
             stats: Stats::default(),
-            configs: Mutex::new(HashMap::new()),
-            peer_certs: Mutex::new(PeerCertCache::default()),
+            configs: SharedMutex::new(Site::CtxConfigs, HashMap::new()),
+            peer_certs: SharedMutex::new(Site::CtxPeerCerts, PeerCertCache::default()),
             server_verifier: verify::ServerVerifier::shared(),
             client_resolver: crate::keys::ClientCertResolver::shared(),
             server_resolver: Arc::new(crate::keys::ServerCertResolver),

@@ -20,6 +20,8 @@ pub struct CertKey {
     pub chain: Vec<X509Cert>,
     certified: OnceCell<Option<Arc<CertifiedKey>>>,
     chain_stack: OnceCell<crate::crypto::x509::CertStack>,
+    /// The key's named curve, read once (libcrypto takes a lock to read it).
+    curve: OnceCell<Option<std::os::raw::c_int>>,
 }
 
 impl CertKey {
@@ -36,6 +38,7 @@ impl CertKey {
             chain: self.chain.clone(),
             certified: OnceCell::new(),
             chain_stack: OnceCell::new(),
+            curve: OnceCell::new(),
         }
     }
 
@@ -46,6 +49,7 @@ impl CertKey {
             chain: self.chain.clone(),
             certified: OnceCell::new(),
             chain_stack: OnceCell::new(),
+            curve: OnceCell::new(),
         }
     }
 
@@ -56,7 +60,13 @@ impl CertKey {
             chain,
             certified: OnceCell::new(),
             chain_stack: OnceCell::new(),
+            curve: OnceCell::new(),
         }
+    }
+
+    /// The private key's named curve (None for a key that is not EC, or no key).
+    pub fn key_curve_nid(&self) -> Option<std::os::raw::c_int> {
+        *self.curve.get_or_init(|| self.key.as_ref().and_then(EvpPkey::ec_curve_nid))
     }
 
     pub fn is_complete(&self) -> bool {

@@ -31,6 +31,7 @@ pub mod records;
 pub mod session;
 pub mod statem;
 pub mod suites;
+pub mod sync;
 pub mod verify;
 
 #[global_allocator]

@@ -28,6 +28,8 @@ pub mod err;
 pub mod hello;
 pub mod info;
 pub mod keyload;
+#[cfg(feature = "lock-stats")]
+pub mod lockstats;
 pub mod psk;
 pub mod reneg;
 pub mod session;

@@ -98,7 +98,7 @@ impl Ssl {
     /// none accepts any; the server's own list does not matter, as in OpenSSL).
     fn tls12_curve_allowed(&self, slot: &crate::keys::CertKey) -> bool {
         const SUPPORTED_GROUPS: u16 = 10;
-        let Some(nid) = slot.key.as_ref().and_then(|k| k.ec_curve_nid()) else { return true };
+        let Some(nid) = slot.key_curve_nid() else { return true };
         let Some(id) = crate::groups::group_for_nid(nid) else { return false };
         self.client_hello()
             .and_then(|h| {

@@ -9,7 +9,7 @@ use crate::callbacks::ticket::{
 use crate::ctx::TicketKeyCb;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use super::SslSession;
 
@@ -59,10 +59,18 @@ impl Entries {
 
 /// Sessions indexed by session ID. Callbacks never run under the lock: what must be
 /// reported is collected and handed back to the caller, which reports it.
-#[derive(Default)]
 pub struct SessionCache {
-    entries: Mutex<Entries>,
+    entries: crate::sync::SharedMutex<Entries>,
     pub stats: CacheStats,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        SessionCache {
+            entries: crate::sync::SharedMutex::new(crate::sync::Site::SessionCache, Entries::default()),
+            stats: CacheStats::default(),
+        }
+    }
 }
 
 /// The outcome of a cache lookup.

@@ -7,8 +7,8 @@
 //! that identify it in the DER (ID, ticket and master key), and the decoder finds it
 //! again. An entry lives until the session's timeout, or until [`CAPACITY`] newer
 //! exports push it out; a DER from another process never resumes.
+use crate::sync::{SharedMutex, Site};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 
 use once_cell::sync::Lazy;
 
@@ -52,7 +52,7 @@ impl Registry {
     }
 }
 
-static REGISTRY: Lazy<Mutex<Registry>> = Lazy::new(Mutex::default);
+static REGISTRY: Lazy<SharedMutex<Registry>> = Lazy::new(|| SharedMutex::new(Site::SessionRegistry, Registry::default()));
 
 fn registry() -> std::sync::MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())

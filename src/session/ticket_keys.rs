@@ -7,7 +7,8 @@
 //! ticket longer than the longest it has sealed itself, which a fresh worker has not.)
 //! Tickets have OpenSSL's layout: key name | IV | ciphertext | HMAC over all before it.
 
-use std::sync::{Arc, RwLock};
+use crate::sync::{SharedRwLock, Site};
+use std::sync::Arc;
 
 use aws_lc_rs::cipher::{
     DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey, AES_256,
@@ -50,7 +51,7 @@ impl KeySet {
 
 /// The keys, replaceable while connections run (a reader seals or opens with the set it
 /// took).
-pub struct TicketKeys(RwLock<Arc<KeySet>>);
+pub struct TicketKeys(SharedRwLock<Arc<KeySet>>);
 
 impl std::fmt::Debug for TicketKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,7 +64,7 @@ impl TicketKeys {
     pub fn generate() -> Option<TicketKeys> {
         let mut raw = [0u8; KEYS_LEN];
         raw.copy_from_slice(&crate::crypto::random_bytes(KEYS_LEN));
-        Some(TicketKeys(RwLock::new(Arc::new(KeySet::from_bytes(raw)?))))
+        Some(TicketKeys(SharedRwLock::new(Site::TicketKeys, Arc::new(KeySet::from_bytes(raw)?))))
     }
 
     fn current(&self) -> Arc<KeySet> {
