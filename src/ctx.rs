@@ -11,8 +11,8 @@
 use crate::sync::{SharedMutex, SharedRwLock, Site};
 use std::collections::HashMap;
 use std::os::raw::c_int;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, MutexGuard, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLockReadGuard, RwLockWriteGuard};
 
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 use rustls::version::{TLS12, TLS13};
@@ -157,10 +157,6 @@ pub struct Settings {
     /// after `set0(NULL)`); a connection has none (None) until one is set, and reads its
     /// context's.
     pub ca_names: Option<Arc<crate::crypto::x509::NameList>>,
-    /// `SSL_CTX_set_timeout`: lifetime of new sessions, in seconds.
-    pub session_timeout: u64,
-    /// `SSL_CTX_set_session_cache_mode` (SSL_SESS_CACHE_*).
-    pub session_cache_mode: i64,
     /// `SSL_CTX_sess_set_cache_size`.
     pub session_cache_size: i64,
     /// `SSL(_CTX)_set1_sigalgs_list`: the signature schemes we sign with and accept
@@ -235,8 +231,6 @@ impl Settings {
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
             ca_names: Some(Arc::new(crate::crypto::x509::NameList::empty())),
-            session_timeout: crate::session::DEFAULT_TIMEOUT,
-            session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: crate::session::DEFAULT_CACHE_SIZE as i64,
             sigalgs: None,
             msg_callback: Callback::default(),
@@ -418,14 +412,22 @@ pub struct SslCtx {
     pub method: &'static Method,
     settings: SharedRwLock<Settings>,
     callbacks: SharedRwLock<Callbacks>,
+    /// Changes with every `set_callbacks`; unique across contexts (see [`new_generation`]),
+    /// so a connection can keep a copy and know, without the lock, that it is current.
+    callbacks_gen: AtomicU64,
+    /// `SSL_CTX_set_timeout`: lifetime of new sessions, in seconds. (Atomics: read by every
+    /// handshake, they need no lock.)
+    session_timeout: AtomicU64,
+    /// `SSL_CTX_set_session_cache_mode` (SSL_SESS_CACHE_*).
+    session_cache_mode: AtomicI64,
     store: SharedRwLock<X509Store>,
     extra_chain: SharedRwLock<Vec<crate::crypto::x509::X509Cert>>,
     extra_chain_stack: SharedMutex<Option<crate::crypto::x509::CertStack>>,
     pub stats: Stats,
-    configs: SharedMutex<HashMap<ConfigKey, Config>>,
+    configs: SharedRwLock<HashMap<ConfigKey, Config>>,
     /// Peer certificates parsed recently, by their DER: libcrypto's `d2i_X509` costs a
     /// third of a full handshake, and a client meets the same server chain again and again.
-    peer_certs: SharedMutex<PeerCertCache>,
+    peer_certs: SharedRwLock<PeerCertCache>,
     /// The verifier and client-certificate resolver (process-wide) and the
     /// server-certificate resolver that every configuration of this context uses (see
     /// the module comment).
@@ -445,6 +447,13 @@ pub struct SslCtx {
 }
 
 const PEER_CERT_CACHE_SIZE: usize = 64;
+
+/// A number no context has had: a copy tagged with one is never mistaken for another
+/// context's, even one at the same address.
+fn new_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
 
 #[derive(Default)]
 struct PeerCertCache {
@@ -476,13 +485,16 @@ impl SslCtx {
             method,
             settings: SharedRwLock::new(Site::CtxSettings, Settings::new(method)),
             callbacks: SharedRwLock::new(Site::CtxCallbacks, Callbacks::default()),
+            callbacks_gen: AtomicU64::new(new_generation()),
+            session_timeout: AtomicU64::new(crate::session::DEFAULT_TIMEOUT),
+            session_cache_mode: AtomicI64::new(SSL_SESS_CACHE_SERVER),
             store: SharedRwLock::new(Site::CtxStore, store),
             extra_chain: SharedRwLock::new(Site::CtxExtraChain, Vec::new()),
             extra_chain_stack: SharedMutex::new(Site::CtxExtraChain, None),
             ex_data: ExData::for_new::<crate::handles::SSL_CTX>(weak),
             stats: Stats::default(),
-            configs: SharedMutex::new(Site::CtxConfigs, HashMap::new()),
-            peer_certs: SharedMutex::new(Site::CtxPeerCerts, PeerCertCache::default()),
+            configs: SharedRwLock::new(Site::CtxConfigs, HashMap::new()),
+            peer_certs: SharedRwLock::new(Site::CtxPeerCerts, PeerCertCache::default()),
             server_verifier: verify::ServerVerifier::shared(),
             client_resolver: crate::keys::ClientCertResolver::shared(),
             server_resolver: Arc::new(crate::keys::ServerCertResolver),
@@ -515,7 +527,32 @@ impl SslCtx {
     }
 
     pub fn set_callbacks(&self, f: impl FnOnce(&mut Callbacks)) {
-        f(&mut self.callbacks.write().unwrap_or_else(|e| e.into_inner()))
+        f(&mut self.callbacks.write().unwrap_or_else(|e| e.into_inner()));
+        // After the change: a reader that sees the new generation reads the new values.
+        self.callbacks_gen.store(new_generation(), Ordering::Release);
+    }
+
+    pub fn session_timeout(&self) -> u64 {
+        self.session_timeout.load(Ordering::Relaxed)
+    }
+
+    /// Sets the timeout of new sessions; returns the old one.
+    pub fn set_session_timeout(&self, t: u64) -> u64 {
+        self.session_timeout.swap(t, Ordering::Relaxed)
+    }
+
+    pub fn session_cache_mode(&self) -> i64 {
+        self.session_cache_mode.load(Ordering::Relaxed)
+    }
+
+    /// Sets the session cache mode; returns the old one.
+    pub fn set_session_cache_mode(&self, mode: i64) -> i64 {
+        self.session_cache_mode.swap(mode, Ordering::Relaxed)
+    }
+
+    /// The callbacks with their generation, for a connection's copy.
+    pub fn callbacks_generation(&self) -> u64 {
+        self.callbacks_gen.load(Ordering::Acquire)
     }
 
     pub fn store(&self) -> RwLockReadGuard<'_, X509Store> {
@@ -547,11 +584,14 @@ impl SslCtx {
     /// The X509 for a peer certificate's DER, parsed at most once while it stays cached.
     /// (X509 objects are immutable and reference counted, so sharing them is safe.)
     pub fn peer_cert(&self, der: &[u8]) -> Option<crate::crypto::x509::X509Cert> {
-        let mut cache = self.peer_certs.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = cache.map.get(der) {
+        if let Some(c) = self.peer_certs.read().unwrap_or_else(|e| e.into_inner()).map.get(der) {
             return Some(c.clone());
         }
         let cert = crate::crypto::x509::X509Cert::from_der(der)?;
+        let mut cache = self.peer_certs.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.map.get(der) {
+            return Some(c.clone()); // another connection parsed it meanwhile
+        }
         if cache.map.len() >= PEER_CERT_CACHE_SIZE {
             if let Some(old) = cache.order.pop_front() {
                 cache.map.remove(&old);
@@ -562,8 +602,12 @@ impl SslCtx {
         Some(cert)
     }
 
-    fn configs(&self) -> MutexGuard<'_, HashMap<ConfigKey, Config>> {
-        self.configs.lock().unwrap_or_else(|e| e.into_inner())
+    fn cached_config(&self, key: &ConfigKey) -> Option<Config> {
+        self.configs.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    fn cache_config(&self, key: ConfigKey, config: Config) {
+        self.configs.write().unwrap_or_else(|e| e.into_inner()).insert(key, config);
     }
 
     /// The suites and groups of a configuration. DHE suites only for a server with
@@ -609,8 +653,8 @@ impl SslCtx {
     /// The client configuration for these (connection) settings, built at most once.
     pub fn client_config(&self, settings: &Settings) -> Result<Arc<ClientConfig>, c_int> {
         let key = settings.config_key(Role::Client);
-        if let Some(Config::Client(c)) = self.configs().get(&key) {
-            return Ok(c.clone());
+        if let Some(Config::Client(c)) = self.cached_config(&key) {
+            return Ok(c);
         }
         let versions = settings.usable_versions(&key)?;
         let provider = Self::provider(settings, &key);
@@ -630,7 +674,7 @@ impl SslCtx {
         config.max_fragment_size = None;
         config.enable_sni = true;
         let config = Arc::new(config);
-        self.configs().insert(key, Config::Client(config.clone()));
+        self.cache_config(key, Config::Client(config.clone()));
         Ok(config)
     }
 
@@ -642,8 +686,8 @@ impl SslCtx {
         if settings.client_ca_names.is_empty() {
             key.ca_names = Arc::as_ptr(&request_names) as usize;
         }
-        if let Some(Config::Server(c)) = self.configs().get(&key) {
-            return Ok(c.clone());
+        if let Some(Config::Server(c)) = self.cached_config(&key) {
+            return Ok(c);
         }
         let versions = settings.usable_versions(&key)?;
         let provider = Arc::new(Self::provider(settings, &key));
@@ -669,7 +713,7 @@ impl SslCtx {
         config.key_log = self.keylog.clone();
         config.max_early_data_size = 0;
         let config = Arc::new(config);
-        self.configs().insert(key, Config::Server(config.clone()));
+        self.cache_config(key, Config::Server(config.clone()));
         Ok(config)
     }
 }

@@ -445,7 +445,7 @@ impl rustls::client::ResolvesClientCert for ClientCertResolver {
     fn has_certs(&self) -> bool {
         crate::conn::current(|ssl| {
             ssl.settings().cert.complete().next().is_some()
-                || ssl.ctx().callbacks().client_cert.is_some()
+                || ssl.callbacks().client_cert.is_some()
                 || ssl.cert_callback().is_set()
         })
         .unwrap_or(false)

@@ -319,13 +319,8 @@ fn ctx_only_ctrl(c: &SslCtx, cmd: c_int, larg: c_long, parg: *mut c_void) -> Opt
             c.extra_chain_mut().clear();
             1
         }
-        SSL_CTRL_SET_SESS_CACHE_MODE => {
-            let mut s = c.settings_mut();
-            let old = s.session_cache_mode;
-            s.session_cache_mode = larg;
-            old as c_long
-        }
-        SSL_CTRL_GET_SESS_CACHE_MODE => c.settings().session_cache_mode as c_long,
+        SSL_CTRL_SET_SESS_CACHE_MODE => c.set_session_cache_mode(larg) as c_long,
+        SSL_CTRL_GET_SESS_CACHE_MODE => c.session_cache_mode() as c_long,
         SSL_CTRL_SET_SESS_CACHE_SIZE => {
             if larg < 0 {
                 return Some(0);

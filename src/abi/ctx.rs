@@ -493,8 +493,7 @@ pub extern "C" fn SSL_CTX_get_info_callback(ctx: *mut SSL_CTX) -> ctx::InfoCb {
 pub extern "C" fn SSL_CTX_get_timeout(ctx: *const SSL_CTX) -> c_long {
     ffi_boundary!("SSL_CTX_get_timeout", 0, {
         let c = try_ref!("SSL_CTX_get_timeout", ctx, 0);
-        let t = c.settings().session_timeout;
-        t as c_long
+        c.session_timeout() as c_long
     })
 }
 
@@ -502,10 +501,7 @@ pub extern "C" fn SSL_CTX_get_timeout(ctx: *const SSL_CTX) -> c_long {
 pub extern "C" fn SSL_CTX_set_timeout(ctx: *mut SSL_CTX, t: c_long) -> c_long {
     ffi_boundary!("SSL_CTX_set_timeout", 0, {
         let c = try_ref!("SSL_CTX_set_timeout", ctx, 0);
-        let mut s = c.settings_mut();
-        let old = s.session_timeout;
-        s.session_timeout = t.max(0) as u64;
-        old as c_long
+        c.set_session_timeout(t.max(0) as u64) as c_long
     })
 }
 

@@ -20,7 +20,7 @@ const SSL_AD_INTERNAL_ERROR: c_int = 80;
 
 /// Runs the context's client-hello callback, if any, over `hello`.
 pub(crate) fn run_client_hello_callback(ssl: &Arc<Ssl>) -> HelloVerdict {
-    let cb = ssl.ctx().callbacks().client_hello;
+    let cb = ssl.callbacks().client_hello;
     let mut alert: c_int = SSL_AD_INTERNAL_ERROR;
     // SAFETY: the application's callback receives its own handle and an alert slot that
     // outlives the call.

@@ -21,7 +21,7 @@ use crate::keys;
 /// Runs the servername callback; on a fatal answer, OpenSSL's reason and the alert the
 /// callback chose (unrecognized_name unless it set another).
 pub(crate) fn run_servername_callback(ssl: &Arc<Ssl>) -> Result<(), (c_int, u8)> {
-    let cb = ssl.ctx().callbacks().servername;
+    let cb = ssl.callbacks().servername;
     let mut alert: c_int = 112; // unrecognized_name
                                 // SAFETY: the application's callback receives its own handle and an alert slot that
                                 // outlives the call.
@@ -40,7 +40,7 @@ pub(crate) fn run_status_callback(ssl: &Arc<Ssl>) -> crate::keys::Staple {
     const SSL_TLSEXT_ERR_OK: c_int = 0;
     const SSL_TLSEXT_ERR_NOACK: c_int = 3;
     const TLSEXT_TYPE_STATUS_REQUEST: u16 = 5;
-    let cb = ssl.ctx().callbacks().status;
+    let cb = ssl.callbacks().status;
     if !cb.is_set() || ssl.client_hello().is_none_or(|h| h.extension(TLSEXT_TYPE_STATUS_REQUEST).is_none()) {
         return Staple::Nothing;
     }
@@ -74,7 +74,7 @@ pub(crate) fn run_client_status_callback(ssl: &Arc<Ssl>, ocsp: &[u8]) -> Result<
         return Ok(());
     }
     ssl.peer().ocsp = ocsp.to_vec();
-    let cb = ssl.ctx().callbacks().status;
+    let cb = ssl.callbacks().status;
     // SAFETY: the application's callback receives its own handle.
     match unsafe { cb.invoke((ssl.app_ptr(),)) } {
         Some(0) => Err(error::SSL_R_INVALID_STATUS_RESPONSE),
@@ -88,7 +88,7 @@ pub(crate) fn run_client_status_callback(ssl: &Arc<Ssl>, ocsp: &[u8]) -> Result<
 /// the connection's (its references are ours, as in OpenSSL). Only success counts: the
 /// callback cannot suspend the handshake here (-1 is taken as "none", README).
 pub(crate) fn run_client_cert_callback(ssl: &Arc<Ssl>) {
-    let Some(cb) = ssl.ctx().callbacks().client_cert else { return };
+    let Some(cb) = ssl.callbacks().client_cert else { return };
     if ssl.settings().cert.complete().next().is_some() {
         return;
     }
@@ -111,7 +111,7 @@ pub(crate) fn run_client_cert_callback(ssl: &Arc<Ssl>) {
 
 /// Runs the context's ALPN select callback over the client's offered list.
 pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnChoice {
-    let cb = ssl.ctx().callbacks().alpn_select;
+    let cb = ssl.callbacks().alpn_select;
     let mut out: *const c_uchar = ptr::null();
     let mut outlen: c_uchar = 0;
     // SAFETY: `offered` outlives the call; the callback writes a pointer into memory it
@@ -135,7 +135,7 @@ pub(crate) fn run_alpn_select_callback(ssl: &Arc<Ssl>, offered: &[u8]) -> AlpnCh
 
 /// Runs the info callback (the SSL's own, else its context's).
 pub(crate) fn run_info_callback(ssl: &Arc<Ssl>, event: c_int, value: c_int) {
-    let cb = ssl.info_callback().or_else(|| ssl.ctx().callbacks().info);
+    let cb = ssl.info_callback().or_else(|| ssl.callbacks().info);
     if let Some(cb) = cb {
         // SAFETY: the application's callback receives its own handle.
         unsafe { cb(ssl.app_ptr(), event, value) };

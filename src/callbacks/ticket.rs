@@ -20,7 +20,7 @@ pub enum Opened {
 /// The context's ticket key callback, if it has one (OpenSSL uses the context the
 /// connection was made with, not one an SNI callback switched to).
 pub(crate) fn ticket_key_callback(ssl: &Arc<Ssl>) -> TicketKeyCb {
-    ssl.initial_ctx.callbacks().ticket_key
+    ssl.initial_callbacks().ticket_key
 }
 
 fn mac_for(cb: TicketKeyCb) -> Option<MacCtx> {
@@ -109,7 +109,7 @@ pub const SSL_TICKET_RETURN_USE_RENEW: c_int = 4;
 /// The generate callback, before a ticket is sealed (the context the connection was made
 /// with, as OpenSSL's `session_ctx`); false if it failed (no ticket is sent).
 pub(crate) fn run_ticket_gen_callback(ssl: &Arc<Ssl>) -> bool {
-    let cb = ssl.initial_ctx.callbacks().ticket_gen;
+    let cb = ssl.initial_callbacks().ticket_gen;
     // SAFETY: the application's callback receives its own handle.
     unsafe { cb.invoke((ssl.app_ptr(),)) }.is_none_or(|r| r != 0)
 }
@@ -123,7 +123,7 @@ pub(crate) fn run_ticket_dec_callback(
     sealed: &[u8],
     status: c_int,
 ) -> Option<c_int> {
-    let cb = ssl.initial_ctx.callbacks().ticket_dec;
+    let cb = ssl.initial_callbacks().ticket_dec;
     if !cb.is_set() {
         return None;
     }
@@ -146,7 +146,7 @@ pub(crate) fn run_ticket_dec_callback(
 pub(crate) fn announce_empty_ticket(ssl: &Arc<Ssl>) {
     const TLSEXT_TYPE_SESSION_TICKET: u16 = 35;
     const TLSEXT_TYPE_SUPPORTED_VERSIONS: u16 = 43;
-    if !ssl.initial_ctx.callbacks().ticket_dec.is_set() {
+    if !ssl.initial_callbacks().ticket_dec.is_set() {
         return;
     }
     let Some(hello) = ssl.client_hello() else { return };

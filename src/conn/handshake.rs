@@ -131,7 +131,7 @@ impl Ssl {
             (s.param.clone(), s.verify_mode, s.verify_callback)
         };
         let ctx = self.ctx();
-        let cbs = ctx.callbacks();
+        let cbs = self.callbacks();
         // SSL(_CTX)_set1_verify_cert_store replaces the context's store for this.
         let own_store = self.settings().verify_store.clone();
         let ctx_store = ctx.store();
@@ -598,7 +598,7 @@ impl Ssl {
         let ctx = &self.initial_ctx;
         if !self.is_server()
             && self.version() == crate::ctx::TLS1_2_VERSION
-            && (self.info_callback().is_some() || ctx.callbacks().info.is_some())
+            && (self.info_callback().is_some() || self.initial_callbacks().info.is_some())
         {
             // Whether the server sent a ticket, for the info callback's states: read from
             // the sessions rustls made (a Debug rendering, so only when someone listens).
@@ -627,7 +627,7 @@ impl Ssl {
             if reused && self.version() == crate::ctx::TLS1_3_VERSION {
                 if let Some(off) = offered {
                     // A used TLS 1.3 session leaves a client-mode cache (single use).
-                    if ctx.settings().session_cache_mode & crate::session::cache::SSL_SESS_CACHE_CLIENT != 0 {
+                    if ctx.session_cache_mode() & crate::session::cache::SSL_SESS_CACHE_CLIENT != 0 {
                         ctx.cache_remove(&off);
                     }
                 }

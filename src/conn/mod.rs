@@ -232,6 +232,10 @@ pub struct Ssl {
     state: Atomic<HandshakeState>,
     last_failure: Atomic<Option<Failure>>,
     info_cb: Mutex<crate::ctx::InfoCb>,
+    /// The context callbacks last read: the context's address, its callbacks generation
+    /// then, and the callbacks. A handshake reads them a few dozen times; the context's
+    /// lock is shared by every connection, this copy is not.
+    callbacks_copy: Mutex<Option<(usize, u64, crate::ctx::Callbacks)>>,
     /// `SSL_set_cert_cb` (overrides the context's).
     cert_cb: Mutex<Option<crate::ctx::Callback<crate::ctx::CertFn>>>,
     /// Sessions made during the handshake in progress; described and announced to the
@@ -297,6 +301,7 @@ impl Ssl {
             state: Atomic::new(HandshakeState::Before),
             last_failure: Atomic::new(None),
             info_cb: Mutex::new(None),
+            callbacks_copy: Mutex::new(None),
             cert_cb: Mutex::new(None),
             made: Mutex::new(Vec::new()),
             server_hs: ServerHandshake::default(),
@@ -437,6 +442,30 @@ impl Ssl {
         self.state.set(s);
     }
 
+    /// The current context's callbacks (`SSL_CTX_set_*` on the context it uses now).
+    pub fn callbacks(&self) -> crate::ctx::Callbacks {
+        let ctx = self.ctx.read().unwrap_or_else(|e| e.into_inner());
+        self.callbacks_of(&ctx)
+    }
+
+    /// The callbacks of the context the SSL was made with (the session and ticket ones).
+    pub fn initial_callbacks(&self) -> crate::ctx::Callbacks {
+        self.callbacks_of(&self.initial_ctx)
+    }
+
+    fn callbacks_of(&self, ctx: &SslCtx) -> crate::ctx::Callbacks {
+        let key = (ctx as *const SslCtx as usize, ctx.callbacks_generation());
+        let mut copy = lock(&self.callbacks_copy);
+        match *copy {
+            Some((addr, generation, cbs)) if (addr, generation) == key => cbs,
+            _ => {
+                let cbs = ctx.callbacks();
+                *copy = Some((key.0, key.1, cbs));
+                cbs
+            }
+        }
+    }
+
     pub fn info_callback(&self) -> crate::ctx::InfoCb {
         *lock(&self.info_cb)
     }
@@ -444,7 +473,7 @@ impl Ssl {
     /// The certificate callback in force: the SSL's own, else its context's.
     pub fn cert_callback(&self) -> crate::ctx::Callback<crate::ctx::CertFn> {
         let own = *lock(&self.cert_cb);
-        own.unwrap_or_else(|| self.ctx().callbacks().cert)
+        own.unwrap_or_else(|| self.callbacks().cert)
     }
 
     pub fn set_cert_callback(&self, cb: crate::ctx::Callback<crate::ctx::CertFn>) {
@@ -637,7 +666,7 @@ impl rustls::KeyLog for KeyLogBridge {
                     p.master_secret = secret.to_vec();
                 }
             }
-            let cb = ssl.ctx().callbacks().keylog;
+            let cb = ssl.callbacks().keylog;
             if cb.is_none() {
                 return;
             }

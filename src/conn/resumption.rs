@@ -133,7 +133,7 @@ impl Ssl {
     pub(super) fn session_template(&self) -> SessionData {
         let mut d = SessionData {
             time: crate::session::now(),
-            timeout: self.initial_ctx.settings().session_timeout,
+            timeout: self.initial_ctx.session_timeout(),
             sid_ctx: self.settings().session_id_context.clone(),
             ..SessionData::default()
         };
@@ -180,12 +180,12 @@ impl Ssl {
     pub(super) fn announce_session(&self, sess: &Arc<SslSession>) {
         use crate::session::cache::*;
         let ctx = &self.initial_ctx;
-        let mode = ctx.settings().session_cache_mode;
+        let mode = ctx.session_cache_mode();
         let side = if self.is_server() { SSL_SESS_CACHE_SERVER } else { SSL_SESS_CACHE_CLIENT };
         if mode & side == 0 {
             return;
         }
-        let cbs = ctx.callbacks();
+        let cbs = self.initial_callbacks();
         // A stateless ticket's session is kept only for a remove callback to hear of
         // (OpenSSL's rule); everything else with an ID is kept unless told not to.
         let keep = !sess.data().id.is_empty()
@@ -291,7 +291,7 @@ impl Ssl {
             return false;
         }
         let ctx = &self.initial_ctx;
-        let mode = ctx.settings().session_cache_mode;
+        let mode = ctx.session_cache_mode();
         if mode & SSL_SESS_CACHE_SERVER == 0 {
             return false;
         }
@@ -313,7 +313,7 @@ impl Ssl {
     pub fn server_session_lookup(&self, id: &[u8], take: bool) -> Option<Vec<u8>> {
         use crate::session::cache::*;
         let ctx = &self.initial_ctx;
-        let mode = ctx.settings().session_cache_mode;
+        let mode = ctx.session_cache_mode();
         let now = crate::session::now();
         let mut found = None;
         if mode & SSL_SESS_CACHE_NO_INTERNAL_LOOKUP == 0 {
@@ -328,7 +328,7 @@ impl Ssl {
             }
         }
         if found.is_none() {
-            if let Some(cb) = ctx.callbacks().get_session {
+            if let Some(cb) = self.initial_callbacks().get_session {
                 found = crate::callbacks::session::run_get_session_cb(self, cb, id);
                 if let Some(s) = &found {
                     CacheStats::bump(&ctx.sessions.stats.cb_hits);

@@ -28,7 +28,7 @@ impl Ssl {
         const SSL_CB_LOOP: c_int = 0x01;
         const SSL_CB_EXIT: c_int = 0x02;
         let role = if self.is_server() { SSL_ST_ACCEPT } else { SSL_ST_CONNECT };
-        let has_cb = self.info_callback().is_some() || self.ctx().callbacks().info.is_some();
+        let has_cb = self.info_callback().is_some() || self.callbacks().info.is_some();
         for e in events {
             let (state, error, where_, ret) = match e {
                 Event::Start(s) => (s, false, SSL_CB_HANDSHAKE_START, 1),

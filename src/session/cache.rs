@@ -192,7 +192,7 @@ impl rustls::server::StoresServerSessions for ServerSessionBridge {
 
     /// With the server cache off, rustls sends no session ID (as OpenSSL does).
     fn can_cache(&self) -> bool {
-        crate::conn::current(|ssl| ssl.initial_ctx.settings().session_cache_mode & SSL_SESS_CACHE_SERVER != 0)
+        crate::conn::current(|ssl| ssl.initial_ctx.session_cache_mode() & SSL_SESS_CACHE_SERVER != 0)
             .unwrap_or(false)
     }
 }
@@ -250,7 +250,7 @@ impl rustls::server::ProducesTickets for TicketBridge {
     /// is made under (at most the seven days RFC 8446 allows).
     fn lifetime(&self) -> u32 {
         const MAX_TICKET_LIFETIME: u64 = 7 * 24 * 3600;
-        crate::conn::current(|ssl| ssl.initial_ctx.settings().session_timeout.min(MAX_TICKET_LIFETIME) as u32)
+        crate::conn::current(|ssl| ssl.initial_ctx.session_timeout().min(MAX_TICKET_LIFETIME) as u32)
             .unwrap_or_else(|| self.0.lifetime())
     }
 
