@@ -444,6 +444,69 @@ static void memory(int count)
     SSL_CTX_free(sctx);
 }
 
+/* ---- scaling: handshakes on T threads sharing one client and one server context ---- */
+
+static struct {
+    SSL_CTX *cctx, *sctx;
+    int resumed;       /* TLS 1.2 session-ID resumption instead of full TLS 1.3 */
+    double until;
+    atomic_long done;
+} g_scale;
+
+static void *scale_thread(void *arg)
+{
+    (void)arg;
+    SSL_SESSION *sess = NULL;
+    long n = 0;
+    if (g_scale.resumed) {
+        struct pair p = make_pair(g_scale.cctx, g_scale.sctx);
+        handshake(&p);
+        sess = SSL_get1_session(p.c);
+        close_pair(&p);
+    }
+    /* Wall clock: the threads run at the same time. */
+    while (n % 16 != 0 || now() < g_scale.until) {
+        struct pair p = make_pair(g_scale.cctx, g_scale.sctx);
+        if (sess != NULL)
+            SSL_set_session(p.c, sess);
+        handshake(&p);
+        if (sess != NULL && !(SSL_session_reused(p.c) && SSL_session_reused(p.s)))
+            die("scaling: not resumed");
+        close_pair(&p);
+        n++;
+    }
+    SSL_SESSION_free(sess);
+    atomic_fetch_add(&g_scale.done, n);
+    return NULL;
+}
+
+/* Handshakes per second over all threads, after a warm-up on each context. */
+static void scaling(int resumed, int threads, double secs)
+{
+    pthread_t tid[64];
+    if (threads < 1 || threads > 64)
+        die("scaling: threads");
+    g_scale.resumed = resumed;
+    g_scale.sctx = server_ctx("server-p256.pem", "server-p256.key", resumed ? TLS1_2_VERSION : TLS1_3_VERSION, 0);
+    g_scale.cctx = client_ctx(resumed ? TLS1_2_VERSION : TLS1_3_VERSION, NULL);
+    for (int i = 0; i < 20; i++) {
+        struct pair p = make_pair(g_scale.cctx, g_scale.sctx);
+        handshake(&p);
+        close_pair(&p);
+    }
+    double t0 = now();
+    g_scale.until = t0 + secs;
+    atomic_store(&g_scale.done, 0);
+    for (int i = 0; i < threads; i++)
+        if (pthread_create(&tid[i], NULL, scale_thread, NULL) != 0)
+            die("scaling: thread");
+    for (int i = 0; i < threads; i++)
+        pthread_join(tid[i], NULL);
+    printf("%.1f handshakes/s\n", atomic_load(&g_scale.done) / (now() - t0));
+    SSL_CTX_free(g_scale.cctx);
+    SSL_CTX_free(g_scale.sctx);
+}
+
 /* ---- loopback TCP: full TLS 1.3 handshakes, server threads vs a client process ---- */
 
 static struct {
@@ -667,6 +730,10 @@ int main(int argc, char **argv)
         bulk(TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256", 1024, secs);
     else if (!strcmp(f, "tcp-tls13-p256"))
         tcp_handshakes(secs);
+    else if (!strncmp(f, "scale-full-tls13-p256-", 22))
+        scaling(0, atoi(f + 22), secs);
+    else if (!strncmp(f, "scale-resumed-tls12-id-", 23))
+        scaling(1, atoi(f + 23), secs);
     else if (!strcmp(f, "memory-1000"))
         memory(1000);
     else if (!strcmp(f, "memory-10000"))

@@ -88,3 +88,29 @@ for f in full-tls13-p256 full-tls13-rsa2048 full-tls12-ecdsa-aes128 resumed-tls1
   set -- $o; o1="$1/$2/$3"; o2="$4/$5/$6"; o3="$7/$8/-"
   printf "%-24s %16s %16s   %16s %16s %14s\n" "$f" "$s1" "$s2" "$o1" "$o2" "$o3"
 done
+
+# Scaling: handshakes/s on 1 and on N threads (N = cores) sharing one client and one
+# server context, wall clock, each library alone on the machine; median of the runs.
+# The target: N-thread rate >= 0.95 x N x the 1-thread rate.
+n=$(nproc)
+srun=$(( runs < 3 ? runs : 3 ))
+echo
+echo "scaling, $n cores ($srun runs of ${secs}s+1s each, medians)"
+printf "%-24s %-8s %12s %12s %12s\n" figure library 1-thread "$n-thread" "ratio/$n"
+for f in scale-full-tls13-p256 scale-resumed-tls12-id; do
+  for l in sys oxi; do
+    : > "$out/$f.$l.1"; : > "$out/$f.$l.n"
+    for i in $(seq "$srun"); do
+      for t in 1 "$n"; do
+        tag=1; [ "$t" = 1 ] || tag=n
+        if [ "$l" = sys ]; then "$out/bench" "$certs" "$f-$t" "$(awk -v s="$secs" 'BEGIN{print s+1}')"
+        else LD_LIBRARY_PATH="$lib" "$out/bench" "$certs" "$f-$t" "$(awk -v s="$secs" 'BEGIN{print s+1}')"; fi \
+          | awk '{print $1}' >> "$out/$f.$l.$tag"
+      done
+    done
+    one=$(median < "$out/$f.$l.1"); many=$(median < "$out/$f.$l.n")
+    name=OpenSSL; [ "$l" = oxi ] && name=oxissl
+    printf "%-24s %-8s %12s %12s %12s\n" "$f" "$name" "$one" "$many" \
+      "$(awk -v a="$one" -v b="$many" -v n="$n" 'BEGIN { if (a > 0) printf "%.2f", b / a / n }')"
+  done
+done
