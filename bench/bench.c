@@ -15,8 +15,8 @@
  *        bench --pair LIBDIR CERTDIR FIGURE SECONDS
  * prints: "VALUE UNIT"; with --pair, "sys VALUE UNIT" and "oxi VALUE UNIT"
  *
- * --pair runs the figure twice at once, with the system libssl and with the libssl in
- * LIBDIR, passing a baton so that only one of them runs at a time, 50 ms of CPU time
+ * --pair runs the figure twice at once, with the system libssl (or the one in
+ * $BENCH_BASE_LIB) and with the libssl in LIBDIR, passing a baton so that only one of them runs at a time, 50 ms of CPU time
  * each, and timing each by its own CPU time: both see the same moments of a shared
  * machine whose speed drifts from one second to the next, and neither disturbs the other
  * beyond one switch per 50 ms.
@@ -131,7 +131,7 @@ static SSL_CTX *server_ctx(const char *cert, const char *key, int version, int t
 static SSL_CTX *client_ctx(int version, const char *cipher)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, path("ca.pem"), NULL) != 1)
+    if (ctx == NULL || SSL_CTX_load_verify_file(ctx, path("ca.pem")) != 1)
         die("client ctx");
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_min_proto_version(ctx, version);
@@ -227,8 +227,33 @@ static long g_lock0[9];
 static unsigned long g_rust0[RUST_SITES * 3];
 static size_t (*g_rust_stats)(unsigned long *, size_t);
 
+/* Instruction figures (`instr-*`, run under valgrind --tool=callgrind
+ * --collect-atstart=no): only LOCK_N handshakes after LOCK_WARM are collected, so the
+ * per-handshake instruction count is the total / LOCK_N (compare two libraries by hand,
+ * e.g. with BENCH_BASE_LIB's peer; not part of make bench). */
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_TOGGLE_COLLECT
+#endif
+static int g_instr;
+
+static int instr_tick(long n)
+{
+    if (n == LOCK_WARM) {
+        CALLGRIND_TOGGLE_COLLECT;
+    } else if (n == LOCK_WARM + LOCK_N) {
+        CALLGRIND_TOGGLE_COLLECT;
+        printf("%d handshakes collected\n", LOCK_N);
+        return 1;
+    }
+    return 0;
+}
+
 static int lock_tick(long n)
 {
+    if (g_instr)
+        return instr_tick(n);
     static void (*read_counts)(int, long *);
     static void (*report)(FILE *, long);
     static const char *const site_names[RUST_SITES] = {"ctx settings", "ctx callbacks", "ctx store",
@@ -308,7 +333,7 @@ static void full_handshakes(const char *cert, const char *key, int version, cons
         t = now();
         slice(&b, t, n, secs);
     } while (g_locks || t - t0 < secs);
-    if (!g_locks)
+    if (!g_locks && !g_instr)
         printf("%.1f handshakes/s\n", b.rate);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);
@@ -346,7 +371,7 @@ static void resumed_handshakes(int version, int tickets, double secs)
         fprintf(stderr, "bench: only %ld of %ld handshakes resumed\n", reused, n);
         exit(1);
     }
-    if (!g_locks)
+    if (!g_locks && !g_instr)
         printf("%.1f handshakes/s\n", b.rate);
     SSL_SESSION_free(sess);
     SSL_CTX_free(cctx);
@@ -656,7 +681,11 @@ static int run_pair(char **argv)
             unsetenv("BENCH_OXI_FIRST");
             setenv("BENCH_BATON", baton, 1);
             setenv("BENCH_TAG", i == 0 ? "sys" : "oxi", 1);
-            if (i == 0)
+            /* BENCH_BASE_LIB: the first side runs another libssl instead of the
+             * system's (a peer library, for a side-by-side comparison by hand). */
+            if (i == 0 && getenv("BENCH_BASE_LIB") != NULL)
+                setenv("LD_LIBRARY_PATH", getenv("BENCH_BASE_LIB"), 1);
+            else if (i == 0)
                 unsetenv("LD_LIBRARY_PATH");
             else
                 setenv("LD_LIBRARY_PATH", argv[2], 1);
@@ -702,6 +731,9 @@ int main(int argc, char **argv)
         printf("%s ", tag);
     if (!strncmp(f, "locks-", 6)) {
         g_locks = 1;
+        f += 6;
+    } else if (!strncmp(f, "instr-", 6)) {
+        g_instr = 1;
         f += 6;
     }
     if (!strcmp(f, "full-tls13-p256"))
