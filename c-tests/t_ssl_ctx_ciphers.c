@@ -96,6 +96,24 @@ int main(int argc, char **argv)
     handshake("SSL_set_SSL_CTX in the servername callback", cctx, sctx, 0);
     handshake("SSL_set_SSL_CTX with a list set on the SSL", cctx, sctx, 1);
 
+    /* Suite B mode (a SUITEB cipher string) is kept in OpenSSL's certificate flags, which
+     * SSL_new copies: a connection made before the context enters the mode does not
+     * follow it (config_diff again), one made after does. */
+    {
+        SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+        SSL *before = SSL_new(ctx), *after;
+        printf("== Suite B mode on the context after SSL_new ==\n");
+        printf("context: SSL_CTX_set_cipher_list(SUITEB192)=%d\n", SSL_CTX_set_cipher_list(ctx, "SUITEB192"));
+        after = SSL_new(ctx);
+        printf("before: SSL_set_cipher_list=%d\n", SSL_set_cipher_list(before, "ECDHE-ECDSA-AES128-GCM-SHA256"));
+        list("before", before);
+        printf("after: SSL_set_cipher_list=%d\n", SSL_set_cipher_list(after, "ECDHE-ECDSA-AES128-GCM-SHA256"));
+        list("after", after);
+        SSL_free(before);
+        SSL_free(after);
+        SSL_CTX_free(ctx);
+    }
+
     SSL_CTX_free(g_other);
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);

@@ -332,6 +332,9 @@ impl Ssl {
             let mut s = self.settings();
             let c = ctx.settings();
             s.cert = c.cert.clone();
+            // Suite B mode lives in OpenSSL's certificate flags: it comes with the
+            // context's certificates here, and otherwise stays what SSL_new copied.
+            s.suite_b = c.suite_b;
             s.session_id_context = c.session_id_context.clone();
         }
         *self.ctx.write().unwrap_or_else(|e| e.into_inner()) = ctx;
@@ -351,7 +354,6 @@ impl Ssl {
             s.tls12_ciphers.clone_from(&c.tls12_ciphers);
             s.tls13_ciphers.clone_from(&c.tls13_ciphers);
             s.tls13_list_has_tls12 = c.tls13_list_has_tls12;
-            s.suite_b = c.suite_b;
         }
         s
     }
