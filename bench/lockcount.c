@@ -9,7 +9,8 @@
  * bench.c finds lockcount_read() with dlsym(RTLD_DEFAULT) and reads the counters around
  * a run of handshakes. With LOCKCOUNT_WHERE=1, each libcrypto acquisition inside the
  * window is also attributed to the libcrypto function the TLS library called (the
- * outermost libcrypto frame below a libssl frame) and lockcount_report() prints them.
+ * outermost libcrypto frame below a libssl frame) and lockcount_report() prints them;
+ * with LOCKCOUNT_WHERE=2, by the chain of named libcrypto functions from the lock out.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -51,7 +52,7 @@ __attribute__((constructor)) static void init(void)
     real_wrlock = dlsym(RTLD_NEXT, "pthread_rwlock_wrlock");
     real_trywrlock = dlsym(RTLD_NEXT, "pthread_rwlock_trywrlock");
     pthread_spin_init(&g_sites_lock, 0);
-    g_where = getenv("LOCKCOUNT_WHERE") != NULL;
+    g_where = getenv("LOCKCOUNT_WHERE") != NULL ? atoi(getenv("LOCKCOUNT_WHERE")) : 0;
 }
 
 static int from_lib(const void *addr)
@@ -76,6 +77,23 @@ static void attribute(int kind)
     int n = backtrace(frames, 64);
     const char *name = "(not below libssl)";
     Dl_info info;
+    if (g_where == 2) {
+        /* The named libcrypto functions from the lock outwards, up to the TLS library. */
+        static __thread char chain[512];
+        chain[0] = 0;
+        int i = 1;
+        while (i < n && from_lib(frames[i]) != FROM_CRYPTO)
+            i++;
+        for (; i < n && from_lib(frames[i]) == FROM_CRYPTO; i++)
+            if (dladdr(frames[i], &info) && info.dli_sname != NULL && strlen(chain) + strlen(info.dli_sname) + 4 < sizeof chain
+                && strncmp(info.dli_sname, "CRYPTO_THREAD_", 14) != 0) {
+                if (chain[0])
+                    strcat(chain, " < ");
+                strcat(chain, info.dli_sname);
+            }
+        name = strdup(chain[0] ? chain : "(unnamed)");
+        goto record;
+    }
     for (int i = 1; i + 1 < n; i++) {
         if (from_lib(frames[i]) == FROM_CRYPTO && from_lib(frames[i + 1]) == FROM_SSL) {
             if (dladdr(frames[i], &info) && info.dli_sname != NULL)
@@ -85,6 +103,7 @@ static void attribute(int kind)
             break;
         }
     }
+record:
     pthread_spin_lock(&g_sites_lock);
     for (int i = 0; i < SITES; i++) {
         if (g_sites[i].name == NULL)
