@@ -647,7 +647,7 @@ impl SslCtx {
             rustls::SupportedCipherSuite::Tls12(t) => has(t.kx),
             rustls::SupportedCipherSuite::Tls13(_) => true,
         });
-        CryptoProvider { cipher_suites: suites, kx_groups, ..base }
+        CryptoProvider { cipher_suites: suites, kx_groups, secure_random: &crate::crypto::rand::PAGED, ..base }
     }
 
     /// The client configuration for these (connection) settings, built at most once.

@@ -12,6 +12,7 @@ pub mod err;
 pub mod errstrings;
 pub mod exdata;
 pub mod pkey;
+pub mod rand;
 pub mod stack;
 pub mod sys;
 pub mod ticket;
@@ -26,12 +27,11 @@ pub fn clear_sys_error() {
 
 /// `n` bytes from aws-lc's CSPRNG.
 pub fn random_bytes(n: usize) -> Vec<u8> {
-    // aws-lc's generator (the one rustls draws its randoms from): libcrypto's RAND_bytes
-    // goes through OpenSSL 3's provider layer and cost a tenth of a resumed handshake
-    // for a session ID.
-    use aws_lc_rs::rand::SecureRandom;
+    // aws-lc's generator, paged (see `rand`; the one rustls draws its randoms from):
+    // libcrypto's RAND_bytes goes through OpenSSL 3's provider layer and cost a tenth of
+    // a resumed handshake for a session ID.
     let mut v = vec![0u8; n];
-    aws_lc_rs::rand::SystemRandom::new().fill(&mut v).expect("random bytes");
+    rand::fill(&mut v).expect("random bytes");
     v
 }
 
