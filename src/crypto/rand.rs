@@ -11,6 +11,7 @@
 use std::cell::Cell;
 
 use aws_lc_rs::rand::SecureRandom;
+use rustls::crypto::GetRandomFailed;
 
 const PAGE: usize = 4096;
 /// The page's header: a marker word (non-zero once filled; zero after a fork) and the
@@ -59,12 +60,12 @@ fn map_page() -> *mut u8 {
     }
 }
 
-fn direct(out: &mut [u8]) -> Result<(), ()> {
-    aws_lc_rs::rand::SystemRandom::new().fill(out).map_err(|_| ())
+fn direct(out: &mut [u8]) -> Result<(), GetRandomFailed> {
+    aws_lc_rs::rand::SystemRandom::new().fill(out).map_err(|_| GetRandomFailed)
 }
 
 /// Fills `out` with random bytes.
-pub fn fill(out: &mut [u8]) -> Result<(), ()> {
+pub fn fill(out: &mut [u8]) -> Result<(), GetRandomFailed> {
     if out.len() > MAX_BUFFERED {
         return direct(out);
     }
@@ -104,8 +105,8 @@ pub struct PagedRandom;
 pub static PAGED: PagedRandom = PagedRandom;
 
 impl rustls::crypto::SecureRandom for PagedRandom {
-    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
-        fill(buf).map_err(|_| rustls::crypto::GetRandomFailed)
+    fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
+        fill(buf)
     }
 }
 

@@ -192,8 +192,7 @@ impl rustls::server::StoresServerSessions for ServerSessionBridge {
 
     /// With the server cache off, rustls sends no session ID (as OpenSSL does).
     fn can_cache(&self) -> bool {
-        crate::conn::current(|ssl| ssl.initial_ctx.session_cache_mode() & SSL_SESS_CACHE_SERVER != 0)
-            .unwrap_or(false)
+        crate::conn::current(|ssl| ssl.initial_ctx.session_cache_mode() & SSL_SESS_CACHE_SERVER != 0).unwrap_or(false)
     }
 }
 

@@ -52,7 +52,8 @@ impl Registry {
     }
 }
 
-static REGISTRY: Lazy<SharedMutex<Registry>> = Lazy::new(|| SharedMutex::new(Site::SessionRegistry, Registry::default()));
+static REGISTRY: Lazy<SharedMutex<Registry>> =
+    Lazy::new(|| SharedMutex::new(Site::SessionRegistry, Registry::default()));
 
 fn registry() -> std::sync::MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
