@@ -232,10 +232,9 @@ pub struct Ssl {
     state: Atomic<HandshakeState>,
     last_failure: Atomic<Option<Failure>>,
     info_cb: Mutex<crate::ctx::InfoCb>,
-    /// The context callbacks last read: the context's address, its callbacks generation
-    /// then, and the callbacks. A handshake reads them a few dozen times; the context's
+    /// The context callbacks last read, with the context's callbacks generation then. A handshake reads them a few dozen times; the context's
     /// lock is shared by every connection, this copy is not.
-    callbacks_copy: Mutex<Option<(usize, u64, crate::ctx::Callbacks)>>,
+    callbacks_copy: Mutex<Option<(u64, crate::ctx::Callbacks)>>,
     /// `SSL_set_cert_cb` (overrides the context's).
     cert_cb: Mutex<Option<crate::ctx::Callback<crate::ctx::CertFn>>>,
     /// Sessions made during the handshake in progress; described and announced to the
@@ -456,13 +455,15 @@ impl Ssl {
     }
 
     fn callbacks_of(&self, ctx: &SslCtx) -> crate::ctx::Callbacks {
-        let key = (ctx as *const SslCtx as usize, ctx.callbacks_generation());
+        // Generations are unique across contexts: the number alone names the context and
+        // the state of its callbacks.
+        let generation = ctx.callbacks_generation();
         let mut copy = lock(&self.callbacks_copy);
         match *copy {
-            Some((addr, generation, cbs)) if (addr, generation) == key => cbs,
+            Some((seen, cbs)) if seen == generation => cbs,
             _ => {
                 let cbs = ctx.callbacks();
-                *copy = Some((key.0, key.1, cbs));
+                *copy = Some((generation, cbs));
                 cbs
             }
         }
