@@ -18,7 +18,7 @@ MEMCPY  := $(if $(filter x86_64,$(shell uname -m)),-Wl$(,)--defsym=memcpy=oxissl
 
 .PHONY: bench lockstats-lib
 .PHONY: race-test
-.PHONY: all lib lint test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test programs-test-core demo clean deps
+.PHONY: all lib lint test cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test programs-test-core demo clean deps install uninstall deb package-test
 
 all: lib
 
@@ -53,7 +53,7 @@ deps:
 
 # The hardening checks (README, Hardening) come last: the misuse sweep, the race test under
 # ThreadSanitizer (one run), every fuzz target for 30 s, and the 60 s soak.
-test: deps lib lint cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test-core misuse-sweep race-test fuzz-smoke soak-short
+test: deps lib lint cargo-test c-test c-test-our-header c-test-valgrind header-check exports-check openssl-cmd-test programs-test-core package-test misuse-sweep race-test fuzz-smoke soak-short
 
 # Formatting (rustfmt.toml) and clippy with every warning an error; the lint levels the
 # crate adds to clippy's defaults are in Cargo.toml ([lints]).
@@ -98,6 +98,32 @@ programs-test: lib
 
 programs-test-core: lib
 	@fail=0; for t in $(PROGRAMS_IN_TEST); do $$t --lib $(OUT) || fail=1; done; exit $$fail
+
+# Installing (README, Install): make install [PREFIX=/usr/local] [DESTDIR=...] [LIBDIR=PREFIX/lib]
+# puts the library in the private LIBDIR/oxissl (never on the loader's search path), the
+# commands in PREFIX/bin, the header in PREFIX/include/oxissl, oxissl.pc in LIBDIR/pkgconfig
+# and the manual pages in PREFIX/share/man/man1 (packaging/install.sh); make uninstall
+# removes what it installed. Both use the library `make` built (run make first).
+# make deb: target/deb/oxissl_VERSION_ARCH.deb, the same layout under /usr
+# (packaging/build-deb.sh, needs dpkg-dev).
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+DESTDIR ?=
+install:
+	@if [ ! -f $(LIB) ] || [ ! -f $(OUT)/oxissl-unsupported.txt ] || [ ! -f include/openssl/ssl.h ]; then $(MAKE) lib; fi
+	./packaging/install.sh install --destdir "$(DESTDIR)" --prefix "$(PREFIX)" --libdir "$(LIBDIR)"
+
+uninstall:
+	./packaging/install.sh uninstall --destdir "$(DESTDIR)" --prefix "$(PREFIX)" --libdir "$(LIBDIR)"
+
+deb: lib
+	./packaging/build-deb.sh
+
+# The package and the installed commands (tests/install/run.sh): make deb, lintian, the .deb
+# installed into a scratch root and removed, make install/uninstall, pkg-config, with-oxissl
+# curl, oxissl-enable/-disable/-status on an nginx unit, the refusals.
+package-test: lib
+	./tests/install/run.sh
 
 # tests/races.rs under ThreadSanitizer: shared contexts, concurrent handshakes and
 # reconfiguration; any data race report in oxissl fails. make race-test RACE_RUNS=5: more runs.

@@ -123,19 +123,9 @@ stop() {
     kill -KILL "$1" 2>/dev/null
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT: up to 10 s for something to listen on 127.0.0.1:PORT.
-wait_port() {
-    local i
-    for i in $(seq 100); do
-        python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
+# free_port, wait_port, nginx_scratch_http
+# shellcheck source=tests/programs/net.bash
+. "$ROOT/tests/programs/net.bash"
 
 PASSED=0
 FAILED=0

@@ -99,12 +99,7 @@ error_log $d/error.log info;
 events { worker_connections 64; }
 http {
     access_log $d/access.log;
-    client_body_temp_path $d/tmp/body;
-    proxy_temp_path $d/tmp/proxy;
-    fastcgi_temp_path $d/tmp/fastcgi;
-    uwsgi_temp_path $d/tmp/uwsgi;
-    scgi_temp_path $d/tmp/scgi;
-    default_type text/plain;
+$(nginx_scratch_http "$d")
     ssl_certificate $PKI/server-p256.pem;
     ssl_certificate_key $PKI/server-p256.key;
     ssl_protocols TLSv1.2 TLSv1.3;

@@ -135,12 +135,7 @@ events { worker_connections 4096; }
 http {
     log_format soak '\$server_port \$connection \$connection_requests \$ssl_protocol \$ssl_session_reused \$status \$request_uri';
     access_log $d/access.log soak buffer=256k flush=5s;
-    client_body_temp_path $d/tmp/body;
-    proxy_temp_path $d/tmp/proxy;
-    fastcgi_temp_path $d/tmp/fastcgi;
-    uwsgi_temp_path $d/tmp/uwsgi;
-    scgi_temp_path $d/tmp/scgi;
-    default_type text/plain;
+$(nginx_scratch_http "$d")
     keepalive_requests 1000;
     ssl_certificate $PKI/server-p256.pem;
     ssl_certificate_key $PKI/server-p256.key;
