@@ -137,6 +137,13 @@ demo: deps lib
 bench: lib lockstats-lib
 	./bench/run.sh
 
+# nginx on oxissl against nginx on the system libssl (bench/nginx.sh): the server worker's CPU
+# time per full handshake, resumed handshake and keep-alive request, and its RSS per idle TLS
+# connection at 10,000 connections. About 6 minutes; not part of make bench.
+.PHONY: bench-nginx
+bench-nginx: lib
+	./bench/nginx.sh
+
 # API-misuse sweep (tools/misuse/README.md): every function of libssl.so.3 with NULL and
 # extreme arguments, the system libssl (forked calls) against oxissl (one process under
 # valgrind); differences must be named in tools/misuse/known-differences.txt.

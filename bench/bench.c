@@ -244,7 +244,7 @@ static int instr_tick(long n)
         CALLGRIND_TOGGLE_COLLECT;
     } else if (n == LOCK_WARM + LOCK_N) {
         CALLGRIND_TOGGLE_COLLECT;
-        printf("%d handshakes collected\n", LOCK_N);
+        printf("%d operations collected\n", LOCK_N);
         return 1;
     }
     return 0;
@@ -332,7 +332,7 @@ static void full_handshakes(const char *cert, const char *key, int version, cons
             break;
         t = now();
         slice(&b, t, n, secs);
-    } while (g_locks || t - t0 < secs);
+    } while (g_locks || g_instr || t - t0 < secs);
     if (!g_locks && !g_instr)
         printf("%.1f handshakes/s\n", b.rate);
     SSL_CTX_free(cctx);
@@ -366,7 +366,7 @@ static void resumed_handshakes(int version, int tickets, double secs)
             break;
         t = now();
         slice(&b, t, n, secs);
-    } while (g_locks || t - t0 < secs);
+    } while (g_locks || g_instr || t - t0 < secs);
     if (reused != n) {
         fprintf(stderr, "bench: only %ld of %ld handshakes resumed\n", reused, n);
         exit(1);
@@ -388,8 +388,11 @@ static void bulk(int version, const char *cipher, int chunk, double secs)
     memset(buf, 'a', chunk);
     double total = 0, t0 = now(), t;
     struct best b = {0, t0, 0};
+    long n = 0;
     do {
         for (int i = 0; i < 16; i++) {
+            if (g_instr && instr_tick(n++))
+                goto out; /* instr-bulk-*: one operation is one record written and read */
             if (SSL_write(p.c, buf, chunk) != chunk)
                 die("bulk write");
             int got = 0;
@@ -403,8 +406,9 @@ static void bulk(int version, const char *cipher, int chunk, double secs)
         }
         t = now();
         slice(&b, t, (long)(total / 1000), secs);
-    } while (t - t0 < secs);
+    } while (t - t0 < secs || g_instr);
     printf("%.1f MB/s\n", b.rate / 1e3);
+out:
     free(buf);
     free(in);
     close_pair(&p);

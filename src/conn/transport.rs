@@ -7,7 +7,6 @@ use crate::crypto::bio::Bio;
 
 use super::*;
 
-/// `io::Read` over the connection's read BIO.
 /// `io::Read` over the connection's read BIO that, without read-ahead, stops at the end
 /// of the record being read (see [`crate::records`]).
 struct BioReader<'a> {
@@ -17,11 +16,32 @@ struct BioReader<'a> {
 }
 
 impl Read for BioReader<'_> {
+    /// Without read-ahead: a record header, then as much of its body as fits, in one
+    /// call. These are OpenSSL's two BIO reads per record; made in one `read_tls`, rustls'
+    /// 4 KiB buffer holds a small record whole instead of growing to 8 KiB for its body
+    /// (and shrinking back before the next record).
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let want = if self.read_ahead { buf.len() } else { buf.len().min(self.records.to_boundary()) };
+        if self.read_ahead {
+            let n = self.bio.read(buf)?;
+            self.records.advance(&buf[..n]);
+            return Ok(n);
+        }
+        let header_next = !self.records.in_body();
+        let want = buf.len().min(self.records.to_boundary());
         let n = self.bio.read(&mut buf[..want])?;
         self.records.advance(&buf[..n]);
-        Ok(n)
+        if !header_next || !self.records.in_body() || n == buf.len() {
+            return Ok(n);
+        }
+        let want = (buf.len() - n).min(self.records.to_boundary());
+        match self.bio.read(&mut buf[n..n + want]) {
+            Ok(m) => {
+                self.records.advance(&buf[n..n + m]);
+                Ok(n + m)
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -56,14 +76,15 @@ impl Write for BioWriter<'_> {
     /// instead of letting Nagle's algorithm hold back the second small write.
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
         const COALESCE_LIMIT: usize = 32 * 1024;
-        let nonempty: Vec<&[u8]> = bufs.iter().map(|b| &b[..]).filter(|b| !b.is_empty()).collect();
-        let total: usize = nonempty.iter().map(|b| b.len()).sum();
-        match nonempty.len() {
-            0 => Ok(0),
-            1 => self.0.write(nonempty[0]),
-            _ if total <= COALESCE_LIMIT => self.0.write(&nonempty.concat()),
-            _ => self.0.write(nonempty[0]),
+        let mut nonempty = bufs.iter().map(|b| &b[..]).filter(|b| !b.is_empty());
+        let Some(first) = nonempty.next() else { return Ok(0) };
+        let (count, total) = nonempty.fold((1, first.len()), |(c, t), b| (c + 1, t + b.len()));
+        if count == 1 || total > COALESCE_LIMIT {
+            return self.0.write(first);
         }
+        let mut flight = Vec::with_capacity(total);
+        bufs.iter().for_each(|b| flight.extend_from_slice(b));
+        self.0.write(&flight)
     }
 
     fn flush(&mut self) -> io::Result<()> {
