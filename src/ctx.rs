@@ -123,9 +123,11 @@ pub struct Settings {
     pub verify_callback: VerifyCallback,
     pub param: VerifyParam,
     pub cert: crate::keys::Certs,
-    pub tls12_ciphers: Vec<&'static SslCipher>,
-    pub tls13_ciphers: Vec<&'static SslCipher>,
-    pub groups: Vec<&'static dyn SupportedKxGroup>,
+    /// The lists are shared (an `SSL` copies its context's at `SSL_new`, and a setter
+    /// replaces a list whole): a connection holds a reference, not a copy.
+    pub tls12_ciphers: Arc<[&'static SslCipher]>,
+    pub tls13_ciphers: Arc<[&'static SslCipher]>,
+    pub groups: Arc<[&'static dyn SupportedKxGroup]>,
     /// ALPN protocols offered by a client, in order.
     pub alpn: Vec<Vec<u8>>,
     pub quiet_shutdown: bool,
@@ -144,7 +146,7 @@ pub struct Settings {
     /// `tls13_ciphersuites`), with whether they name a TLS ≤ 1.2 suite. A connection takes
     /// its context's at `SSL_new` and keeps them: `SSL_set_cipher_list` builds its list from
     /// these, not from the context's current ones. For a context they equal `tls13_ciphers`.
-    pub ciphersuites_set: (Vec<&'static SslCipher>, bool),
+    pub ciphersuites_set: (Arc<[&'static SslCipher]>, bool),
     /// A connection's cipher lists were set on it (`SSL_set_cipher_list`,
     /// `SSL_set_ciphersuites`); until then it uses its context's current ones, as in
     /// OpenSSL (also after `SSL_set_SSL_CTX`). Meaningless for a context.
@@ -214,9 +216,9 @@ impl Settings {
             verify_callback: None,
             param: VerifyParam::new(),
             cert: crate::keys::Certs::default(),
-            tls12_ciphers: cipher::default_tls12(),
-            tls13_ciphers: cipher::default_tls13(),
-            groups: default_groups(),
+            tls12_ciphers: cipher::default_tls12().into(),
+            tls13_ciphers: cipher::default_tls13().into(),
+            groups: default_groups().into(),
             alpn: Vec::new(),
             quiet_shutdown: false,
             read_ahead: false,
@@ -226,7 +228,7 @@ impl Settings {
             security_level: 2,
             suite_b: None,
             tls13_list_has_tls12: false,
-            ciphersuites_set: (cipher::default_tls13(), false),
+            ciphersuites_set: (cipher::default_tls13().into(), false),
             own_cipher_lists: false,
             max_send_fragment: 16384,
             client_ca_names: Arc::new(crate::crypto::x509::NameList::empty()),
@@ -630,7 +632,7 @@ impl SslCtx {
             )
             .map(|c| c.suite())
             .collect();
-        let mut kx_groups = settings.groups.clone();
+        let mut kx_groups = settings.groups.to_vec();
         if let Some(g) = dhe {
             kx_groups.retain(|k| k.name() != g.name());
             let at = kx_groups.iter().position(|k| k.name().key_exchange_algorithm() == DHE).unwrap_or(kx_groups.len());
@@ -785,7 +787,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             if sticky.is_none() && list.suite_b.is_some() {
                 s.suite_b = list.suite_b;
             }
-            s.tls12_ciphers = list.ciphers;
+            s.tls12_ciphers = list.ciphers.into();
             take_ciphersuites_set(s);
             if let Some(level) = list.seclevel {
                 s.security_level = level.into();
@@ -798,7 +800,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
             }
             if matches!(e, cipher::CipherStringError::NoCipherMatch { .. }) {
                 // OpenSSL has already emptied the TLS 1.2 list when it reports this.
-                s.tls12_ciphers.clear();
+                s.tls12_ciphers = Arc::from([]);
                 take_ciphersuites_set(s);
                 // A TLS 1.2 suite it keeps in the TLS 1.3 list counts: no failure then.
                 if s.tls13_list_has_tls12 {
@@ -814,7 +816,7 @@ pub fn set_cipher_list(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
 /// A rebuilt cipher list: its TLS 1.3 part comes from the suites last set on the object
 /// itself, and a connection's list is its own from then on.
 fn take_ciphersuites_set(s: &mut Settings) {
-    s.tls13_ciphers.clone_from(&s.ciphersuites_set.0);
+    s.tls13_ciphers = s.ciphersuites_set.0.clone();
     s.tls13_list_has_tls12 = s.ciphersuites_set.1;
     s.own_cipher_lists = true;
 }
@@ -824,7 +826,7 @@ fn take_ciphersuites_set(s: &mut Settings) {
 pub fn set_groups_list(s: &mut Settings, list: &str) -> bool {
     match parse_groups_list(list) {
         Ok(groups) => {
-            s.groups = groups;
+            s.groups = groups.into();
             true
         }
         Err(crate::groups::GroupListError::Unknown(name)) => {
@@ -843,7 +845,7 @@ pub fn set_ciphersuites(s: &mut Settings, spec: &std::ffi::CStr) -> bool {
     s.own_cipher_lists = true;
     match cipher::parse_ciphersuites(&text) {
         Ok(list) => {
-            s.ciphersuites_set = (list, cipher::ciphersuites_name_tls12_suite(&text));
+            s.ciphersuites_set = (list.into(), cipher::ciphersuites_name_tls12_suite(&text));
             take_ciphersuites_set(s);
             true
         }

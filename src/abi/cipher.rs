@@ -211,7 +211,7 @@ pub extern "C" fn SSL_CIPHER_find(ssl: *mut SSL, bytes: *const c_uchar) -> *cons
 
 /// The suites of a cipher configuration in OpenSSL's order: TLS 1.3 first.
 fn configured(s: &crate::ctx::Settings) -> Vec<&'static SslCipher> {
-    s.tls13_ciphers.iter().chain(&s.tls12_ciphers).copied().collect()
+    s.tls13_ciphers.iter().chain(s.tls12_ciphers.iter()).copied().collect()
 }
 
 /// The context's cipher list (TLS 1.3 suites, then the cipher string's). The stack

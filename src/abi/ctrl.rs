@@ -191,7 +191,7 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             let nids = unsafe { std::slice::from_raw_parts(parg as *const c_int, larg as usize) };
             match ctx::groups_from_nids(nids) {
                 Some(g) => {
-                    s.groups = g;
+                    s.groups = g.into();
                     1
                 }
                 None => 0,
@@ -221,7 +221,7 @@ fn settings_ctrl(s: &mut Settings, cmd: c_int, larg: c_long, parg: *mut c_void) 
             };
             match ctx::groups_from_nids(&[nid]) {
                 Some(g) => {
-                    s.groups = g;
+                    s.groups = g.into();
                     1
                 }
                 None => {

@@ -116,7 +116,7 @@ impl Ssl {
         let ours = self.cipher_settings().tls12_ciphers.clone();
         let offered: Vec<u16> = hello.ciphers().chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         Some(if server_pref {
-            ours.into_iter().filter(|c| offered.contains(&c.protocol_id)).collect()
+            ours.iter().copied().filter(|c| offered.contains(&c.protocol_id)).collect()
         } else {
             offered.iter().filter_map(|id| ours.iter().copied().find(|c| c.protocol_id == *id)).collect()
         })
