@@ -16,10 +16,10 @@
  * prints: "VALUE UNIT"; with --pair, "sys VALUE UNIT" and "oxi VALUE UNIT"
  *
  * --pair runs the figure twice at once, with the system libssl (or the one in
- * $BENCH_BASE_LIB) and with the libssl in LIBDIR, passing a baton so that only one of them runs at a time, 50 ms of CPU time
- * each, and timing each by its own CPU time: both see the same moments of a shared
- * machine whose speed drifts from one second to the next, and neither disturbs the other
- * beyond one switch per 50 ms.
+ * $BENCH_BASE_LIB) and with the libssl in LIBDIR, passing a baton so that only one of
+ * them runs at a time, 50 ms of CPU time each, and timing each by its own CPU time: both
+ * see the same moments of a shared machine whose speed drifts from one second to the
+ * next, and neither disturbs the other beyond one switch per 50 ms.
  */
 #include <openssl/err.h>
 #include <openssl/ssl.h>

@@ -552,7 +552,7 @@ impl SslCtx {
         self.session_cache_mode.swap(mode, Ordering::Relaxed)
     }
 
-    /// The callbacks with their generation, for a connection's copy.
+    /// The generation of the callbacks, which tags a connection's copy of them.
     pub fn callbacks_generation(&self) -> u64 {
         self.callbacks_gen.load(Ordering::Acquire)
     }

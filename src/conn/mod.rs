@@ -232,8 +232,9 @@ pub struct Ssl {
     state: Atomic<HandshakeState>,
     last_failure: Atomic<Option<Failure>>,
     info_cb: Mutex<crate::ctx::InfoCb>,
-    /// The context callbacks last read, with the context's callbacks generation then. A handshake reads them a few dozen times; the context's
-    /// lock is shared by every connection, this copy is not.
+    /// The context callbacks last read, with the context's callbacks generation then. A
+    /// handshake reads them a few dozen times; the context's lock is shared by every
+    /// connection, this copy is not.
     callbacks_copy: Mutex<Option<(u64, crate::ctx::Callbacks)>>,
     /// `SSL_set_cert_cb` (overrides the context's).
     cert_cb: Mutex<Option<crate::ctx::Callback<crate::ctx::CertFn>>>,
@@ -350,8 +351,13 @@ impl Ssl {
         if !s.own_cipher_lists {
             let ctx = self.ctx();
             let c = ctx.settings();
-            s.tls12_ciphers.clone_from(&c.tls12_ciphers);
-            s.tls13_ciphers.clone_from(&c.tls13_ciphers);
+            // Usually the lists copied at SSL_new: then the shared counts are left alone.
+            if !Arc::ptr_eq(&s.tls12_ciphers, &c.tls12_ciphers) {
+                s.tls12_ciphers = c.tls12_ciphers.clone();
+            }
+            if !Arc::ptr_eq(&s.tls13_ciphers, &c.tls13_ciphers) {
+                s.tls13_ciphers = c.tls13_ciphers.clone();
+            }
             s.tls13_list_has_tls12 = c.tls13_list_has_tls12;
         }
         s
